@@ -1,0 +1,130 @@
+// The assignment: request it (adminAdd), read the request's state, list the policy's assignments, and remove it
+// (adminRemove). Requests are asynchronous in Entra: the workflow polls getRequestState until `delivered`.
+
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { EM, graphCall, graphCallOrNotFound, notFound, odataString, type GraphList } from './graph-call.js';
+
+const permission = 'EntitlementManagement.ReadWrite.All';
+
+interface AssignmentRecord {
+  id: string;
+  state: string;
+  status?: string;
+  target?: { objectId?: string };
+}
+
+interface RequestRecord {
+  id: string;
+  requestType: string;
+  state: string;
+  status?: string;
+  createdDateTime?: string;
+  assignment?: { id: string } | null;
+}
+
+export interface RequestAssignmentInput {
+  accessPackageId: string;
+  policyId: string;
+  targetId: string;
+}
+
+export interface AssignmentRequestState {
+  requestId: string;
+  state: string;
+  status?: string;
+}
+
+const liveAssignmentStates = new Set(['delivering', 'delivered', 'partiallyDelivered']);
+
+export function assignmentActivities(graph: Client) {
+  async function policyAssignments(policyId: string): Promise<AssignmentRecord[]> {
+    const all: AssignmentRecord[] = [];
+    let url: string | undefined =
+      `${EM}/assignments?$filter=${encodeURIComponent(`assignmentPolicy/id eq ${odataString(policyId)}`)}&$expand=target`;
+    while (url) {
+      const next: string = url;
+      const page = await graphCall({ description: `list assignments of policy ${policyId}`, permission, mayLag: true }, () =>
+        graph.api(next).get() as Promise<GraphList<AssignmentRecord>>,
+      );
+      all.push(...page.value);
+      url = page['@odata.nextLink'];
+    }
+    return all;
+  }
+
+  /** The newest request of this type on the package whose assignment is `assignmentId`. */
+  async function requestFor(accessPackageId: string, assignmentId: string, requestType: string): Promise<RequestRecord | undefined> {
+    const page = await graphCall({ description: `list requests of access package ${accessPackageId}`, permission }, () =>
+      graph
+        .api(`${EM}/assignmentRequests`)
+        .filter(`accessPackage/id eq ${odataString(accessPackageId)}`)
+        .expand('assignment')
+        .get() as Promise<GraphList<RequestRecord>>,
+    );
+    return page.value
+      .filter((r) => r.assignment?.id === assignmentId && r.requestType === requestType)
+      .sort((a, b) => (b.createdDateTime ?? '').localeCompare(a.createdDateTime ?? ''))[0];
+  }
+
+  return {
+    /**
+     * POST assignmentRequests with requestType adminAdd (the worker is an app, and in v1.0 userAdd is only for a
+     * signed-in user asking for themself). An assignment already delivered or on its way to the target under this
+     * policy is reused, so a retry never asks twice.
+     */
+    async requestAssignment(input: RequestAssignmentInput): Promise<AssignmentRequestState & { alreadyAssigned: boolean }> {
+      const live = (await policyAssignments(input.policyId)).find(
+        (a) => a.target?.objectId === input.targetId && liveAssignmentStates.has(a.state),
+      );
+      if (live) {
+        const request = await requestFor(input.accessPackageId, live.id, 'adminAdd');
+        if (request) return { requestId: request.id, state: request.state, status: request.status, alreadyAssigned: true };
+        if (live.state === 'delivered') return { requestId: '', state: 'delivered', status: live.status, alreadyAssigned: true };
+      }
+      const request = await graphCall(
+        { description: `request assignment of access package ${input.accessPackageId}`, permission, mayLag: true },
+        () =>
+          graph.api(`${EM}/assignmentRequests`).post({
+            requestType: 'adminAdd',
+            assignment: { targetId: input.targetId, assignmentPolicyId: input.policyId, accessPackageId: input.accessPackageId },
+          }) as Promise<RequestRecord>,
+      );
+      return { requestId: request.id, state: request.state, status: request.status, alreadyAssigned: false };
+    },
+
+    /** GET assignmentRequests/{id}: the request's state (submitted, delivering, delivered, …). */
+    async getRequestState(input: { requestId: string }): Promise<AssignmentRequestState> {
+      const request = await graphCall(
+        { description: `read assignment request ${input.requestId}`, permission, mayLag: true },
+        () => graph.api(`${EM}/assignmentRequests/${input.requestId}`).select('id,state,status').get() as Promise<RequestRecord>,
+      );
+      return { requestId: request.id, state: request.state, status: request.status };
+    },
+
+    /** GET assignments?$filter=assignmentPolicy/id eq '…'&$expand=target: ids, states and targets. */
+    async listPolicyAssignments(input: { policyId: string }): Promise<{ assignments: { id: string; state: string; targetId?: string }[] }> {
+      const assignments = await policyAssignments(input.policyId);
+      return { assignments: assignments.map((a) => ({ id: a.id, state: a.state, targetId: a.target?.objectId })) };
+    },
+
+    /**
+     * POST assignmentRequests with requestType adminRemove. Never DELETE an assignment: Graph answers 404. An
+     * assignment that is already expired or gone needs nothing; a removal already asked for is reused.
+     */
+    async requestRemoval(input: { accessPackageId: string; policyId: string; targetId: string }): Promise<{ requestId?: string; alreadyRemoved: boolean }> {
+      const live = (await policyAssignments(input.policyId)).find(
+        (a) => a.target?.objectId === input.targetId && liveAssignmentStates.has(a.state),
+      );
+      if (!live) return { alreadyRemoved: true };
+      const pending = await requestFor(input.accessPackageId, live.id, 'adminRemove');
+      if (pending && !['deliveryFailed', 'denied', 'canceled'].includes(pending.state)) {
+        return { requestId: pending.id, alreadyRemoved: false };
+      }
+      const request = await graphCallOrNotFound({ description: `remove assignment ${live.id}`, permission }, () =>
+        graph.api(`${EM}/assignmentRequests`).post({ requestType: 'adminRemove', assignment: { id: live.id } }) as Promise<RequestRecord>,
+      );
+      if (request === notFound) return { alreadyRemoved: true };
+      return { requestId: request.id, alreadyRemoved: false };
+    },
+  };
+}

@@ -1,0 +1,37 @@
+// Preflight reads of the tenant: is the requestor's UPN domain one of its verified domains?
+
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../common/failure-types.js';
+import { graphCall, graphCallOrNotFound, notFound, type GraphList } from './graph-call.js';
+
+interface DomainRecord {
+  id: string;
+  isVerified: boolean;
+}
+
+const permission = 'Domain.Read.All';
+
+export function directoryActivities(graph: Client) {
+  return {
+    /** GET /domains/{name}: the UPN's domain must be a verified domain of the tenant. */
+    async checkRequestorDomain(input: { userPrincipalName: string }): Promise<{ domain: string }> {
+      const domain = input.userPrincipalName.slice(input.userPrincipalName.lastIndexOf('@') + 1).toLowerCase();
+      const found = await graphCallOrNotFound({ description: `look up domain ${domain}`, permission }, () =>
+        graph.api(`/domains/${encodeURIComponent(domain)}`).get() as Promise<DomainRecord>,
+      );
+      if (found !== notFound && found.isVerified) return { domain };
+      const all = await graphCall({ description: 'list domains', permission }, () =>
+        graph.api('/domains').select('id,isVerified').get() as Promise<GraphList<DomainRecord>>,
+      );
+      const verified = all.value.filter((d) => d.isVerified).map((d) => d.id);
+      throw ApplicationFailure.create({
+        type: FailureType.PreflightFailed,
+        nonRetryable: true,
+        message:
+          `requestorUpn: ${domain} is ${found === notFound ? 'not a domain of this tenant' : 'not verified in this tenant'}; ` +
+          `use one of its verified domains: ${verified.join(', ') || '(none)'}`,
+      });
+    },
+  };
+}

@@ -1,0 +1,110 @@
+// The one place that turns a failed Graph call into a Temporal failure. Retries live in Temporal's retry policy only:
+// this module decides whether a failure is worth retrying and how long to wait (Graph's Retry-After), and gives the
+// operator a message that names the Graph error code, the request-id and what to do.
+
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../common/failure-types.js';
+import { describeGraphFailure, type GraphFailure } from '../graph/errors.js';
+
+export interface GraphOperation {
+  /** What was being done, for the message: "create user Requestor1@contoso.onmicrosoft.com". */
+  description: string;
+  /** The application permission the call needs, named when Graph answers 403. */
+  permission: string;
+  /**
+   * The call names an object this run created moments ago: a 404 (or a 400 saying a referenced object does not
+   * exist) may be replication lag, and is retried while the step is younger than the lag window.
+   */
+  mayLag?: boolean;
+}
+
+/** How long a just-created object may stay invisible before a 404 is believed. Entra publishes no SLA. */
+export const replicationLagWindowMs = 5 * 60_000;
+
+const referenceMissingCodes = new Set(['Request_ResourceNotFound', 'ResourceNotFound', 'ResourceNotFoundInCatalog', 'NotFound']);
+
+function describe(operation: GraphOperation, failure: GraphFailure): string {
+  const where = failure.requestId ? ` (request-id ${failure.requestId})` : '';
+  const what = failure.kind === 'http' ? `HTTP ${failure.status} ${failure.code}` : failure.code;
+  return `Graph: ${operation.description} failed: ${what}${where}: ${failure.message}`;
+}
+
+function retryable(type: string, message: string, failure: GraphFailure): ApplicationFailure {
+  return ApplicationFailure.create({
+    type,
+    message,
+    nonRetryable: false,
+    nextRetryDelay: failure.retryAfterSeconds !== undefined ? failure.retryAfterSeconds * 1000 : undefined,
+    details: [{ status: failure.status, code: failure.code, requestId: failure.requestId }],
+  });
+}
+
+function permanent(type: string, message: string, failure: GraphFailure): ApplicationFailure {
+  return ApplicationFailure.create({
+    type,
+    message,
+    nonRetryable: true,
+    details: [{ status: failure.status, code: failure.code, requestId: failure.requestId }],
+  });
+}
+
+/**
+ * Classifies a Graph failure. `stepAgeMs` is how long ago the step was first scheduled (its first attempt), which
+ * bounds the replication-lag window.
+ */
+export function classifyGraphFailure(error: unknown, operation: GraphOperation, stepAgeMs: number): ApplicationFailure {
+  const failure = describeGraphFailure(error);
+  const message = describe(operation, failure);
+  if (failure.kind === 'network') {
+    return retryable(FailureType.Network, `${message}. Graph could not be reached; retrying.`, failure);
+  }
+  if (failure.kind === 'authentication') {
+    const transient = !/AADSTS|invalid_client|unauthorized_client|invalid_request|CredentialUnavailable/i.test(
+      `${failure.code} ${failure.message}`,
+    );
+    if (transient) return retryable(FailureType.Network, `${message}. The token endpoint failed; retrying.`, failure);
+    return permanent(
+      FailureType.AuthenticationFailed,
+      `${message}. Check AZURE_TENANT_ID, AZURE_CLIENT_ID and the client secret or certificate.`,
+      failure,
+    );
+  }
+  const lagging = operation.mayLag === true && stepAgeMs < replicationLagWindowMs;
+  switch (true) {
+    case failure.status === 429:
+      return retryable(FailureType.Throttled, `${message}. Throttled by Graph; retrying after Retry-After.`, failure);
+    case failure.status >= 500 || failure.status === 408 || failure.status === 423:
+      return retryable(FailureType.Unavailable, `${message}. Graph is unavailable; retrying.`, failure);
+    case failure.status === 401:
+      return permanent(
+        FailureType.AuthenticationFailed,
+        `${message}. Graph refused the token: check the app registration and that the token's audience is Graph.`,
+        failure,
+      );
+    case failure.status === 403:
+      return permanent(
+        FailureType.PermissionDenied,
+        `${message}. Grant the app the Microsoft Graph application permission ${operation.permission} and admin consent.`,
+        failure,
+      );
+    case failure.code === 'CallerNotResourceOwner':
+      return permanent(
+        FailureType.PermissionDenied,
+        `${message}. Grant the app Group.ReadWrite.All (or make it an owner of the group) to add the group to a catalog.`,
+        failure,
+      );
+    case failure.status === 404 && lagging:
+    case failure.status === 400 && lagging && referenceMissingCodes.has(failure.code):
+      return retryable(FailureType.ReplicationLag, `${message}. A just-created object is not visible yet; retrying.`, failure);
+    case failure.status === 404:
+      return permanent(
+        FailureType.NotFound,
+        `${message}. The object does not exist: it was deleted outside this run, or its id is wrong.`,
+        failure,
+      );
+    case failure.status === 409 || failure.status === 412:
+      return permanent(FailureType.Conflict, `${message}. The directory's state conflicts with this step.`, failure);
+    default:
+      return permanent(FailureType.BadRequest, `${message}. Graph rejected the request: fix the value it names.`, failure);
+  }
+}

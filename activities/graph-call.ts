@@ -1,0 +1,67 @@
+// Shared plumbing of the activities: running a Graph call with the failure classifier, and deciding whether an
+// object found by its key was created by this run or existed before it.
+
+import { Context } from '@temporalio/activity';
+import { GraphError } from '@microsoft/microsoft-graph-client';
+import { classifyGraphFailure, type GraphOperation } from './failures.js';
+
+/** Runs one Graph call; any failure leaves as a classified ApplicationFailure. */
+export async function graphCall<T>(operation: GraphOperation, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw classifyGraphFailure(error, operation, stepAgeMs());
+  }
+}
+
+/** What graphCallOrNotFound resolves to when Graph answers 404. */
+export const notFound = Symbol('notFound');
+
+/**
+ * Like graphCall, but a 404 is an answer, not a failure: resolves `notFound`. For lookups by id or key and for
+ * deletes, where "not there" is a normal outcome.
+ */
+export async function graphCallOrNotFound<T>(operation: GraphOperation, call: () => Promise<T>): Promise<T | typeof notFound> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof GraphError && error.statusCode === 404) return notFound;
+    throw classifyGraphFailure(error, operation, stepAgeMs());
+  }
+}
+
+/** Milliseconds since this activity's first attempt was scheduled. */
+export function stepAgeMs(): number {
+  const { scheduledTimestampMs } = Context.current().info;
+  return Math.max(0, Date.now() - scheduledTimestampMs);
+}
+
+/**
+ * Decides whether an object found by its key was made by this step. On the first attempt nothing of ours can exist
+ * yet, so anything found was there before: adopt it. On a retry, an earlier attempt may have created it and died
+ * before reporting; it is ours when Graph says it was created after this step was first scheduled. With no creation
+ * time, a retry keeps treating it as adopted: leaving an object behind is safer than deleting someone else's.
+ */
+export function createdByThisStep(createdDateTime: string | null | undefined): boolean {
+  const { attempt, scheduledTimestampMs } = Context.current().info;
+  if (attempt <= 1 || !createdDateTime) return false;
+  return Date.parse(createdDateTime) >= scheduledTimestampMs;
+}
+
+/** True on the first attempt of this activity. */
+export function firstAttempt(): boolean {
+  return Context.current().info.attempt <= 1;
+}
+
+/** Quotes a value for an OData string literal: ' becomes ''. */
+export function odataString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** Graph's collection envelope. */
+export interface GraphList<T> {
+  value: T[];
+  '@odata.nextLink'?: string;
+}
+
+export const EM = '/identityGovernance/entitlementManagement';

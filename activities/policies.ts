@@ -1,0 +1,97 @@
+// The assignment policy: who may be assigned (the requestor), with no approval, expiring after N days.
+
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { EM, createdByThisStep, graphCall, graphCallOrNotFound, notFound, odataString, type GraphList } from './graph-call.js';
+import type { CreatedOrAdopted, UndoOutcome } from './types.js';
+
+const permission = 'EntitlementManagement.ReadWrite.All';
+
+interface PolicyRecord {
+  id: string;
+  displayName: string;
+  createdDateTime?: string | null;
+}
+
+export interface CreatePolicyInput {
+  accessPackageId: string;
+  displayName: string;
+  description: string;
+  /** The requestor: the one user the policy allows. */
+  requestorId: string;
+  durationDays: number;
+}
+
+export interface DeletePolicyInput {
+  id?: string;
+  /** Without an id: the policy with this name on this package, only if created at or after `createdSince`. */
+  accessPackageId?: string;
+  displayName?: string;
+  createdSince?: string;
+}
+
+/** The tutorial's policy in its v1.0 shape (graph-api.md §3.3): specific users, no approval, expiry after N days. */
+export function policyBody(input: CreatePolicyInput): Record<string, unknown> {
+  return {
+    displayName: input.displayName,
+    description: input.description,
+    allowedTargetScope: 'specificDirectoryUsers',
+    specificAllowedTargets: [{ '@odata.type': '#microsoft.graph.singleUser', userId: input.requestorId }],
+    expiration: { type: 'afterDuration', duration: `P${input.durationDays}D` },
+    requestorSettings: {
+      enableTargetsToSelfAddAccess: true,
+      enableTargetsToSelfUpdateAccess: false,
+      enableTargetsToSelfRemoveAccess: true,
+      allowCustomAssignmentSchedule: false,
+      enableOnBehalfRequestorsToAddAccess: false,
+      enableOnBehalfRequestorsToUpdateAccess: false,
+      enableOnBehalfRequestorsToRemoveAccess: false,
+      onBehalfRequestors: [],
+    },
+    requestApprovalSettings: { isApprovalRequiredForAdd: false, isApprovalRequiredForUpdate: false, stages: [] },
+    accessPackage: { id: input.accessPackageId },
+  };
+}
+
+export function policyActivities(graph: Client) {
+  async function findPolicy(accessPackageId: string, displayName: string): Promise<PolicyRecord | undefined> {
+    const page = await graphCall({ description: `list policies of access package ${accessPackageId}`, permission, mayLag: true }, () =>
+      graph
+        .api(`${EM}/assignmentPolicies`)
+        .filter(`accessPackage/id eq ${odataString(accessPackageId)}`)
+        .get() as Promise<GraphList<PolicyRecord>>,
+    );
+    return page.value.find((p) => p.displayName === displayName);
+  }
+
+  return {
+    /** POST assignmentPolicies, after looking for a policy of that name on the package. */
+    async createPolicy(input: CreatePolicyInput): Promise<CreatedOrAdopted> {
+      const existing = await findPolicy(input.accessPackageId, input.displayName);
+      if (existing) return { id: existing.id, created: createdByThisStep(existing.createdDateTime) };
+      const created = await graphCall(
+        { description: `create policy "${input.displayName}" on access package ${input.accessPackageId}`, permission, mayLag: true },
+        () => graph.api(`${EM}/assignmentPolicies`).post(policyBody(input)) as Promise<PolicyRecord>,
+      );
+      return { id: created.id, created: true };
+    },
+
+    /** DELETE assignmentPolicies/{id}; Graph refuses while the policy has assignments. */
+    async deletePolicy(input: DeletePolicyInput): Promise<UndoOutcome> {
+      let id = input.id;
+      if (!id && input.accessPackageId && input.displayName) {
+        const found = await findPolicy(input.accessPackageId, input.displayName);
+        if (!found) return { outcome: 'alreadyGone' };
+        if (input.createdSince && (!found.createdDateTime || found.createdDateTime < input.createdSince)) {
+          return { outcome: 'skippedAdopted' };
+        }
+        id = found.id;
+      }
+      if (!id) return { outcome: 'alreadyGone' };
+      const policyId = id;
+      const result = await graphCallOrNotFound({ description: `delete policy ${policyId}`, permission }, () =>
+        graph.api(`${EM}/assignmentPolicies/${policyId}`).delete() as Promise<unknown>,
+      );
+      return { outcome: result === notFound ? 'alreadyGone' : 'undone' };
+    },
+  };
+}

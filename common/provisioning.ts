@@ -1,0 +1,122 @@
+// Types shared by the workflow, the worker and the client, so that none of them can drift from the others.
+
+export const TASK_QUEUE = 'entra-saga';
+
+/** What the operator wants done once access is verified. */
+export type CleanupMode = 'now' | 'keep' | 'hold';
+export const cleanupModes: readonly CleanupMode[] = ['now', 'keep', 'hold'];
+
+/** One provisioning run: the tutorial's inputs. Optional fields have the tutorial's defaults (see defaults.ts). */
+export interface ProvisioningInput {
+  /** Requestor1@contoso.onmicrosoft.com: the user to create (or adopt) and assign. */
+  requestorUpn: string;
+  /** Display name of the requestor; default: the UPN's alias. */
+  requestorDisplayName?: string;
+  /** "Marketing resources": the security group the access package grants membership of. */
+  groupName: string;
+  /** The group's mailNickname, its lookup key; default derived from groupName. */
+  groupMailNickname?: string;
+  /** "Marketing Campaign". */
+  packageName: string;
+  /** "General". */
+  catalogName: string;
+  /** "Specific users". */
+  policyName?: string;
+  /** Days until the assignment expires (1–3650). Default 30. */
+  durationDays: number;
+  cleanup: CleanupMode;
+  /** How long to wait for the request to be delivered before failing the run. Default 900 s. */
+  deliveryTimeoutSeconds?: number;
+}
+
+/** The saga's steps, in the order an operator reads them. */
+export const stepNames = [
+  'validate',
+  'preflight',
+  'createUser',
+  'createGroup',
+  'addGroupToCatalog',
+  'findCatalogResource',
+  'findMemberRole',
+  'createAccessPackage',
+  'addRoleScope',
+  'createPolicy',
+  'requestAssignment',
+  'awaitDelivery',
+  'verify',
+  'teardown',
+] as const;
+export type StepName = (typeof stepNames)[number];
+export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+/** The stage shown in the ProvisioningStage search attribute. */
+export type Stage =
+  | 'Validating'
+  | 'Provisioning'
+  | 'AwaitingDelivery'
+  | 'Verifying'
+  | 'Holding'
+  | 'TearingDown'
+  | 'Compensating'
+  | 'Done';
+
+export type Outcome = 'completed' | 'compensated' | 'failed' | 'cancelled';
+
+/**
+ * Something the run touched in the directory. `created: false` means it existed before and was adopted. For an
+ * `assignment` the id is that of the assignment request.
+ */
+export interface ObjectRecord {
+  kind: ObjectKind;
+  id: string;
+  /** Human name for messages: UPN, display name, or the ids it joins. */
+  name: string;
+  created: boolean;
+}
+export type ObjectKind =
+  | 'user'
+  | 'group'
+  | 'catalogResource'
+  | 'accessPackage'
+  | 'roleScope'
+  | 'assignmentPolicy'
+  | 'assignment';
+
+/** One undo (compensation or teardown step) and how it went. */
+export interface UndoRecord {
+  kind: ObjectKind;
+  name: string;
+  id?: string;
+  outcome: 'undone' | 'alreadyGone' | 'failed' | 'skippedAdopted';
+  error?: string;
+}
+
+export interface Progress {
+  workflowId: string;
+  stage: Stage;
+  steps: Partial<Record<StepName, { state: StepState; startedAt?: string; endedAt?: string; detail?: string }>>;
+  /** The assignment request's state while polling, e.g. "delivering". */
+  requestState?: string;
+  objects: ObjectRecord[];
+  undone: UndoRecord[];
+  error?: string;
+}
+
+export interface ProvisioningResult {
+  workflowId: string;
+  outcome: 'completed';
+  cleanup: CleanupMode;
+  /** True when the run removed what it created (cleanup now, or a hold that ended). */
+  tornDown: boolean;
+  objects: ObjectRecord[];
+  undone: UndoRecord[];
+  /** The assignment request id and its final state. */
+  request: { id: string; state: string };
+}
+
+/** The ids a later teardown of a kept run needs, taken from its result. */
+export interface TeardownInput {
+  workflowId: string;
+  objects: ObjectRecord[];
+  catalogId: string;
+}

@@ -1,0 +1,11 @@
+// Entitlement-management request states (Graph v1.0 accessPackageRequestState) as the saga reads them.
+
+/** The request did what was asked. */
+export const deliveredState = 'delivered';
+
+/** Final states in which the request did not do what was asked: the run fails and compensates. */
+export const failedRequestStates: readonly string[] = ['deliveryFailed', 'partiallyDelivered', 'denied', 'canceled'];
+
+export function isFailedRequestState(state: string): boolean {
+  return failedRequestStates.includes(state);
+}

@@ -1,0 +1,79 @@
+// Waiting for Entra to deliver the assignment, and checking that it did.
+
+import { ApplicationFailure, sleep } from '@temporalio/workflow';
+import { FailureType } from '../common/failure-types.js';
+import { deliveredState, isFailedRequestState } from '../common/request-states.js';
+import { reads } from './activity-proxies.js';
+import type { RunState } from './run-state.js';
+
+/** First wait before reading the request again, then doubled up to the cap. */
+export const firstPollDelayMs = 1_000;
+export const maxPollDelayMs = 30_000;
+
+/**
+ * Polls the assignment request until it is `delivered`, with exponential backoff and a deadline. deliveryFailed,
+ * partiallyDelivered, denied, canceled and the deadline end the run (and so compensate it).
+ */
+export async function awaitDelivery(
+  requested: { requestId: string; state: string },
+  timeoutSeconds: number,
+  state: RunState,
+): Promise<{ id: string; state: string }> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  let current = requested.state;
+  let delayMs = firstPollDelayMs;
+  while (current !== deliveredState) {
+    if (isFailedRequestState(current)) {
+      throw ApplicationFailure.create({
+        type: FailureType.DeliveryFailed,
+        nonRetryable: true,
+        message: `the assignment request ${requested.requestId} ended ${current}; check the request in the Entra admin center`,
+      });
+    }
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      throw ApplicationFailure.create({
+        type: FailureType.DeliveryTimedOut,
+        nonRetryable: true,
+        message: `the assignment request ${requested.requestId} was still ${current} after ${timeoutSeconds} s`,
+      });
+    }
+    await sleep(Math.min(delayMs, remaining), { summary: `wait for delivery (request ${current})` });
+    delayMs = Math.min(delayMs * 2, maxPollDelayMs);
+    ({ state: current } = await reads.getRequestState.executeWithOptions(
+      { summary: `read assignment request ${requested.requestId}` },
+      [{ requestId: requested.requestId }],
+    ));
+    state.setRequestState(current);
+  }
+  return { id: requested.requestId, state: current };
+}
+
+/** How long membership may take to show after delivery before verification fails. */
+const verifyWindowMs = 2 * 60_000;
+
+/** The assignment is listed for the policy as delivered, and the requestor is a member of the group. */
+export async function verifyAccess(ids: { policyId: string; groupId: string; userId: string }): Promise<void> {
+  const deadline = Date.now() + verifyWindowMs;
+  let delayMs = 1_000;
+  for (;;) {
+    const [{ assignments }, { memberIds }] = await Promise.all([
+      reads.listPolicyAssignments.executeWithOptions({ summary: `list assignments of policy ${ids.policyId}` }, [{ policyId: ids.policyId }]),
+      reads.listGroupMembers.executeWithOptions({ summary: `list members of group ${ids.groupId}` }, [{ groupId: ids.groupId }]),
+    ]);
+    const assigned = assignments.some((a) => a.targetId === ids.userId && a.state === deliveredState);
+    const member = memberIds.includes(ids.userId);
+    if (assigned && member) return;
+    if (Date.now() >= deadline) {
+      throw ApplicationFailure.create({
+        type: FailureType.VerificationFailed,
+        nonRetryable: true,
+        message:
+          `verification failed: ${assigned ? '' : 'no delivered assignment for the requestor under the policy; '}` +
+          `${member ? '' : 'the requestor is not a member of the group'}`.replace(/; $/, ''),
+      });
+    }
+    await sleep(delayMs, { summary: 'wait for the assignment and membership to show' });
+    delayMs = Math.min(delayMs * 2, 15_000);
+  }
+}

@@ -1,0 +1,3 @@
+// The workflows the worker registers.
+export { provisionAccessPackage } from './provision-access-package.js';
+export { teardownProvisioning } from './teardown-provisioning.js';

@@ -1,0 +1,101 @@
+// What a provisioning run shows of itself: the progress query's answer, the ProvisioningStage/Outcome search
+// attributes, and the current details the Web UI renders while the run is open. Nothing here may hold a secret.
+
+import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { ObjectRecord, Outcome, Progress, Stage, StepName, UndoRecord } from '../common/provisioning.js';
+import { stepNames } from '../common/provisioning.js';
+import { ProvisioningOutcome, ProvisioningStage } from '../common/search-attributes.js';
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+export class RunState {
+  readonly progress: Progress;
+
+  constructor(workflowId: string) {
+    this.progress = { workflowId, stage: 'Validating', steps: {}, objects: [], undone: [] };
+  }
+
+  setStage(stage: Stage): void {
+    if (this.progress.stage === stage) return;
+    this.progress.stage = stage;
+    upsertSearchAttributes([{ key: ProvisioningStage, value: stage }]);
+    this.render();
+  }
+
+  setOutcome(outcome: Outcome): void {
+    upsertSearchAttributes([
+      { key: ProvisioningOutcome, value: outcome },
+      { key: ProvisioningStage, value: 'Done' },
+    ]);
+    this.progress.stage = 'Done';
+    this.render();
+  }
+
+  /** Runs one step of the saga, recording when it started and ended and whether it failed. */
+  async step<T>(name: StepName, run: () => Promise<T>, detail?: (result: T) => string): Promise<T> {
+    const entry: Progress['steps'][StepName] = { state: 'running', startedAt: now() };
+    this.progress.steps[name] = entry;
+    this.render();
+    try {
+      const result = await run();
+      Object.assign(entry, { state: 'done', endedAt: now(), detail: detail?.(result) });
+      return result;
+    } catch (error) {
+      Object.assign(entry, { state: 'failed', endedAt: now(), detail: error instanceof Error ? error.message : String(error) });
+      throw error;
+    } finally {
+      this.render();
+    }
+  }
+
+  skip(name: StepName, detail: string): void {
+    this.progress.steps[name] = { state: 'skipped', detail };
+  }
+
+  setRequestState(state: string): void {
+    if (this.progress.requestState === state) return;
+    this.progress.requestState = state;
+    this.render();
+  }
+
+  recordObject(object: ObjectRecord): void {
+    const index = this.progress.objects.findIndex((o) => o.kind === object.kind);
+    if (index >= 0) this.progress.objects[index] = object;
+    else this.progress.objects.push(object);
+    this.render();
+  }
+
+  recordUndo(record: UndoRecord): void {
+    this.progress.undone.push(record);
+    this.render();
+  }
+
+  setError(message: string): void {
+    this.progress.error = message;
+    this.render();
+  }
+
+  /** The Markdown the Web UI shows as the run's current details. */
+  private render(): void {
+    const p = this.progress;
+    const lines = [`**Stage:** ${p.stage}${p.requestState ? ` · request \`${p.requestState}\`` : ''}`, ''];
+    for (const name of stepNames) {
+      const step = p.steps[name];
+      if (step) lines.push(`- ${name}: ${step.state}${step.detail ? ` — ${step.detail}` : ''}`);
+    }
+    if (p.objects.length) {
+      lines.push('', '**Objects**', ...p.objects.map((o) => `- ${o.kind} ${o.name} \`${o.id}\` (${o.created ? 'created' : 'adopted'})`));
+    }
+    if (p.undone.length) {
+      lines.push('', '**Undone**', ...p.undone.map((u) => `- ${u.kind} ${u.name}: ${u.outcome}${u.error ? ` — ${u.error}` : ''}`));
+    }
+    if (p.error) lines.push('', `**Error:** ${p.error}`);
+    setCurrentDetails(lines.join('\n'));
+  }
+}
+
+export function runStartTime(): string {
+  return workflowInfo().startTime.toISOString();
+}

@@ -1,0 +1,107 @@
+// How each kind of object is undone. Shared by compensation (a failed or cancelled run), the tutorial's clean-up
+// (cleanup "now" or the end of a hold) and the teardown of a kept run.
+
+import { sleep } from '@temporalio/workflow';
+import type { UndoRecord } from '../common/provisioning.js';
+import { deliveredState, isFailedRequestState } from '../common/request-states.js';
+import { undo } from './activity-proxies.js';
+import type { Saga, TrackedObject } from './saga.js';
+
+/** The business keys of the run, to find an object whose step never reported. */
+export interface UndoKeys {
+  userPrincipalName: string;
+  groupMailNickname: string;
+  packageName: string;
+  policyName: string;
+  catalogId?: string;
+}
+
+/** How long to wait for an adminRemove request to be delivered. */
+const removalDeadlineMs = 15 * 60_000;
+
+async function awaitRemoval(requestId: string): Promise<void> {
+  const deadline = Date.now() + removalDeadlineMs;
+  let delayMs = 1000;
+  for (;;) {
+    await sleep(delayMs);
+    const { state } = await undo.getRequestState.executeWithOptions({ summary: `removal request ${requestId}` }, [{ requestId }]);
+    if (state === deliveredState) return;
+    if (isFailedRequestState(state)) throw new Error(`the removal request ${requestId} ended ${state}`);
+    if (Date.now() >= deadline) throw new Error(`the removal request ${requestId} was still ${state} after 15 minutes`);
+    delayMs = Math.min(delayMs * 2, 30_000);
+  }
+}
+
+/** Builds the undo function of a saga from its keys and the ids it has learnt. */
+export function undoFor(saga: Saga, keys: UndoKeys) {
+  const idOf = (kind: TrackedObject['kind']) => saga.find(kind)?.record?.id;
+  const createdByRun = (kind: TrackedObject['kind']) => saga.find(kind)?.record?.created === true;
+
+  return async (object: TrackedObject): Promise<UndoRecord> => {
+    const base = { kind: object.kind, name: object.name, id: object.record?.id };
+    if (object.record && !object.record.created) return { ...base, outcome: 'skippedAdopted' };
+    // Unknown result: the step failed or was cancelled after it may have acted. Find the object by its key, and
+    // undo it only if it was created after the step began.
+    const since = object.record ? undefined : object.since;
+    const id = object.record?.id;
+    const summary = (what: string) => ({ summary: `undo: ${what}` });
+    let outcome: UndoRecord['outcome'];
+    switch (object.kind) {
+      case 'assignment': {
+        const accessPackageId = idOf('accessPackage');
+        const policyId = idOf('assignmentPolicy');
+        const targetId = idOf('user');
+        if (!accessPackageId || !policyId || !targetId) return { ...base, outcome: 'alreadyGone' };
+        const removal = await undo.requestRemoval.executeWithOptions(summary(`adminRemove the assignment of ${object.name}`), [
+          { accessPackageId, policyId, targetId },
+        ]);
+        if (removal.requestId) await awaitRemoval(removal.requestId);
+        outcome = removal.alreadyRemoved ? 'alreadyGone' : 'undone';
+        break;
+      }
+      case 'assignmentPolicy': {
+        const accessPackageId = idOf('accessPackage');
+        if (!id && !accessPackageId) return { ...base, outcome: 'alreadyGone' };
+        ({ outcome } = await undo.deletePolicy.executeWithOptions(summary(`delete policy ${object.name}`), [
+          id ? { id } : { accessPackageId, displayName: keys.policyName, createdSince: since },
+        ]));
+        break;
+      }
+      case 'roleScope': {
+        const accessPackageId = idOf('accessPackage');
+        // Deleting a package this run created removes its role scopes with it.
+        if (createdByRun('accessPackage') || !accessPackageId || !id) return { ...base, outcome: 'alreadyGone' };
+        ({ outcome } = await undo.removeRoleScope.executeWithOptions(summary(`remove role scope from ${accessPackageId}`), [
+          { accessPackageId, roleScopeId: id },
+        ]));
+        break;
+      }
+      case 'accessPackage': {
+        if (!id && !keys.catalogId) return { ...base, outcome: 'alreadyGone' };
+        ({ outcome } = await undo.deleteAccessPackage.executeWithOptions(summary(`delete access package ${object.name}`), [
+          id ? { id } : { catalogId: keys.catalogId, displayName: keys.packageName, createdSince: since },
+        ]));
+        break;
+      }
+      case 'catalogResource': {
+        const groupId = idOf('group');
+        if (!keys.catalogId || !groupId) return { ...base, outcome: 'alreadyGone' };
+        ({ outcome } = await undo.removeGroupFromCatalog.executeWithOptions(summary(`remove group ${groupId} from the catalog`), [
+          { catalogId: keys.catalogId, groupId, createdSince: since },
+        ]));
+        break;
+      }
+      case 'group':
+        ({ outcome } = await undo.deleteGroup.executeWithOptions(summary(`delete group ${object.name}`), [
+          id ? { id } : { mailNickname: keys.groupMailNickname, createdSince: since },
+        ]));
+        break;
+      case 'user':
+        ({ outcome } = await undo.deleteUser.executeWithOptions(summary(`delete user ${object.name}`), [
+          id ? { id } : { userPrincipalName: keys.userPrincipalName, createdSince: since },
+        ]));
+        break;
+    }
+    return { ...base, outcome };
+  };
+}

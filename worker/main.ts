@@ -1,0 +1,85 @@
+// `npm run worker`: a provisioning worker configured from the environment (see README, "Configuration").
+//
+//   Temporal: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE (envconfig)
+//   Graph:    AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET | AZURE_CLIENT_CERTIFICATE_PATH,
+//             ENTRA_SAGA_CREDENTIAL, AZURE_AUTHORITY_HOST, GRAPH_BASE_URL, GRAPH_CA_CERT_PATH
+//             (none set: the local emulator, found at ENTRA_SAGA_EMULATOR_URL)
+//   Worker:   ENTRA_SAGA_TASK_QUEUE, ENTRA_SAGA_METRICS_ADDRESS (Prometheus, e.g. 0.0.0.0:9464), ENTRA_SAGA_LOG_LEVEL,
+//             ENTRA_SAGA_LOG_FORMAT (json | text; default json when stdout is not a terminal)
+
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import type { LogLevel } from '@temporalio/common';
+import { ConfigError } from '../common/config-error.js';
+import { connectionOptions, temporalSettingsFromEnv } from '../common/temporal-settings.js';
+import { discoverEmbeddedEmulator, emulatorEnv } from '../graph/embedded-emulator.js';
+import { describeGraphSettings, graphSettingsFromEnv } from '../graph/settings.js';
+import { createProvisioningWorker } from './create-worker.js';
+import { StructuredLogger } from './logger.js';
+
+const logLevels: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+
+function loggerFromEnv(env: NodeJS.ProcessEnv): StructuredLogger {
+  const level = (env.ENTRA_SAGA_LOG_LEVEL?.trim().toUpperCase() || 'INFO') as LogLevel;
+  if (!logLevels.includes(level)) throw new ConfigError('ENTRA_SAGA_LOG_LEVEL', `must be one of ${logLevels.join(', ')}`);
+  const format = env.ENTRA_SAGA_LOG_FORMAT?.trim().toLowerCase();
+  if (format && format !== 'json' && format !== 'text') throw new ConfigError('ENTRA_SAGA_LOG_FORMAT', 'must be json or text');
+  return new StructuredLogger({ level, json: format ? format === 'json' : undefined });
+}
+
+function metricsFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const address = env.ENTRA_SAGA_METRICS_ADDRESS?.trim();
+  if (!address) return undefined;
+  if (!/^[^:\s]+:\d{1,5}$/.test(address)) {
+    throw new ConfigError('ENTRA_SAGA_METRICS_ADDRESS', `must be host:port, e.g. 0.0.0.0:9464 (got "${address}")`);
+  }
+  return address;
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const logger = loggerFromEnv(env);
+  const temporal = temporalSettingsFromEnv(env);
+  const metricsAddress = metricsFromEnv(env);
+  const graphEnv = env.AZURE_TENANT_ID ? env : { ...env, ...emulatorEnv(await discoverEmbeddedEmulator(env)) };
+  const graph = graphSettingsFromEnv(graphEnv);
+
+  Runtime.install({
+    logger,
+    telemetryOptions: metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress } } } : undefined,
+  });
+  let connection: NativeConnection;
+  try {
+    connection = await NativeConnection.connect(connectionOptions(temporal));
+  } catch (error) {
+    throw new ConfigError(
+      'TEMPORAL_ADDRESS',
+      `${temporal.address}: cannot connect to Temporal (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  const worker = await createProvisioningWorker({
+    connection,
+    namespace: temporal.namespace,
+    taskQueue: temporal.taskQueue,
+    graph,
+    logger,
+  });
+  logger.info(
+    `worker ready: task queue ${temporal.taskQueue} on ${temporal.address}/${temporal.namespace}; ${describeGraphSettings(graph)}` +
+      (metricsAddress ? `; metrics on http://${metricsAddress}/metrics` : ''),
+  );
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+  logger.info('worker stopped');
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`entra-saga worker: ${error.message}`);
+    process.exit(2);
+  }
+  console.error(`entra-saga worker: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+// `run` (start and follow to the end) and `start` (start and print the workflow id).
+
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import type { ProvisioningInput } from '../../common/provisioning.js';
+import { AccessPackageName, ProvisioningStage, RequestorDomain, RequestorUpn } from '../../common/search-attributes.js';
+import { provisioningWorkflowId } from '../../common/workflow-id.js';
+import type { provisionAccessPackage } from '../../workflows/provision-access-package.js';
+import { type Connected, webUiLink } from '../connect.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+import { follow } from '../follow.js';
+import { type Output, ProgressView, outcomeJson, renderOutcome } from '../render.js';
+
+export interface RunOptions {
+  json: boolean;
+  /** Follow to the end (run) or return after starting (start). */
+  wait: boolean;
+}
+
+function summary(input: ProvisioningInput): string {
+  return `${input.dryRun ? 'Dry run: ' : ''}Grant ${input.requestorUpn} "${input.packageName}" (group "${input.groupName}", catalog "${input.catalogName}")`.slice(0, 200);
+}
+
+function details(input: ProvisioningInput): string {
+  return [
+    `**Requestor:** ${input.requestorUpn}`,
+    `**Access package:** ${input.packageName} in catalog ${input.catalogName}`,
+    `**Group:** ${input.groupName}`,
+    `**Policy:** ${input.policyName ?? 'Specific users'}, expires after ${input.durationDays} days`,
+    `**Cleanup:** ${input.cleanup}${input.dryRun ? ' · dry run' : ''}`,
+  ].join('\n');
+}
+
+export async function runCommand(
+  connected: Connected,
+  input: ProvisioningInput,
+  options: RunOptions,
+  out: Output,
+): Promise<ExitCode> {
+  const { client, settings } = connected;
+  const workflowId = provisioningWorkflowId(input) + (input.dryRun ? '/dry-run' : '');
+  let handle;
+  try {
+    handle = await client.workflow.start<typeof provisionAccessPackage>('provisionAccessPackage', {
+      workflowId,
+      taskQueue: settings.taskQueue,
+      args: [input],
+      // The same provisioning started twice joins the running one (run) or is refused (start).
+      workflowIdConflictPolicy: options.wait ? WorkflowIdConflictPolicy.USE_EXISTING : WorkflowIdConflictPolicy.FAIL,
+      staticSummary: summary(input),
+      staticDetails: details(input),
+      typedSearchAttributes: [
+        { key: ProvisioningStage, value: 'Validating' },
+        { key: AccessPackageName, value: input.packageName },
+        { key: RequestorUpn, value: input.requestorUpn.toLowerCase() },
+        { key: RequestorDomain, value: input.requestorUpn.slice(input.requestorUpn.lastIndexOf('@') + 1).toLowerCase() },
+      ],
+    });
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new CliError(`${workflowId} is already running; follow it with \`entra-saga result ${workflowId}\``, ExitCode.BadInput);
+    }
+    throw error;
+  }
+  const link = webUiLink(settings, workflowId, handle.firstExecutionRunId);
+  if (!options.wait) {
+    out.write(options.json ? `${JSON.stringify({ workflowId, runId: handle.firstExecutionRunId, status: 'running', webUi: link })}\n` : `started ${workflowId}\n  Web UI: ${link}\n`);
+    return ExitCode.Ok;
+  }
+  if (!options.json) out.write(`${summary(input)}\n  workflow ${workflowId}\n`);
+  const outcome = await follow(handle, options.json ? undefined : new ProgressView(out));
+  out.write(options.json ? `${JSON.stringify(outcomeJson(outcome, workflowId, handle.firstExecutionRunId, link))}\n` : renderOutcome(outcome, workflowId, link));
+  return outcome.exitCode;
+}

@@ -1,0 +1,42 @@
+// Connects the CLI to Temporal with the envconfig settings; any failure is "cannot connect" (exit 3), in one line.
+
+import { Client, Connection } from '@temporalio/client';
+import { ConfigError } from '../common/config-error.js';
+import { connectionOptions, temporalSettingsFromEnv, type TemporalSettings } from '../common/temporal-settings.js';
+import { CliError, ExitCode } from './exit-codes.js';
+
+export interface Connected {
+  client: Client;
+  settings: TemporalSettings;
+  close(): Promise<void>;
+}
+
+export async function connect(env: NodeJS.ProcessEnv = process.env): Promise<Connected> {
+  let settings: TemporalSettings;
+  try {
+    settings = temporalSettingsFromEnv(env);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message, ExitCode.CannotConnect);
+    throw error;
+  }
+  let connection: Connection;
+  try {
+    connection = await Connection.connect({ ...connectionOptions(settings), connectTimeout: '5s' });
+    await connection.workflowService.getSystemInfo({});
+  } catch (error) {
+    throw new CliError(
+      `cannot connect to Temporal at ${settings.address}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}. ` +
+        'Start the local stack with `npm run stack`, or set TEMPORAL_ADDRESS (and TEMPORAL_API_KEY / TLS for a cluster).',
+      ExitCode.CannotConnect,
+    );
+  }
+  const client = new Client({ connection, namespace: settings.namespace });
+  return { client, settings, close: () => connection.close() };
+}
+
+/** The Web UI page of a run. TEMPORAL_UI_URL overrides the local dev server's UI. */
+export function webUiLink(settings: TemporalSettings, workflowId: string, runId?: string, env: NodeJS.ProcessEnv = process.env): string {
+  const base = (env.TEMPORAL_UI_URL?.trim() || 'http://localhost:8233').replace(/\/+$/, '');
+  const run = runId ? `/${runId}` : '';
+  return `${base}/namespaces/${encodeURIComponent(settings.namespace)}/workflows/${encodeURIComponent(workflowId)}${run}/history`;
+}

@@ -1,0 +1,23 @@
+// The CLI's exit codes: scripts branch on them.
+export const ExitCode = {
+  /** The command did what was asked; for run/result: the provisioning completed. */
+  Ok: 0,
+  /** The run failed, was compensated (rolled back) or was cancelled. */
+  RunFailed: 1,
+  /** Bad input: unknown flag, invalid value, a catalog or workflow that does not exist. Nothing was created. */
+  BadInput: 2,
+  /** Temporal could not be reached or the connection settings are wrong. */
+  CannotConnect: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** An error that ends the CLI with one line and an exit code. */
+export class CliError extends Error {
+  override name = 'CliError';
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
+    super(message);
+  }
+}

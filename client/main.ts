@@ -1,0 +1,102 @@
+// The entra-saga CLI: operators start, watch, list, tear down and cancel provisioning runs.
+
+import { parseArgs } from 'node:util';
+import { connect, type Connected } from './connect.js';
+import { cancelCommand, teardownCommand } from './commands/teardown.js';
+import { listCommand, resultCommand, statusCommand } from './commands/inspect.js';
+import { runCommand } from './commands/run.js';
+import { CliError, ExitCode } from './exit-codes.js';
+import { inputFromFlags } from './input-from-flags.js';
+import type { Output } from './render.js';
+import { usage } from './usage.js';
+
+const options = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  spec: { type: 'string' },
+  'requestor-upn': { type: 'string' },
+  'requestor-name': { type: 'string' },
+  'group-name': { type: 'string' },
+  'group-mail-nickname': { type: 'string' },
+  'package-name': { type: 'string' },
+  catalog: { type: 'string' },
+  'policy-name': { type: 'string' },
+  'duration-days': { type: 'string' },
+  cleanup: { type: 'string' },
+  'delivery-timeout': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  query: { type: 'string' },
+  limit: { type: 'string' },
+  'no-wait': { type: 'boolean' },
+} as const;
+
+const commands = ['run', 'start', 'status', 'list', 'result', 'teardown', 'cancel'] as const;
+type Command = (typeof commands)[number];
+const provisioningFlags = ['spec', 'requestor-upn', 'requestor-name', 'group-name', 'group-mail-nickname', 'package-name',
+  'catalog', 'policy-name', 'duration-days', 'cleanup', 'delivery-timeout', 'dry-run'];
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    // Node's message goes on to explain "--" for positionals; the first sentence is what an operator needs.
+    const first = (error as Error).message.split('. ')[0];
+    throw new CliError(`${first}; see \`entra-saga --help\``, ExitCode.BadInput);
+  }
+}
+
+/** Runs the CLI; resolves with the exit code. Exported so that `npm start` and tests run it in-process. */
+export async function main(argv: string[], out: Output, err: Output = { write: (t) => process.stderr.write(t), isTTY: false }, env = process.env): Promise<number> {
+  let json = argv.includes('--json');
+  try {
+    const { values, positionals } = parse(argv);
+    json = values.json === true;
+    const [command, ...rest] = positionals;
+    if (values.help || command === 'help' || command === undefined) {
+      out.write(usage);
+      return command === undefined && !values.help ? ExitCode.BadInput : ExitCode.Ok;
+    }
+    if (!commands.includes(command as Command)) throw new CliError(`unknown command "${command}"; see \`entra-saga --help\``, ExitCode.BadInput);
+    const takesId = ['status', 'result', 'teardown', 'cancel'].includes(command);
+    if (takesId && rest.length !== 1) throw new CliError(`${command} takes one workflow id`, ExitCode.BadInput);
+    if (!takesId && rest.length) throw new CliError(`unexpected argument "${rest[0]}"`, ExitCode.BadInput);
+    const provisioning = command === 'run' || command === 'start';
+    const misplaced = Object.keys(values).find((k) => provisioningFlags.includes(k) && !provisioning);
+    if (misplaced) throw new CliError(`--${misplaced} applies to run and start only`, ExitCode.BadInput);
+    const limit = values.limit === undefined ? 20 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new CliError('--limit must be a whole number from 1 to 1000', ExitCode.BadInput);
+    // Validate before connecting: bad input is reported even when Temporal is down, and nothing starts.
+    const input = provisioning ? inputFromFlags(values, env) : undefined;
+    const connected: Connected = await connect(env);
+    try {
+      const id = rest[0] ?? '';
+      switch (command as Command) {
+        case 'run':
+        case 'start':
+          return await runCommand(connected, input!, { json, wait: command === 'run' }, out);
+        case 'status':
+          return await statusCommand(connected, id, json, out);
+        case 'list':
+          return await listCommand(connected, { query: values.query, limit, json }, out);
+        case 'result':
+          return await resultCommand(connected, id, json, out);
+        case 'teardown':
+          return await teardownCommand(connected, id, json, out);
+        case 'cancel':
+          return await cancelCommand(connected, id, { json, wait: !values['no-wait'] }, out);
+      }
+    } finally {
+      await connected.close();
+    }
+  } catch (error) {
+    if (error instanceof CliError) {
+      if (json) out.write(`${JSON.stringify({ status: 'error', error: error.message, exitCode: error.exitCode })}\n`);
+      else err.write(`entra-saga: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    if (json) out.write(`${JSON.stringify({ status: 'error', error: message, exitCode: ExitCode.RunFailed })}\n`);
+    else err.write(`entra-saga: ${message}\n`);
+    return ExitCode.RunFailed;
+  }
+}

@@ -1,0 +1,97 @@
+// What the operator sees: the saga's steps while a run is followed (a live list on a terminal, plain lines
+// otherwise), and the outcome at the end.
+
+import { stepNames, type Progress, type StepName } from '../common/provisioning.js';
+import type { RunOutcome } from './outcome.js';
+
+export interface Output {
+  write(text: string): void;
+  isTTY: boolean;
+}
+
+const marks: Record<string, string> = { pending: '·', running: '…', done: '✓', failed: '✗', skipped: '-' };
+
+function elapsed(step: NonNullable<Progress['steps'][StepName]>, nowMs: number): string {
+  if (!step.startedAt) return '';
+  const end = step.endedAt ? Date.parse(step.endedAt) : nowMs;
+  return `${((end - Date.parse(step.startedAt)) / 1000).toFixed(1)}s`;
+}
+
+export class ProgressView {
+  #drawnLines = 0;
+  readonly #printed = new Map<StepName, string>();
+  #lastStage = '';
+  #lastRequestState = '';
+
+  constructor(private readonly out: Output) {}
+
+  update(progress: Progress, nowMs = Date.now()): void {
+    if (this.out.isTTY) this.#redraw(progress, nowMs);
+    else this.#appendChanges(progress, nowMs);
+  }
+
+  #redraw(progress: Progress, nowMs: number): void {
+    const lines = [`stage ${progress.stage}${progress.requestState ? ` · request ${progress.requestState}` : ''}`];
+    for (const name of stepNames) {
+      const step = progress.steps[name];
+      if (!step) continue;
+      const detail = step.detail ? `  ${step.detail}` : '';
+      lines.push(`  ${marks[step.state] ?? '?'} ${name.padEnd(20)} ${elapsed(step, nowMs).padStart(6)}${detail}`.slice(0, 160));
+    }
+    const clear = this.#drawnLines > 0 ? `\x1b[${this.#drawnLines}A\x1b[0J` : '';
+    this.out.write(`${clear}${lines.join('\n')}\n`);
+    this.#drawnLines = lines.length;
+  }
+
+  #appendChanges(progress: Progress, nowMs: number): void {
+    if (progress.stage !== this.#lastStage) {
+      this.out.write(`stage ${progress.stage}\n`);
+      this.#lastStage = progress.stage;
+    }
+    if (progress.requestState && progress.requestState !== this.#lastRequestState) {
+      this.out.write(`  request state ${progress.requestState}\n`);
+      this.#lastRequestState = progress.requestState;
+    }
+    for (const name of stepNames) {
+      const step = progress.steps[name];
+      if (!step || this.#printed.get(name) === step.state) continue;
+      this.#printed.set(name, step.state);
+      const time = step.state === 'running' ? '' : ` (${elapsed(step, nowMs)})`;
+      this.out.write(`  ${marks[step.state] ?? '?'} ${name} ${step.state}${time}${step.detail && step.state !== 'running' ? `: ${step.detail}` : ''}\n`);
+    }
+  }
+}
+
+export function renderOutcome(outcome: RunOutcome, workflowId: string, uiLink: string): string {
+  const lines = [`${workflowId}: ${outcome.status}`];
+  if (outcome.result?.dryRun) lines.push('  dry run: input valid and preflight passed; nothing was written');
+  const created = outcome.objects.filter((o) => o.created);
+  const adopted = outcome.objects.filter((o) => !o.created);
+  if (created.length) lines.push('  created:', ...created.map((o) => `    ${o.kind} ${o.name} (${o.id})`));
+  if (adopted.length) lines.push('  adopted (left as found):', ...adopted.map((o) => `    ${o.kind} ${o.name} (${o.id})`));
+  const undone = outcome.undone.filter((u) => u.outcome !== 'skippedAdopted');
+  if (undone.length) {
+    const title = outcome.status === 'completed' ? '  cleaned up:' : '  rolled back:';
+    lines.push(title, ...undone.map((u) => `    ${u.kind} ${u.name}: ${u.outcome}${u.error ? ` (${u.error})` : ''}`));
+  }
+  if (outcome.error) lines.push(`  error: ${outcome.error}`);
+  lines.push(`  Web UI: ${uiLink}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function outcomeJson(outcome: RunOutcome, workflowId: string, runId: string | undefined, uiLink: string): Record<string, unknown> {
+  return {
+    workflowId,
+    runId,
+    status: outcome.status,
+    dryRun: outcome.result?.dryRun ?? false,
+    created: outcome.objects.filter((o) => o.created),
+    adopted: outcome.objects.filter((o) => !o.created),
+    rolledBack: outcome.status === 'completed' ? [] : outcome.undone,
+    cleanedUp: outcome.status === 'completed' ? outcome.undone : [],
+    request: outcome.result?.request,
+    error: outcome.error,
+    errorType: outcome.errorType,
+    webUi: uiLink,
+  };
+}

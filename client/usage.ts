@@ -1,0 +1,50 @@
+export const usage = `entra-saga — Microsoft Entra entitlement-management provisioning as a durable Temporal saga
+
+Usage: entra-saga <command> [options]
+
+Commands:
+  run                 start a provisioning run and follow it to the end
+  start               start a provisioning run and print its workflow id
+  status <workflowId> show a run's stage, steps, request state and objects
+  list                list provisioning runs (newest first)
+  result <workflowId> wait for a run's outcome and print it
+  teardown <workflowId>
+                      remove what a run created: ends a holding run, or tears down a kept one
+  cancel <workflowId> cancel a running run; it rolls back what it created
+
+Provisioning options (run, start), defaults reproduce the Microsoft Learn tutorial:
+  --requestor-upn UPN        the requestor (default Requestor1@$ENTRA_SAGA_DOMAIN, else @contoso.onmicrosoft.com)
+  --requestor-name NAME      the requestor's display name (default: the UPN's alias)
+  --group-name NAME          the group the package grants (default "Marketing resources")
+  --group-mail-nickname NICK the group's mailNickname, its lookup key (default "markres", or derived from --group-name)
+  --package-name NAME        the access package (default "Marketing Campaign")
+  --catalog NAME             the catalog, which must exist (default "General")
+  --policy-name NAME         the assignment policy (default "Specific users")
+  --duration-days N          days until the assignment expires, 1-3650 (default 30)
+  --cleanup now|keep|hold    after verification: remove everything now (default), keep it, or hold until
+                             \`entra-saga teardown\` or the expiry
+  --delivery-timeout S       seconds to wait for delivery before rolling back, 10-86400 (default 900)
+  --spec FILE                read the options from a JSON or YAML file (flags override it)
+  --dry-run                  validate and run the read-only preflight only: nothing is written
+
+Other options:
+  --json                     print one JSON object (every command)
+  --query Q                  (list) a visibility query, e.g. 'ProvisioningStage = "Holding"'
+  --limit N                  (list) at most N runs (default 20)
+  --no-wait                  (cancel) return once cancellation is requested
+  -h, --help                 this help
+
+Exit codes: 0 success · 1 run failed, rolled back or cancelled · 2 bad input (nothing created) · 3 cannot connect
+
+Examples:
+  entra-saga run
+  entra-saga run --requestor-upn alice@contoso.onmicrosoft.com --package-name "Sales Tools" --group-name "Sales" --cleanup keep
+  entra-saga run --dry-run --catalog "Marketing"
+  entra-saga start --cleanup hold --duration-days 7 --json
+  entra-saga list --query 'ProvisioningOutcome = "compensated"'
+  entra-saga status provision/general/marketing-campaign/requestor1@contoso.onmicrosoft.com
+  entra-saga teardown provision/general/marketing-campaign/requestor1@contoso.onmicrosoft.com
+
+Connection: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE (Temporal's
+envconfig), ENTRA_SAGA_TASK_QUEUE, TEMPORAL_UI_URL (for links). Default: the local stack of \`npm run stack\`.
+`;

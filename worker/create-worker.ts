@@ -33,7 +33,9 @@ export function logGraphCall(call: GraphCall, fallback?: Logger): void {
   } catch {
     // Not inside an activity.
   }
-  const level = call.status >= 400 || call.status === 0 ? 'WARN' : 'DEBUG';
+  // Throttling, outages and network errors are worth a look; other 4xx are answers the activity handles (a 404
+  // from a lookup is how "not there yet" reads).
+  const level = call.status === 429 || call.status >= 500 || call.status === 0 ? 'WARN' : call.status >= 400 ? 'INFO' : 'DEBUG';
   logger?.log(level, `Graph ${call.method} ${call.path} → ${call.status}`, {
     graphRequestId: call.requestId,
     graphClientRequestId: call.clientRequestId,

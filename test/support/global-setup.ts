@@ -1,6 +1,7 @@
 // One real Temporal dev server (with its Web UI) for the whole test run; test files reach it through
 // `inject('temporalAddress')` and keep apart by unique task queues and workflow ids.
 
+import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startTemporalDevServer } from '../../devstack/temporal-server.js';
 

@@ -1,0 +1,99 @@
+// The embedded local stack: a Temporal dev server (Web UI, SQLite file), the Graph emulator and a provisioning
+// worker, each a child process behind the guard so that none outlives us. Used by `npm start` and `npm run stack`.
+
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type EmulatorInfo, emulatorEnv, fetchEmulatorInfo } from '../graph/embedded-emulator.js';
+import { ManagedProcess } from './managed-process.js';
+import { assertPortFree } from './ports.js';
+import { type TemporalDevServer, startTemporalDevServer } from './temporal-server.js';
+import { readFileSync } from 'node:fs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+export const stackDir = join(root, '.entra-saga');
+
+export interface StackOptions {
+  temporalPort?: number;
+  uiPort?: number;
+  emulatorPort?: number;
+  /** Keep Temporal's state in .entra-saga/temporal.db (default true). */
+  persist?: boolean;
+  /** Start a worker too (default true). */
+  worker?: boolean;
+  /** Extra emulator flags, e.g. ['--delivery-delay-ms', '3000']. */
+  emulatorArgs?: string[];
+  /** Extra environment for the worker. */
+  workerEnv?: NodeJS.ProcessEnv;
+  /** Receives the children's output lines, prefixed with their name. */
+  onLine?: (line: string) => void;
+}
+
+export interface Stack {
+  temporal: TemporalDevServer;
+  emulator: ManagedProcess;
+  emulatorInfo: EmulatorInfo;
+  worker?: ManagedProcess;
+  /** The environment a CLI or worker needs to use this stack. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Runs a TypeScript entry point of this repository with tsx, behind the guard. */
+function tsxProcess(name: string, entry: string, args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): ManagedProcess {
+  return new ManagedProcess({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', join(root, entry), ...args],
+    cwd: root,
+    env,
+    onLine: onLine ? (line) => onLine(`[${name}] ${line}`) : undefined,
+  });
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const emulatorPort = options.emulatorPort ?? 8443;
+  const stopped: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stopped.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    await assertPortFree(emulatorPort, 'Graph emulator', 'ENTRA_SAGA_EMULATOR_PORT');
+    const temporal = await startTemporalDevServer({
+      port: options.temporalPort ?? 7233,
+      uiPort: options.uiPort ?? 8233,
+      dbFile: options.persist === false ? undefined : join(stackDir, 'temporal.db'),
+      onLine: options.onLine ? (line) => options.onLine?.(`[temporal] ${line}`) : undefined,
+    });
+    stopped.push(() => temporal.stop());
+
+    const stateDir = join(stackDir, 'emulator');
+    const emulator = tsxProcess(
+      'emulator',
+      'emulator/main.ts',
+      ['--port', String(emulatorPort), '--state-dir', stateDir, ...(options.emulatorArgs ?? [])],
+      process.env,
+      options.onLine,
+    );
+    stopped.push(() => emulator.stop());
+    const [, url = ''] = await emulator.waitForLine(/Graph emulator listening on (https:\/\/\S+)/, 60_000);
+    const emulatorInfo = await fetchEmulatorInfo(url, readFileSync(join(stateDir, 'ca.pem'), 'utf8'));
+
+    const env: Record<string, string> = {
+      ...emulatorEnv(emulatorInfo),
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: temporal.namespace,
+      TEMPORAL_UI_URL: temporal.uiUrl ?? '',
+      ENTRA_SAGA_DOMAIN: emulatorInfo.domain,
+    };
+    let worker: ManagedProcess | undefined;
+    if (options.worker !== false) {
+      worker = tsxProcess('worker', 'worker/main.ts', [], { ...process.env, ...env, ENTRA_SAGA_LOG_FORMAT: 'text', ...options.workerEnv }, options.onLine);
+      stopped.push(() => worker!.stop());
+      await worker.waitForLine(/worker ready/, 120_000);
+    }
+    return { temporal, emulator, emulatorInfo, worker, env, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,76 @@
+// A provisioning worker on a unique task queue, against a per-file emulator and the run's Temporal dev server:
+// what a saga test needs to start runs and inspect both Temporal's history and the emulator's state.
+
+import type { WorkflowHandle } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import type { EmulatorOptions } from '../../emulator/index.js';
+import type { ProvisioningInput, ProvisioningResult } from '../../common/provisioning.js';
+import { createProvisioningWorker } from '../../worker/create-worker.js';
+import type { provisionAccessPackage } from '../../workflows/provision-access-package.js';
+import { type TestEmulator, startTestEmulator } from './emulator.js';
+import { type TestTemporal, connectTestTemporal, uniqueId, workflowBundle } from './temporal.js';
+
+export interface SagaFixture {
+  temporal: TestTemporal;
+  emulator: TestEmulator;
+  taskQueue: string;
+  /** Starts a provisioning run with a unique workflow id. */
+  start(input: Partial<ProvisioningInput>, workflowId?: string): Promise<WorkflowHandle<typeof provisionAccessPackage>>;
+  /** Runs one to the end and returns its result (rejects with WorkflowFailedError). */
+  execute(input: Partial<ProvisioningInput>): Promise<ProvisioningResult>;
+  /** A fresh worker after the previous one stopped (crash tests run their own). */
+  close(): Promise<void>;
+}
+
+/** The tutorial's input with a requestor unique to the test, so parallel files never share a workflow id. */
+export function tutorialInput(overrides: Partial<ProvisioningInput> = {}): ProvisioningInput {
+  const alias = uniqueId('Requestor1');
+  return {
+    requestorUpn: `${alias}@contoso.onmicrosoft.com`,
+    groupName: 'Marketing resources',
+    groupMailNickname: `markres${alias.slice(-8)}`,
+    packageName: 'Marketing Campaign',
+    catalogName: 'General',
+    policyName: 'Specific users',
+    durationDays: 30,
+    cleanup: 'now',
+    ...overrides,
+  };
+}
+
+export async function startSagaFixture(emulatorOptions: EmulatorOptions = {}, startWorker = true): Promise<SagaFixture> {
+  const temporal = await connectTestTemporal();
+  const emulator = await startTestEmulator(emulatorOptions);
+  const taskQueue = uniqueId('saga');
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  if (startWorker) {
+    worker = await createProvisioningWorker({
+      connection: temporal.nativeConnection,
+      namespace: 'default',
+      graph: emulator.graph,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+    });
+    running = worker.run();
+  }
+  const start = (input: Partial<ProvisioningInput>, workflowId = uniqueId('provision')) =>
+    temporal.client.workflow.start<typeof provisionAccessPackage>('provisionAccessPackage', {
+      workflowId,
+      taskQueue,
+      args: [tutorialInput(input)],
+    });
+  return {
+    temporal,
+    emulator,
+    taskQueue,
+    start,
+    execute: async (input) => (await start(input)).result(),
+    async close() {
+      worker?.shutdown();
+      await running;
+      await emulator.close();
+      await temporal.close();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// Matches a method and path to a route. Literal segments match case-insensitively (as Graph does); `{name}`
+// segments capture. A path that leaves the tree names the first unknown segment, as Graph's
+// "Resource not found for the segment 'x'" does; a known path with an unknown method is a 405.
+
+import { graphErrors } from '../errors/graph-errors.js';
+import type { GraphError } from '../errors/graph-error.js';
+import type { RouteDefinition } from './route.js';
+
+interface Node {
+  literals: Map<string, Node>;
+  param?: { name: string; node: Node };
+  routes: Map<string, RouteDefinition>;
+}
+
+export type RouteResolution =
+  | { ok: true; route: RouteDefinition; params: Record<string, string> }
+  | { ok: false; error: GraphError; template: string | undefined };
+
+const newNode = (): Node => ({ literals: new Map(), routes: new Map() });
+
+export class Router {
+  private readonly root = newNode();
+
+  constructor(routes: readonly RouteDefinition[]) {
+    for (const route of routes) this.add(route);
+  }
+
+  private add(route: RouteDefinition): void {
+    let node = this.root;
+    for (const segment of route.template.split('/').filter(Boolean)) {
+      const param = /^\{(\w+)\}$/.exec(segment);
+      if (param) {
+        node.param ??= { name: param[1]!, node: newNode() };
+        if (node.param.name !== param[1]) throw new Error(`Route ${route.template} names a segment {${param[1]}} already named {${node.param.name}}`);
+        node = node.param.node;
+      } else {
+        const key = segment.toLowerCase();
+        if (!node.literals.has(key)) node.literals.set(key, newNode());
+        node = node.literals.get(key)!;
+      }
+    }
+    if (node.routes.has(route.method)) throw new Error(`Duplicate route ${route.method} ${route.template}`);
+    node.routes.set(route.method, route);
+  }
+
+  resolve(method: string, path: string): RouteResolution {
+    const segments = path.split('/').filter(Boolean);
+    const version = segments[0];
+    if (version !== 'v1.0') return { ok: false, error: graphErrors.invalidVersion(version ?? ''), template: undefined };
+    let node = this.root.literals.get('v1.0')!;
+    const params: Record<string, string> = {};
+    for (const segment of segments.slice(1)) {
+      const literal = node.literals.get(segment.toLowerCase());
+      if (literal) {
+        node = literal;
+      } else if (node.param) {
+        params[node.param.name] = decodeSegment(segment);
+        node = node.param.node;
+      } else {
+        return { ok: false, error: graphErrors.segmentNotFound(segment), template: undefined };
+      }
+    }
+    const route = node.routes.get(method);
+    if (route) return { ok: true, route, params };
+    if (node.routes.size === 0) {
+      return { ok: false, error: graphErrors.segmentNotFound(segments[segments.length - 1] ?? ''), template: undefined };
+    }
+    const any = [...node.routes.values()][0]!;
+    return { ok: false, error: graphErrors.methodNotAllowed(), template: any.template };
+  }
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

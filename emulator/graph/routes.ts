@@ -1,0 +1,21 @@
+// Every Graph v1.0 route the emulator serves.
+
+import { domainRoutes } from './directory/domains.js';
+import { groupRoutes } from './directory/groups.js';
+import { userRoutes } from './directory/users.js';
+import { accessPackageRoutes } from './em/access-packages.js';
+import { assignmentRoutes } from './em/assignments.js';
+import { catalogRoutes } from './em/catalogs.js';
+import { policyRoutes } from './em/policies.js';
+import { resourceRequestRoutes } from './em/resource-requests.js';
+import type { RouteDefinition } from './route.js';
+import { Router } from './router.js';
+
+export const graphRoutes: readonly RouteDefinition[] = [
+  ...userRoutes, ...groupRoutes, ...domainRoutes,
+  ...catalogRoutes, ...resourceRequestRoutes, ...accessPackageRoutes, ...policyRoutes, ...assignmentRoutes,
+];
+
+export function createGraphRouter(): Router {
+  return new Router(graphRoutes);
+}

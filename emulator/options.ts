@@ -1,0 +1,121 @@
+// The emulator's options with their defaults, resolved once at start. Identity defaults are fixed so a data file,
+// a client configuration or a test written today keeps working against tomorrow's emulator.
+
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface EmulatorOptions {
+  /** 0 picks a free port. Default 0 here; the CLI defaults to 8443. */
+  port?: number;
+  /** Default 127.0.0.1. The server certificate covers 127.0.0.1 and localhost. */
+  host?: string;
+  /** CA, server certificate and token-signing key; created on first start, reused after. Default <repo>/.entra-saga/emulator. */
+  stateDir?: string;
+  /** Persist all directory state here (written atomically after each change). Default: in memory only. */
+  dataFile?: string;
+  /** Added to every Graph call. Default 0. */
+  latencyMs?: number;
+  /** Time an assignment request (add or remove) takes from submitted to delivered on the emulator clock. Default 1500. */
+  deliveryDelayMs?: number;
+  /** For this long after creation an object is invisible to reads, lists and references. Default 0. */
+  consistencyLagMs?: number;
+  /** App roles granted to client-credential tokens. */
+  permissions?: string[];
+  /** Multiplies the documented identity throttling limits; 0 disables throttling. Default 1. */
+  throttleScale?: number;
+  /** Seeds the RNG behind fault probabilities, so a run is replayable. Default 1. */
+  seed?: number;
+  /** Lifetime of issued access tokens (wall clock). Default 3599. */
+  tokenLifetimeSeconds?: number;
+  tenantId?: string;
+  domain?: string;
+  clientId?: string;
+  clientSecret?: string;
+}
+
+export const defaultPermissions: readonly string[] = Object.freeze([
+  'User.ReadWrite.All', 'Group.ReadWrite.All', 'EntitlementManagement.ReadWrite.All', 'Domain.Read.All',
+]);
+
+export const identityDefaults = Object.freeze({
+  tenantId: '5f0d4a3e-2c1b-4e8a-9d7f-6b5c4a3e2d1f',
+  domain: 'contoso.onmicrosoft.com',
+  clientId: '3c2b1a09-8f7e-4d6c-b5a4-93827161f5e4',
+  clientSecret: 'entra-saga-emulator-local-secret',
+  /** Object id of the app's service principal (the `oid`/`sub` of its tokens). */
+  servicePrincipalId: '7e6d5c4b-3a29-4f18-8e07-d6c5b4a39281',
+  appDisplayName: 'entra-saga',
+});
+
+/** The knobs that `POST /_emulator/config` may change while running. */
+export interface RuntimeConfig {
+  latencyMs: number;
+  deliveryDelayMs: number;
+  consistencyLagMs: number;
+  permissions: string[];
+  throttleScale: number;
+  tokenLifetimeSeconds: number;
+}
+
+export interface ResolvedOptions extends RuntimeConfig {
+  port: number;
+  host: string;
+  stateDir: string;
+  dataFile: string | undefined;
+  seed: number;
+  tenantId: string;
+  domain: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const defaultStateDir = resolve(repoRoot, '.entra-saga/emulator');
+
+export class EmulatorOptionError extends Error {
+  constructor(readonly option: string, message: string) {
+    super(`${option}: ${message}`);
+    this.name = 'EmulatorOptionError';
+  }
+}
+
+function nonNegative(option: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0) throw new EmulatorOptionError(option, `must be a non-negative number, got ${value}`);
+  return value;
+}
+
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
+  const port = nonNegative('port', options.port, 0);
+  if (!Number.isInteger(port) || port > 65535) throw new EmulatorOptionError('port', `must be an integer 0-65535, got ${port}`);
+  const tokenLifetimeSeconds = nonNegative('tokenLifetimeSeconds', options.tokenLifetimeSeconds, 3599);
+  if (tokenLifetimeSeconds < 1) throw new EmulatorOptionError('tokenLifetimeSeconds', 'must be at least 1');
+  const seed = options.seed ?? 1;
+  if (!Number.isInteger(seed)) throw new EmulatorOptionError('seed', `must be an integer, got ${seed}`);
+  const tenantId = options.tenantId ?? identityDefaults.tenantId;
+  const clientId = options.clientId ?? identityDefaults.clientId;
+  if (!guid.test(tenantId)) throw new EmulatorOptionError('tenantId', 'must be a GUID');
+  if (!guid.test(clientId)) throw new EmulatorOptionError('clientId', 'must be a GUID');
+  const domain = (options.domain ?? identityDefaults.domain).toLowerCase();
+  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) throw new EmulatorOptionError('domain', `is not a domain name: ${domain}`);
+  const permissions = [...(options.permissions ?? defaultPermissions)];
+  return {
+    port,
+    host: options.host ?? '127.0.0.1',
+    stateDir: resolve(options.stateDir ?? defaultStateDir),
+    dataFile: options.dataFile === undefined ? undefined : resolve(options.dataFile),
+    latencyMs: nonNegative('latencyMs', options.latencyMs, 0),
+    deliveryDelayMs: nonNegative('deliveryDelayMs', options.deliveryDelayMs, 1500),
+    consistencyLagMs: nonNegative('consistencyLagMs', options.consistencyLagMs, 0),
+    permissions,
+    throttleScale: nonNegative('throttleScale', options.throttleScale, 1),
+    seed,
+    tokenLifetimeSeconds,
+    tenantId: tenantId.toLowerCase(),
+    domain,
+    clientId: clientId.toLowerCase(),
+    clientSecret: options.clientSecret ?? identityDefaults.clientSecret,
+  };
+}

@@ -1,0 +1,33 @@
+// One HTTP request as the pipeline sees it, and the reply a stage or handler produces.
+
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface Exchange {
+  method: string;
+  url: URL;
+  /** Decoded path, without the query string. */
+  path: string;
+  headers: IncomingHttpHeaders;
+  rawBody: Buffer;
+  requestId: string;
+  clientRequestId: string;
+  remoteAddress: string;
+}
+
+export interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  /** Serialized as JSON unless `text` is given. */
+  body?: unknown;
+  text?: string;
+  contentType?: string;
+}
+
+export function header(exchange: Exchange, name: string): string | undefined {
+  const value = exchange.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
+  return { status, body, headers };
+}

@@ -1,0 +1,97 @@
+// Scripted faults (POST /_emulator/faults). Rules are tried in order; the first whose method and path pattern
+// match and which has firings left is the candidate, and it fires with its probability drawn from the seeded RNG
+// (a run with the same seed and the same calls replays the same faults). A rule with a status below 400 only
+// delays the call, which then proceeds normally.
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { SeededRandom } from '../rng.js';
+
+export interface FaultRuleInput {
+  method?: string;
+  path: string;
+  status: number;
+  code?: string;
+  message?: string;
+  retryAfterSeconds?: number;
+  delayMs?: number;
+  times?: number;
+  probability?: number;
+}
+
+interface ActiveRule extends FaultRuleInput {
+  pattern: RegExp;
+  remaining: number;
+  fired: number;
+}
+
+export interface FiredFault {
+  status: number;
+  code: string | undefined;
+  message: string | undefined;
+  retryAfterSeconds: number | undefined;
+}
+
+export class FaultRuleError extends Error {
+  override readonly name = 'FaultRuleError';
+}
+
+const ruleKeys = new Set(['method', 'path', 'status', 'code', 'message', 'retryAfterSeconds', 'delayMs', 'times', 'probability']);
+
+function validate(raw: unknown, index: number): ActiveRule {
+  const where = `rules[${index}]`;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new FaultRuleError(`${where} must be an object`);
+  const rule = raw as Record<string, unknown>;
+  for (const key of Object.keys(rule)) if (!ruleKeys.has(key)) throw new FaultRuleError(`${where}.${key} is not a fault rule field`);
+  if (typeof rule.path !== 'string') throw new FaultRuleError(`${where}.path is required (a regular expression on the request path)`);
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(rule.path);
+  } catch (error) {
+    throw new FaultRuleError(`${where}.path is not a valid regular expression: ${(error as Error).message}`);
+  }
+  if (!Number.isInteger(rule.status) || (rule.status as number) < 100 || (rule.status as number) > 599) throw new FaultRuleError(`${where}.status must be an HTTP status code`);
+  const optionalNumber = (key: string, check: (n: number) => boolean, what: string) => {
+    if (rule[key] !== undefined && (typeof rule[key] !== 'number' || !check(rule[key]))) throw new FaultRuleError(`${where}.${key} must be ${what}`);
+  };
+  optionalNumber('retryAfterSeconds', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer');
+  optionalNumber('delayMs', (n) => n >= 0, 'a non-negative number');
+  optionalNumber('times', (n) => Number.isInteger(n) && n > 0, 'a positive integer');
+  optionalNumber('probability', (n) => n >= 0 && n <= 1, 'between 0 and 1');
+  for (const key of ['method', 'code', 'message']) {
+    if (rule[key] !== undefined && typeof rule[key] !== 'string') throw new FaultRuleError(`${where}.${key} must be a string`);
+  }
+  const input = rule as unknown as FaultRuleInput;
+  return { ...input, pattern, remaining: input.times ?? Number.POSITIVE_INFINITY, fired: 0 };
+}
+
+export class FaultInjector {
+  private rules: ActiveRule[] = [];
+
+  constructor(private readonly random: SeededRandom) {}
+
+  /** Replaces the rules; throws FaultRuleError naming the first invalid field. */
+  set(rules: unknown): void {
+    if (!Array.isArray(rules)) throw new FaultRuleError('rules must be a list');
+    this.rules = rules.map(validate);
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  describe(): unknown[] {
+    return this.rules.map(({ pattern: _pattern, remaining, fired, ...rule }) => ({ ...rule, remaining: Number.isFinite(remaining) ? remaining : null, fired }));
+  }
+
+  /** Delays and/or returns the fault to answer with, or undefined to let the call through. */
+  async apply(method: string, path: string): Promise<FiredFault | undefined> {
+    const rule = this.rules.find((r) => r.remaining > 0 && (!r.method || r.method.toUpperCase() === method) && r.pattern.test(path));
+    if (!rule) return undefined;
+    if ((rule.probability ?? 1) < 1 && this.random.next() >= (rule.probability ?? 1)) return undefined;
+    rule.remaining -= 1;
+    rule.fired += 1;
+    if (rule.delayMs) await sleep(rule.delayMs);
+    if (rule.status < 400) return undefined;
+    return { status: rule.status, code: rule.code, message: rule.message, retryAfterSeconds: rule.retryAfterSeconds };
+  }
+}

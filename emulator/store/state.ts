@@ -1,0 +1,204 @@
+// Everything the emulator knows, as plain JSON-serializable records. Timestamps are milliseconds on the emulator
+// clock. Derived facts — request and assignment states, group membership granted by assignments — are not stored:
+// they are computed from these timestamps on every read, so persistence and clock advances need no timers.
+
+export interface DirectoryRecord {
+  id: string;
+  createdAt: number;
+  /** createdAt + the replication lag in force at creation: before it, reads and references do not see the object. */
+  visibleAt: number;
+}
+
+export interface UserRecord extends DirectoryRecord {
+  accountEnabled: boolean;
+  displayName: string;
+  mailNickname: string;
+  userPrincipalName: string;
+  /** scrypt hash; the password itself is never stored. */
+  passwordHash: string;
+  passwordSalt: string;
+  forceChangePasswordNextSignIn: boolean;
+  /** Further writable properties given at creation (givenName, jobTitle, …), by Graph name. */
+  extra: Record<string, unknown>;
+  deletedAt?: number;
+}
+
+export interface GroupRecord extends DirectoryRecord {
+  displayName: string;
+  description: string | null;
+  mailEnabled: boolean;
+  mailNickname: string;
+  securityEnabled: boolean;
+  groupTypes: string[];
+  visibility: string | null;
+  isAssignableToRole: boolean | null;
+  securityIdentifier: string;
+  deletedAt?: number;
+}
+
+export interface DomainRecord {
+  id: string;
+  isVerified: boolean;
+  isDefault: boolean;
+  isInitial: boolean;
+}
+
+export interface CatalogRecord extends DirectoryRecord {
+  displayName: string;
+  description: string | null;
+  catalogType: 'userManaged' | 'serviceDefault' | 'serviceManaged';
+  state: 'published' | 'unpublished';
+  isExternallyVisible: boolean;
+  modifiedAt: number;
+}
+
+export interface CatalogResourceRecord extends DirectoryRecord {
+  catalogId: string;
+  originId: string;
+  originSystem: string;
+  displayName: string;
+  description: string | null;
+  modifiedAt: number;
+}
+
+export interface ResourceRoleRecord extends DirectoryRecord {
+  catalogId: string;
+  resourceId: string;
+  displayName: 'Member' | 'Owner';
+  originId: string;
+  originSystem: string;
+}
+
+export interface ResourceScopeRecord extends DirectoryRecord {
+  catalogId: string;
+  resourceId: string;
+  originId: string;
+  originSystem: string;
+  isRootScope: boolean;
+  displayName: string;
+  description: string;
+}
+
+export interface ResourceRequestRecord extends DirectoryRecord {
+  requestType: 'adminAdd' | 'adminRemove';
+  catalogId: string;
+  resourceId: string;
+  originId: string;
+  originSystem: string;
+}
+
+export interface AccessPackageRecord extends DirectoryRecord {
+  catalogId: string;
+  displayName: string;
+  description: string | null;
+  isHidden: boolean;
+  modifiedAt: number;
+}
+
+export interface RoleScopeRecord extends DirectoryRecord {
+  accessPackageId: string;
+  roleId: string;
+  scopeId: string;
+}
+
+export interface PolicyRecord extends DirectoryRecord {
+  accessPackageId: string;
+  catalogId: string;
+  modifiedAt: number;
+  /** The policy's Graph properties (displayName, allowedTargetScope, expiration, …) as normalized at write time. */
+  body: Record<string, unknown>;
+}
+
+/** How a delivery ends; scripted through `/_emulator/delivery-faults`, `delivered` otherwise. */
+export type DeliveryOutcome = 'delivered' | 'deliveryFailed' | 'partiallyDelivered' | 'denied' | 'stuck';
+
+export interface AssignmentRequestRecord extends DirectoryRecord {
+  requestType: 'adminAdd' | 'userAdd' | 'adminRemove' | 'userRemove';
+  accessPackageId: string;
+  policyId: string;
+  assignmentId: string | null;
+  targetUserId: string;
+  requestor: SubjectSnapshot;
+  justification: string | null;
+  /** submitted until deliveringAt, delivering until completesAt, then the outcome. Null: waits for approval. */
+  deliveringAt: number | null;
+  completesAt: number | null;
+  outcome: DeliveryOutcome;
+  scheduleStart: number;
+  expiration: ExpirationSnapshot;
+  /** Canceled by POST …/cancel: reported as `canceled` instead of the (denied) outcome. */
+  canceled?: boolean;
+}
+
+export interface ExpirationSnapshot {
+  type: 'noExpiration' | 'afterDateTime' | 'afterDuration' | 'notSpecified';
+  duration: string | null;
+  endAt: number | null;
+}
+
+export interface SubjectSnapshot {
+  id: string;
+  objectId: string;
+  subjectType: 'user' | 'servicePrincipal';
+  displayName: string;
+  principalName: string | null;
+  email: string | null;
+}
+
+export interface AssignmentRecord extends DirectoryRecord {
+  accessPackageId: string;
+  policyId: string;
+  catalogId: string;
+  targetUserId: string;
+  target: SubjectSnapshot;
+  addRequestId: string;
+  /** The add request's timeline, copied so the assignment's state is computable on its own. */
+  deliveringAt: number;
+  deliveredAt: number;
+  outcome: DeliveryOutcome;
+  scheduleStart: number;
+  expiresAt: number | null;
+  expiration: ExpirationSnapshot;
+  removeRequestId?: string;
+  /** When the removal request completes and access ends. */
+  removedAt?: number;
+}
+
+export interface AppCertificateRecord {
+  thumbprintSha1: string;
+  thumbprintSha256: string;
+  certificatePem: string;
+}
+
+export interface DeliveryFaultRule {
+  requestType?: string;
+  outcome: Exclude<DeliveryOutcome, 'delivered'>;
+  times: number;
+}
+
+export interface EmulatorState {
+  format: 'entra-saga-emulator-state';
+  version: 1;
+  clockOffsetMs: number;
+  users: UserRecord[];
+  groups: GroupRecord[];
+  /** Members added directly (not through an access package), by group id. */
+  directMembers: Record<string, string[]>;
+  domains: DomainRecord[];
+  catalogs: CatalogRecord[];
+  resources: CatalogResourceRecord[];
+  resourceRoles: ResourceRoleRecord[];
+  resourceScopes: ResourceScopeRecord[];
+  resourceRequests: ResourceRequestRecord[];
+  accessPackages: AccessPackageRecord[];
+  roleScopes: RoleScopeRecord[];
+  policies: PolicyRecord[];
+  assignmentRequests: AssignmentRequestRecord[];
+  assignments: AssignmentRecord[];
+  deliveryFaults: DeliveryFaultRule[];
+  appCertificates: AppCertificateRecord[];
+}
+
+export function isVisible(record: DirectoryRecord & { deletedAt?: number }, now: number): boolean {
+  return record.visibleAt <= now && record.deletedAt === undefined;
+}

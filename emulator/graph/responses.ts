@@ -44,6 +44,13 @@ export function project(full: Json, select: readonly string[] | undefined, defau
   return result;
 }
 
+/** Refuses $select names the type lacks — also when a list is empty and nothing gets projected. */
+export function checkSelect(select: readonly string[] | undefined, known: readonly string[], typeName: string): void {
+  for (const name of select ?? []) {
+    if (!known.some((k) => k.toLowerCase() === name.toLowerCase())) throw graphErrors.selectExpandUnknown(name, typeName);
+  }
+}
+
 /** Refuses $expand names the type cannot expand. */
 export function checkExpand(expand: readonly { name: string }[], allowed: readonly string[], typeName: string): void {
   for (const item of expand) {

@@ -10,11 +10,12 @@ import { paginate } from '../../odata/paging.js';
 import { isVisible, type GroupRecord } from '../../store/state.js';
 import { checkBody, isBlank, isPlainObject } from '../body.js';
 import { permissions } from '../permissions.js';
-import { collectionReply, entityReply, isGuid, noContent, project } from '../responses.js';
+import { checkSelect, collectionReply, entityReply, isGuid, noContent, project } from '../responses.js';
 import type { GraphCall, RouteDefinition } from '../route.js';
 import { groupDefaultProperties, groupFilterSchema, groupFull, groupKnownProperties, groupWritableFields } from './group-view.js';
 import { securityIdentifier } from './user-view.js';
 import { findUser, userView } from './users.js';
+import { userKnownProperties } from './user-view.js';
 
 /** Characters Entra refuses in a group's mailNickname (besides non-ASCII). */
 const forbiddenNickname = /[@()\\[\]";:.<>,\s]/;
@@ -105,6 +106,7 @@ function getGroup(call: GraphCall) {
 
 function listGroups(call: GraphCall) {
   const query = call.query({ filter: true, select: true, top: true, orderBy: true });
+  checkSelect(query.select, groupKnownProperties, 'group');
   let groups = call.ctx.store.state.groups.filter((g) => isVisible(g, call.now));
   if (query.filter) groups = groups.filter(compileFilter(query.filter, groupFilterSchema));
   if (query.orderBy) {
@@ -127,6 +129,7 @@ function deleteGroup(call: GraphCall) {
 
 function listMembers(call: GraphCall) {
   const query = call.query({ select: true, top: true });
+  checkSelect(query.select, userKnownProperties, 'user');
   const group = requireGroup(call, call.params.id!);
   const ids = groupMemberIds(call.ctx.store.state, group.id, call.now);
   const users = ids.map((id) => call.ctx.store.state.users.find((u) => u.id === id)!);

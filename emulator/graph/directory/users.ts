@@ -9,7 +9,7 @@ import { paginate } from '../../odata/paging.js';
 import { isVisible, type UserRecord } from '../../store/state.js';
 import { checkBody, isBlank, isPlainObject, show } from '../body.js';
 import { permissions } from '../permissions.js';
-import { collectionReply, entityReply, isGuid, noContent, project } from '../responses.js';
+import { checkSelect, collectionReply, entityReply, isGuid, noContent, project } from '../responses.js';
 import type { GraphCall, RouteDefinition } from '../route.js';
 import { userDefaultProperties, userFilterSchema, userFull, userKnownProperties, userWritableFields } from './user-view.js';
 
@@ -105,6 +105,7 @@ function getMe(call: GraphCall) {
 
 function listUsers(call: GraphCall) {
   const query = call.query({ filter: true, select: true, top: true, orderBy: true });
+  checkSelect(query.select, userKnownProperties, 'user');
   let users = call.ctx.store.state.users.filter((u) => isVisible(u, call.now));
   if (query.filter) users = users.filter(compileFilter(query.filter, userFilterSchema));
   if (query.orderBy) {

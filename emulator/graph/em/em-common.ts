@@ -8,7 +8,7 @@ import type { Reply } from '../../server/exchange.js';
 import { checkBody, type FieldKind } from '../body.js';
 import { collectionReply, entityReply } from '../responses.js';
 import type { GraphCall } from '../route.js';
-import { checkExpandNames, render, type EntityType } from './render.js';
+import { checkQueryNames, render, type EntityType } from './render.js';
 
 export const emBase = '/v1.0/identityGovernance/entitlementManagement';
 export const emContext = 'identityGovernance/entitlementManagement';
@@ -38,7 +38,7 @@ export function requiredReferenceId(body: Record<string, unknown>, property: str
 
 export function listReply<T>(call: GraphCall, contextPath: string, type: EntityType<T>, records: readonly T[], schema: FilterSchema<T>): Reply {
   const query = call.query({ filter: true, select: true, expand: true, top: true });
-  checkExpandNames(type, query.expand);
+  checkQueryNames(type, query.select, query.expand);
   const matching = query.filter ? records.filter(compileFilter(query.filter, schema)) : records;
   const page = paginate(matching, call.exchange.url, query.top, query.skipToken, 100);
   const items = page.items.map((r) => render(type, r, call, query.select, query.expand));

@@ -25,6 +25,7 @@ const state = (call: GraphCall) => call.ctx.store.state;
 
 export const catalogType: EntityType<CatalogRecord> = {
   typeName: 'accessPackageCatalog',
+  propertyNames: ['id', 'displayName', 'description', 'catalogType', 'state', 'isExternallyVisible', 'createdDateTime', 'modifiedDateTime'],
   properties: (c) => ({
     id: c.id, displayName: c.displayName, description: c.description, catalogType: c.catalogType, state: c.state,
     isExternallyVisible: c.isExternallyVisible, createdDateTime: iso(c.createdAt), modifiedDateTime: iso(c.modifiedAt),
@@ -39,6 +40,7 @@ export const catalogType: EntityType<CatalogRecord> = {
 
 export const resourceType: EntityType<CatalogResourceRecord> = {
   typeName: 'accessPackageResource',
+  propertyNames: ['id', 'displayName', 'description', 'originId', 'originSystem', 'attributes', 'createdDateTime', 'modifiedDateTime'],
   properties: (r) => ({
     id: r.id, displayName: r.displayName, description: r.description, originId: r.originId, originSystem: r.originSystem,
     attributes: [], createdDateTime: iso(r.createdAt), modifiedDateTime: iso(r.modifiedAt),
@@ -57,12 +59,14 @@ const resourceOf = (call: GraphCall, id: string, item: ExpandItem) => {
 
 export const roleType: EntityType<ResourceRoleRecord> = {
   typeName: 'accessPackageResourceRole',
+  propertyNames: ['id', 'displayName', 'description', 'originId', 'originSystem'],
   properties: (r) => ({ id: r.id, displayName: r.displayName, description: null, originId: r.originId, originSystem: r.originSystem }),
   navigation: { resource: (r, call, item) => resourceOf(call, r.resourceId, item) },
 };
 
 export const scopeType: EntityType<ResourceScopeRecord> = {
   typeName: 'accessPackageResourceScope',
+  propertyNames: ['id', 'displayName', 'description', 'originId', 'originSystem', 'isRootScope'],
   properties: (s) => ({
     id: s.id, displayName: s.displayName, description: s.description, originId: s.originId, originSystem: s.originSystem, isRootScope: s.isRootScope,
   }),
@@ -71,6 +75,7 @@ export const scopeType: EntityType<ResourceScopeRecord> = {
 
 export const resourceRequestType: EntityType<ResourceRequestRecord> = {
   typeName: 'accessPackageResourceRequest',
+  propertyNames: ['id', 'requestType', 'state', 'createdDateTime'],
   properties: (r) => ({ id: r.id, requestType: r.requestType, state: 'delivered', createdDateTime: iso(r.createdAt) }),
   navigation: {
     catalog: (r, call, item) => {
@@ -83,6 +88,7 @@ export const resourceRequestType: EntityType<ResourceRequestRecord> = {
 
 export const accessPackageType: EntityType<AccessPackageRecord> = {
   typeName: 'accessPackage',
+  propertyNames: ['id', 'displayName', 'description', 'isHidden', 'createdDateTime', 'modifiedDateTime'],
   properties: (p) => ({
     id: p.id, displayName: p.displayName, description: p.description, isHidden: p.isHidden,
     createdDateTime: iso(p.createdAt), modifiedDateTime: iso(p.modifiedAt),
@@ -102,6 +108,7 @@ export const accessPackageType: EntityType<AccessPackageRecord> = {
 
 export const roleScopeType: EntityType<RoleScopeRecord> = {
   typeName: 'accessPackageResourceRoleScope',
+  propertyNames: ['id', 'createdDateTime'],
   properties: (rs) => ({ id: rs.id, createdDateTime: iso(rs.createdAt) }),
   navigation: {
     role: (rs, call, item) => {
@@ -117,6 +124,7 @@ export const roleScopeType: EntityType<RoleScopeRecord> = {
 
 export const policyType: EntityType<PolicyRecord> = {
   typeName: 'accessPackageAssignmentPolicy',
+  propertyNames: ['id', 'displayName', 'description', 'allowedTargetScope', 'specificAllowedTargets', 'expiration', 'requestorSettings', 'requestApprovalSettings', 'reviewSettings', 'automaticRequestSettings', 'notificationSettings', 'createdDateTime', 'modifiedDateTime'],
   properties: (p) => ({ id: p.id, ...p.body, createdDateTime: iso(p.createdAt), modifiedDateTime: iso(p.modifiedAt) }),
   navigation: {
     accessPackage: (p, call, item) => {
@@ -140,7 +148,8 @@ export function subjectJson(subject: SubjectSnapshot): Json {
   };
 }
 
-export const subjectType: EntityType<SubjectSnapshot> = { typeName: 'accessPackageSubject', properties: subjectJson, navigation: { connectedOrganization: () => null } };
+export const subjectType: EntityType<SubjectSnapshot> = { typeName: 'accessPackageSubject',
+  propertyNames: ['id', 'displayName', 'email', 'objectId', 'onPremisesSecurityIdentifier', 'principalName', 'subjectType', 'subjectLifecycle'], properties: subjectJson, navigation: { connectedOrganization: () => null } };
 
 function scheduleJson(start: number, expiration: ExpirationSnapshot, endAt: number | null): Json {
   return {
@@ -154,6 +163,7 @@ function scheduleJson(start: number, expiration: ExpirationSnapshot, endAt: numb
 
 export const assignmentType: EntityType<AssignmentRecord> = {
   typeName: 'accessPackageAssignment',
+  propertyNames: ['id', 'state', 'status', 'expiredDateTime', 'schedule', 'customExtensionCalloutInstances'],
   properties: (a, call) => {
     const view = assignmentView(a, call.now);
     return {
@@ -176,6 +186,7 @@ export const assignmentType: EntityType<AssignmentRecord> = {
 
 export const assignmentRequestType: EntityType<AssignmentRequestRecord> = {
   typeName: 'accessPackageAssignmentRequest',
+  propertyNames: ['id', 'requestType', 'state', 'status', 'createdDateTime', 'completedDateTime', 'justification', 'schedule', 'answers', 'customExtensionCalloutInstances'],
   properties: (r, call) => {
     const view = requestView(r, call.now);
     return {

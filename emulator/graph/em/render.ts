@@ -9,6 +9,8 @@ import type { GraphCall } from '../route.js';
 
 export interface EntityType<T> {
   typeName: string;
+  /** Structural property names, for validating $select before anything is rendered. */
+  propertyNames: readonly string[];
   properties(record: T, call: GraphCall): Json;
   navigation: Record<string, (record: T, call: GraphCall, item: ExpandItem) => Json | Json[] | null>;
 }
@@ -33,8 +35,12 @@ export function render<T>(type: EntityType<T>, record: T, call: GraphCall, selec
   return result;
 }
 
-/** Refuses unknown $expand names even when a list is empty and nothing gets rendered. */
-export function checkExpandNames<T>(type: EntityType<T>, expand: readonly ExpandItem[]): void {
+/** Refuses unknown $select / $expand names even when a list is empty and nothing gets rendered. */
+export function checkQueryNames<T>(type: EntityType<T>, select: readonly string[] | undefined, expand: readonly ExpandItem[]): void {
+  for (const name of select ?? []) {
+    const known = [...type.propertyNames, ...Object.keys(type.navigation)];
+    if (!known.some((k) => k.toLowerCase() === name.toLowerCase())) throw graphErrors.selectExpandUnknown(name, type.typeName);
+  }
   for (const item of expand) {
     if (!Object.keys(type.navigation).some((k) => k.toLowerCase() === item.name.toLowerCase())) {
       throw graphErrors.selectExpandUnknown(item.name, type.typeName);

@@ -26,7 +26,7 @@ const referenceMissingCodes = new Set(['Request_ResourceNotFound', 'ResourceNotF
 function describe(operation: GraphOperation, failure: GraphFailure): string {
   const where = failure.requestId ? ` (request-id ${failure.requestId})` : '';
   const what = failure.kind === 'http' ? `HTTP ${failure.status} ${failure.code}` : failure.code;
-  return `Graph: ${operation.description} failed: ${what}${where}: ${failure.message}`;
+  return `Graph: ${operation.description} failed: ${what}${where}: ${failure.message.trim().replace(/\.+$/, '')}`;
 }
 
 function retryable(type: string, message: string, failure: GraphFailure): ApplicationFailure {
@@ -39,11 +39,16 @@ function retryable(type: string, message: string, failure: GraphFailure): Applic
   });
 }
 
+/**
+ * A failure retrying will not fix — for a forward step. Whether it is retried is the retry policy's call, by type:
+ * forward steps stop at once, while undos keep trying through conflicts that Entra clears by itself
+ * (workflows/activity-proxies.ts). So the failure itself is not marked non-retryable.
+ */
 function permanent(type: string, message: string, failure: GraphFailure): ApplicationFailure {
   return ApplicationFailure.create({
     type,
     message,
-    nonRetryable: true,
+    nonRetryable: false,
     details: [{ status: failure.status, code: failure.code, requestId: failure.requestId }],
   });
 }

@@ -17,7 +17,7 @@ const retry = {
  * in-flight step to finish, so that whatever it created is known before compensation starts.
  */
 export const forward = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
+  startToCloseTimeout: '15s',
   scheduleToCloseTimeout: '10m',
   retry,
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
@@ -25,7 +25,7 @@ export const forward = proxyActivities<Activities>({
 
 /** Reads the saga polls (request state) or checks (verification): short, a failure is retried by the loop. */
 export const reads = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
+  startToCloseTimeout: '15s',
   scheduleToCloseTimeout: '3m',
   retry,
 });
@@ -36,7 +36,7 @@ export const reads = proxyActivities<Activities>({
  * after the blocking object is gone. Only a missing permission or credential stops an undo at once.
  */
 export const undo = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
+  startToCloseTimeout: '15s',
   scheduleToCloseTimeout: '10m',
   retry: {
     ...retry,

@@ -72,10 +72,11 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
   }
 
   let request: { id: string; state: string } = { id: '', state: '' };
+  let catalogId = '';
   try {
     // 2. Preflight: read-only checks, so bad input fails with nothing created.
     state.setStage('Provisioning');
-    const { catalogId } = await state.step(
+    ({ catalogId } = await state.step(
       'preflight',
       async () => {
         const [, catalog] = await Promise.all([
@@ -87,8 +88,12 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
         return catalog;
       },
       (c) => `catalog ${c.catalogId}`,
-    );
+    ));
     keys.catalogId = catalogId;
+    if (input.dryRun) {
+      state.setOutcome('completed');
+      return { workflowId, outcome: 'completed', cleanup: input.cleanup, tornDown: false, dryRun: true, catalogId, objects: [], undone: [], request };
+    }
 
     // 3. The user and the group, side by side; then the catalog steps beside the access package.
     const [user, group] = await Promise.all([
@@ -219,7 +224,7 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
     await compensate(saga, keys, state, error);
   }
   state.setOutcome('completed');
-  return { workflowId, outcome: 'completed', cleanup: input.cleanup, tornDown, objects: saga.records, undone, request };
+  return { workflowId, outcome: 'completed', cleanup: input.cleanup, tornDown, dryRun: false, catalogId, objects: saga.records, undone, request };
 }
 
 function describeMade(result: { id: string; created: boolean }): string {
@@ -244,7 +249,7 @@ async function compensate(saga: Saga, keys: UndoKeys, state: RunState, error: un
   const left = failed.length ? ` Compensation could not undo: ${failed.map((u) => `${u.kind} ${u.name} (${u.error})`).join('; ')}.` : '';
   throw ApplicationFailure.create({
     type: failed.length ? FailureType.TeardownIncomplete : FailureType.ProvisioningFailed,
-    message: `${reason}.${left || ' Everything this run created was rolled back.'}`,
+    message: `${reason.replace(/\.+$/, '')}.${left || ' Everything this run created was rolled back.'}`,
     nonRetryable: true,
     cause: error instanceof Error ? error : undefined,
     details: [{ objects: saga.records, undone }],

@@ -104,10 +104,11 @@ function idOf(value: Record<string, unknown>, property: string): string {
 }
 
 function add(call: GraphCall, type: SupportedType, assignmentBody: Record<string, unknown>, justification: string | null) {
-  const pkg = requirePackage(call, idOf(assignmentBody, 'accessPackageId'));
-  const policy = requirePolicy(call, idOf(assignmentBody, 'assignmentPolicyId'));
-  if (policy.accessPackageId !== pkg.id) throw graphErrors.invalidModel('assignment.assignmentPolicyId', 'The assignment policy does not belong to the access package.');
   const targetId = idOf(assignmentBody, 'targetId');
+  const policyId = idOf(assignmentBody, 'assignmentPolicyId');
+  const pkg = requirePackage(call, idOf(assignmentBody, 'accessPackageId'));
+  const policy = requirePolicy(call, policyId);
+  if (policy.accessPackageId !== pkg.id) throw graphErrors.invalidModel('assignment.assignmentPolicyId', 'The assignment policy does not belong to the access package.');
   const target = call.ctx.store.state.users.find((u) => u.id === targetId && isVisible(u, call.now));
   if (!target) throw graphErrors.emNotFound('subject', targetId);
   const requestorSettings = policy.body.requestorSettings as Record<string, unknown>;

@@ -16,20 +16,26 @@ export interface UndoKeys {
   catalogId?: string;
 }
 
-/** How long to wait for an adminRemove request to be delivered. */
-const removalDeadlineMs = 15 * 60_000;
+/** How long to wait for a request (the run's adminAdd still in flight, or an adminRemove) to finish. */
+const settleDeadlineMs = 15 * 60_000;
 
-async function awaitRemoval(requestId: string): Promise<void> {
-  const deadline = Date.now() + removalDeadlineMs;
+/**
+ * Waits until a request has finished; returns its final state. Entra refuses to remove an assignment whose request
+ * is still submitted or delivering, so an undo first lets the run's own request finish.
+ */
+async function awaitRequestFinished(requestId: string, what: string): Promise<string> {
+  const read = async () =>
+    (await undo.getRequestState.executeWithOptions({ summary: `read ${what} request ${requestId}` }, [{ requestId }])).state;
+  const deadline = Date.now() + settleDeadlineMs;
   let delayMs = 1000;
-  for (;;) {
-    await sleep(delayMs);
-    const { state } = await undo.getRequestState.executeWithOptions({ summary: `removal request ${requestId}` }, [{ requestId }]);
-    if (state === deliveredState) return;
-    if (isFailedRequestState(state)) throw new Error(`the removal request ${requestId} ended ${state}`);
-    if (Date.now() >= deadline) throw new Error(`the removal request ${requestId} was still ${state} after 15 minutes`);
+  let current = await read();
+  while (current !== deliveredState && !isFailedRequestState(current)) {
+    if (Date.now() >= deadline) throw new Error(`the ${what} request ${requestId} was still ${current} after 15 minutes`);
+    await sleep(delayMs, { summary: `wait for the ${what} request (${current})` });
     delayMs = Math.min(delayMs * 2, 30_000);
+    current = await read();
   }
+  return current;
 }
 
 /** Builds the undo function of a saga from its keys and the ids it has learnt. */
@@ -52,10 +58,14 @@ export function undoFor(saga: Saga, keys: UndoKeys) {
         const policyId = idOf('assignmentPolicy');
         const targetId = idOf('user');
         if (!accessPackageId || !policyId || !targetId) return { ...base, outcome: 'alreadyGone' };
+        if (id) await awaitRequestFinished(id, 'assignment');
         const removal = await undo.requestRemoval.executeWithOptions(summary(`adminRemove the assignment of ${object.name}`), [
           { accessPackageId, policyId, targetId },
         ]);
-        if (removal.requestId) await awaitRemoval(removal.requestId);
+        if (removal.requestId) {
+          const final = await awaitRequestFinished(removal.requestId, 'removal');
+          if (final !== deliveredState) throw new Error(`the removal request ${removal.requestId} ended ${final}`);
+        }
         outcome = removal.alreadyRemoved ? 'alreadyGone' : 'undone';
         break;
       }

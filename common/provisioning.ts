@@ -27,6 +27,8 @@ export interface ProvisioningInput {
   cleanup: CleanupMode;
   /** How long to wait for the request to be delivered before failing the run. Default 900 s. */
   deliveryTimeoutSeconds?: number;
+  /** Validate and run the read-only preflight, then stop: nothing is written. */
+  dryRun?: boolean;
 }
 
 /** The saga's steps, in the order an operator reads them. */
@@ -108,6 +110,10 @@ export interface ProvisioningResult {
   cleanup: CleanupMode;
   /** True when the run removed what it created (cleanup now, or a hold that ended). */
   tornDown: boolean;
+  /** A dry run: validated and preflighted, nothing written. */
+  dryRun: boolean;
+  /** The catalog's id (a later teardown of a kept run needs it). */
+  catalogId: string;
   objects: ObjectRecord[];
   undone: UndoRecord[];
   /** The assignment request id and its final state. */

@@ -9,7 +9,7 @@ export interface ValidationIssue {
 }
 
 export type ValidationResult =
-  | { ok: true; input: ProvisioningInput & Required<Pick<ProvisioningInput, 'groupMailNickname' | 'requestorDisplayName' | 'policyName' | 'deliveryTimeoutSeconds'>> }
+  | { ok: true; input: ProvisioningInput & Required<Pick<ProvisioningInput, 'groupMailNickname' | 'requestorDisplayName' | 'policyName' | 'deliveryTimeoutSeconds' | 'dryRun'>> }
   | { ok: false; issues: ValidationIssue[] };
 
 export const limits = {
@@ -31,7 +31,7 @@ const controlChars = /[\u0000-\u001f\u007f]/;
 
 const knownFields: readonly (keyof ProvisioningInput)[] = [
   'requestorUpn', 'requestorDisplayName', 'groupName', 'groupMailNickname', 'packageName', 'catalogName',
-  'policyName', 'durationDays', 'cleanup', 'deliveryTimeoutSeconds',
+  'policyName', 'durationDays', 'cleanup', 'deliveryTimeoutSeconds', 'dryRun',
 ];
 
 /** A mailNickname derived from a group name: ASCII letters and digits, lower case, at most 64 characters. */
@@ -112,6 +112,9 @@ export function validateProvisioningInput(raw: unknown): ValidationResult {
     value.deliveryTimeoutSeconds === undefined
       ? 900
       : checkInteger(issues, 'deliveryTimeoutSeconds', value.deliveryTimeoutSeconds, limits.deliveryTimeoutSeconds);
+  if (value.dryRun !== undefined && typeof value.dryRun !== 'boolean') {
+    issues.push({ field: 'dryRun', problem: `must be true or false (got ${JSON.stringify(value.dryRun)})` });
+  }
   if (!cleanupModes.includes(value.cleanup as CleanupMode)) {
     issues.push({ field: 'cleanup', problem: `must be one of ${cleanupModes.join(', ')} (got ${JSON.stringify(value.cleanup)})` });
   }
@@ -148,6 +151,7 @@ export function validateProvisioningInput(raw: unknown): ValidationResult {
       durationDays: durationDays as number,
       cleanup: value.cleanup as CleanupMode,
       deliveryTimeoutSeconds: deliveryTimeoutSeconds as number,
+      dryRun: value.dryRun === true,
     },
   };
 }

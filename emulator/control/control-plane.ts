@@ -37,7 +37,8 @@ export function emulatorInfo(ctx: EmulatorContext): EmulatorInfo {
   };
 }
 
-function isLoopback(address: string): boolean {
+/** The control plane's gate: IPv4 127/8, ::1, and their IPv4-mapped forms. */
+export function isLoopback(address: string): boolean {
   const plain = address.replace(/^::ffff:/, '');
   return plain === '::1' || (isIP(plain) === 4 && plain.startsWith('127.'));
 }

@@ -1,5 +1,5 @@
-// How a stored group looks on the wire (Graph v1.0 returns the full set below by default) and what $filter
-// supports on /groups.
+// How a stored group looks on the wire (Graph v1.0 returns the full set below by default, except
+// `creationOptions`, which the service sends but the v1.0 schema lacks) and what $filter supports on /groups.
 
 import { isoTime } from '../../clock.js';
 import type { FilterSchema } from '../../odata/filter-eval.js';
@@ -7,7 +7,7 @@ import type { GroupRecord } from '../../store/state.js';
 import type { Json } from '../responses.js';
 
 export const groupDefaultProperties = [
-  'id', 'deletedDateTime', 'classification', 'createdDateTime', 'creationOptions', 'description', 'displayName',
+  'id', 'deletedDateTime', 'classification', 'createdDateTime', 'description', 'displayName',
   'expirationDateTime', 'groupTypes', 'isAssignableToRole', 'mail', 'mailEnabled', 'mailNickname', 'membershipRule',
   'membershipRuleProcessingState', 'onPremisesDomainName', 'onPremisesLastSyncDateTime', 'onPremisesNetBiosName',
   'onPremisesSamAccountName', 'onPremisesSecurityIdentifier', 'onPremisesSyncEnabled', 'preferredDataLocation',
@@ -31,7 +31,6 @@ export function groupFull(group: GroupRecord, domain: string): Json {
     deletedDateTime: null,
     classification: null,
     createdDateTime: created,
-    creationOptions: [],
     description: group.description,
     displayName: group.displayName,
     expirationDateTime: null,

@@ -8,6 +8,8 @@ import { CliError, ExitCode } from './exit-codes.js';
 export interface Connected {
   client: Client;
   settings: TemporalSettings;
+  /** The Web UI's base URL for links: TEMPORAL_UI_URL, else the local dev server's UI. */
+  uiBaseUrl: string;
   close(): Promise<void>;
 }
 
@@ -31,12 +33,12 @@ export async function connect(env: NodeJS.ProcessEnv = process.env): Promise<Con
     );
   }
   const client = new Client({ connection, namespace: settings.namespace });
-  return { client, settings, close: () => connection.close() };
+  const uiBaseUrl = (env.TEMPORAL_UI_URL?.trim() || 'http://localhost:8233').replace(/\/+$/, '');
+  return { client, settings, uiBaseUrl, close: () => connection.close() };
 }
 
-/** The Web UI page of a run. TEMPORAL_UI_URL overrides the local dev server's UI. */
-export function webUiLink(settings: TemporalSettings, workflowId: string, runId?: string, env: NodeJS.ProcessEnv = process.env): string {
-  const base = (env.TEMPORAL_UI_URL?.trim() || 'http://localhost:8233').replace(/\/+$/, '');
+/** The Web UI page of a run. */
+export function webUiLink(connected: Pick<Connected, 'settings' | 'uiBaseUrl'>, workflowId: string, runId?: string): string {
   const run = runId ? `/${runId}` : '';
-  return `${base}/namespaces/${encodeURIComponent(settings.namespace)}/workflows/${encodeURIComponent(workflowId)}${run}/history`;
+  return `${connected.uiBaseUrl}/namespaces/${encodeURIComponent(connected.settings.namespace)}/workflows/${encodeURIComponent(workflowId)}${run}/history`;
 }

@@ -1,21 +1,27 @@
 // The embedded local stack: a Temporal dev server (Web UI, SQLite file), the Graph emulator and a provisioning
 // worker, each a child process behind the guard so that none outlives us. Used by `npm start` and `npm run stack`.
 
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../common/config-error.js';
 import { type EmulatorInfo, emulatorEnv, fetchEmulatorInfo } from '../graph/embedded-emulator.js';
 import { ManagedProcess } from './managed-process.js';
 import { assertPortFree } from './ports.js';
 import { type TemporalDevServer, startTemporalDevServer } from './temporal-server.js';
-import { readFileSync } from 'node:fs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const stackDir = join(root, '.entra-saga');
 
 export interface StackOptions {
+  /** Default TEMPORAL_DEV_PORT, else 7233. */
   temporalPort?: number;
+  /** Default TEMPORAL_UI_PORT, else 8233. */
   uiPort?: number;
+  /** Default ENTRA_SAGA_EMULATOR_PORT, else 8443. */
   emulatorPort?: number;
+  /** Where Temporal's SQLite file and the emulator's CA live. Default ENTRA_SAGA_STACK_DIR, else .entra-saga. */
+  dir?: string;
   /** Keep Temporal's state in .entra-saga/temporal.db (default true). */
   persist?: boolean;
   /** Start a worker too (default true). */
@@ -50,8 +56,19 @@ function tsxProcess(name: string, entry: string, args: string[], env: NodeJS.Pro
   });
 }
 
+function portSetting(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(name, `must be a port number 1-65535 (got "${raw}")`);
+  return port;
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const emulatorPort = options.emulatorPort ?? 8443;
+  const emulatorPort = options.emulatorPort ?? portSetting('ENTRA_SAGA_EMULATOR_PORT', 8443);
+  const temporalPort = options.temporalPort ?? portSetting('TEMPORAL_DEV_PORT', 7233);
+  const uiPort = options.uiPort ?? portSetting('TEMPORAL_UI_PORT', 8233);
+  const dir = options.dir ?? (process.env.ENTRA_SAGA_STACK_DIR?.trim() || stackDir);
   const stopped: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stopped.reverse()) await stop().catch(() => undefined);
@@ -59,14 +76,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     await assertPortFree(emulatorPort, 'Graph emulator', 'ENTRA_SAGA_EMULATOR_PORT');
     const temporal = await startTemporalDevServer({
-      port: options.temporalPort ?? 7233,
-      uiPort: options.uiPort ?? 8233,
-      dbFile: options.persist === false ? undefined : join(stackDir, 'temporal.db'),
+      port: temporalPort,
+      uiPort,
+      dbFile: options.persist === false ? undefined : join(dir, 'temporal.db'),
       onLine: options.onLine ? (line) => options.onLine?.(`[temporal] ${line}`) : undefined,
     });
     stopped.push(() => temporal.stop());
 
-    const stateDir = join(stackDir, 'emulator');
+    const stateDir = join(dir, 'emulator');
     const emulator = tsxProcess(
       'emulator',
       'emulator/main.ts',

@@ -27,7 +27,7 @@ export async function statusCommand(connected: Connected, workflowId: string, js
     .catch(() => undefined);
   const stage = description.typedSearchAttributes.get(ProvisioningStage);
   const outcome = description.typedSearchAttributes.get(ProvisioningOutcome);
-  const link = webUiLink(connected.settings, workflowId, description.runId);
+  const link = webUiLink(connected, workflowId, description.runId);
   if (json) {
     out.write(`${JSON.stringify({ workflowId, runId: description.runId, status: description.status.name, stage, outcome, progress, webUi: link })}\n`);
     return ExitCode.Ok;
@@ -81,7 +81,7 @@ export async function listCommand(connected: Connected, options: { query?: strin
 export async function resultCommand(connected: Connected, workflowId: string, json: boolean, out: Output): Promise<ExitCode> {
   const description = await describeRun(connected, workflowId);
   const outcome = await follow(connected.client.workflow.getHandle(workflowId));
-  const link = webUiLink(connected.settings, workflowId, description.runId);
+  const link = webUiLink(connected, workflowId, description.runId);
   out.write(json ? `${JSON.stringify(outcomeJson(outcome, workflowId, description.runId, link))}\n` : renderOutcome(outcome, workflowId, link));
   return outcome.exitCode;
 }

@@ -62,7 +62,7 @@ export async function runCommand(
     }
     throw error;
   }
-  const link = webUiLink(settings, workflowId, handle.firstExecutionRunId);
+  const link = webUiLink(connected, workflowId, handle.firstExecutionRunId);
   if (!options.wait) {
     out.write(options.json ? `${JSON.stringify({ workflowId, runId: handle.firstExecutionRunId, status: 'running', webUi: link })}\n` : `started ${workflowId}\n  Web UI: ${link}\n`);
     return ExitCode.Ok;

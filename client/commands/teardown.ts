@@ -24,7 +24,7 @@ function printUndone(out: Output, json: boolean, workflowId: string, undone: Und
 export async function teardownCommand(connected: Connected, workflowId: string, json: boolean, out: Output): Promise<ExitCode> {
   const description = await describeRun(connected, workflowId);
   const handle = connected.client.workflow.getHandle(workflowId);
-  const link = webUiLink(connected.settings, workflowId, description.runId);
+  const link = webUiLink(connected, workflowId, description.runId);
   if (description.status.name === 'RUNNING') {
     await handle.signal(teardownSignal);
     const outcome = await follow(handle, json ? undefined : new ProgressView(out));
@@ -48,7 +48,7 @@ export async function teardownCommand(connected: Connected, workflowId: string, 
   });
   try {
     const { undone } = await teardown.result();
-    printUndone(out, json, workflowId, undone, webUiLink(connected.settings, teardownId, teardown.firstExecutionRunId));
+    printUndone(out, json, workflowId, undone, webUiLink(connected, teardownId, teardown.firstExecutionRunId));
     return ExitCode.Ok;
   } catch (error) {
     const outcome = outcomeOfFailure(error);
@@ -64,7 +64,7 @@ export async function cancelCommand(connected: Connected, workflowId: string, op
   }
   const handle = connected.client.workflow.getHandle(workflowId);
   await handle.cancel();
-  const link = webUiLink(connected.settings, workflowId, description.runId);
+  const link = webUiLink(connected, workflowId, description.runId);
   if (!options.wait) {
     out.write(options.json ? `${JSON.stringify({ workflowId, status: 'cancelling', webUi: link })}\n` : `cancelling ${workflowId}: it compensates what it created\n`);
     return ExitCode.Ok;

@@ -1,0 +1,78 @@
+// `npm start` end to end (scripts/start.ts, on free ports and a scratch stack folder): the tutorial runs, every step
+// is printed with the Web UI link, it exits 0, and no process it started is left — also after Ctrl-C.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../devstack/ports.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function stackEnv(): Promise<NodeJS.ProcessEnv> {
+  const dir = mkdtempSync(join(tmpdir(), 'entra-saga-start-'));
+  dirs.push(dir);
+  return {
+    ...process.env,
+    TEMPORAL_DEV_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(await freePort()),
+    ENTRA_SAGA_EMULATOR_PORT: String(await freePort()),
+    ENTRA_SAGA_STACK_DIR: dir,
+  };
+}
+
+/** Processes whose command line mentions the scratch folder or the ports: what the stack started. */
+function leftovers(env: NodeJS.ProcessEnv): string[] {
+  const out = spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).stdout;
+  const marks = [env.ENTRA_SAGA_STACK_DIR, `--port ${env.TEMPORAL_DEV_PORT}`, `--port ${env.ENTRA_SAGA_EMULATOR_PORT}`];
+  return out.split('\n').filter((line) => marks.some((m) => m && line.includes(m)) && !line.includes(' ps -eo'));
+}
+
+function runStart(env: NodeJS.ProcessEnv, onOutput?: (text: string, child: ReturnType<typeof spawn>) => void) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/start.ts')], { cwd: root, env, detached: true });
+  let output = '';
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      output += chunk;
+      onOutput?.(output, child);
+    });
+  }
+  return new Promise<{ code: number | null; output: string }>((resolve) => child.on('exit', (code) => resolve({ code, output })));
+}
+
+describe('npm start', () => {
+  it('runs the tutorial end to end, prints every step and the Web UI link, exits 0, leaves nothing running', async () => {
+    const env = await stackEnv();
+    const { code, output } = await runStart(env);
+    expect(output).toMatch(/provision\/general\/marketing-campaign\/requestor1@contoso\.onmicrosoft\.com: completed/);
+    for (const step of ['preflight', 'createUser', 'createGroup', 'addGroupToCatalog', 'findCatalogResource', 'findMemberRole',
+      'createAccessPackage', 'addRoleScope', 'createPolicy', 'requestAssignment', 'awaitDelivery', 'verify', 'teardown']) {
+      expect(output).toMatch(new RegExp(`✓ ${step} done`));
+    }
+    expect(output).toMatch(new RegExp(`Web UI: http://localhost:${env.TEMPORAL_UI_PORT}/namespaces/default/workflows/`));
+    expect(code).toBe(0);
+    expect(leftovers(env)).toEqual([]);
+  }, 180_000);
+
+  it('stops the whole stack on Ctrl-C', async () => {
+    const env = await stackEnv();
+    let interrupted = false;
+    const { code } = await runStart(env, (output, child) => {
+      if (!interrupted && /createUser/.test(output)) {
+        interrupted = true;
+        process.kill(-child.pid!, 'SIGINT'); // the terminal sends SIGINT to the whole foreground group
+      }
+    });
+    expect(interrupted).toBe(true);
+    expect(code).not.toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(leftovers(env)).toEqual([]);
+  }, 180_000);
+});

@@ -170,6 +170,23 @@ describe('Graph token validation', () => {
     expect(error.envelope).toMatchObject({ code: 'InvalidAuthenticationToken', message: 'Lifetime validation failed, the token is expired.' });
   });
 
+  test('a token really expires after tokenLifetimeSeconds of wall time', async () => {
+    await h.control.post('config', { tokenLifetimeSeconds: 1 });
+    const { body } = await tokenRequest(clientCredentials());
+    expect(body.expires_in).toBe(1);
+    const client = h.graphWithToken(body.access_token);
+    expect((await client.api('/domains').get()).value).toHaveLength(2);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await graphFailure(client.api('/domains').get())).envelope.message).toBe('Lifetime validation failed, the token is expired.');
+  });
+
+  test('advancing the emulator clock does not expire tokens (they run on the wall clock)', async () => {
+    const client = h.graph();
+    await client.api('/domains').get();
+    await h.control.post('clock', { advanceMs: 30 * 86_400_000 });
+    expect((await client.api('/domains').get()).value).toHaveLength(2);
+  });
+
   test('a token signed by another key (forged) gets 401', async () => {
     const { access_token } = await h.control.post<Json>('tokens', {});
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

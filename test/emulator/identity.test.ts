@@ -216,3 +216,19 @@ describe('Graph token validation', () => {
     expect(error.statusCode).toBe(401);
   });
 });
+
+describe('the permissions start option', () => {
+  test('limits the roles tokens carry: a write needing a missing role is 403, a read it grants works', async () => {
+    const limited = await startHarness({ permissions: ['User.Read.All'] });
+    try {
+      const { token } = await limited.appCredential().getToken(graphScope);
+      expect(decode(token).roles).toEqual(['User.Read.All']);
+      expect((await limited.graph().api('/users').get()).value).toEqual([]);
+      const error = await graphFailure(createUser(limited.graph(), limited.info.domain));
+      expect([error.statusCode, error.envelope.code]).toEqual([403, 'Authorization_RequestDenied']);
+      expect((await limited.control.get<Json>('objects')).users).toEqual([]);
+    } finally {
+      await limited.close();
+    }
+  });
+});

@@ -5,7 +5,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 export interface Exchange {
   method: string;
   url: URL;
-  /** Decoded path, without the query string. */
+  /** The path as sent (percent-encoded), without the query string; the router decodes segments. */
   path: string;
   headers: IncomingHttpHeaders;
   rawBody: Buffer;

@@ -31,7 +31,12 @@ export function matchIdentity(ctx: EmulatorContext, exchange: Exchange): Identit
   if (method === 'GET' && path === '/common/discovery/instance') return withFaults('GET /common/discovery/instance', () => instanceDiscovery(ctx));
   const match = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|\.well-known\/openid-configuration|discovery\/v2\.0\/keys|discovery\/keys|oauth2\/v2\.0\/token)$/.exec(path);
   if (!match) return undefined;
-  const tenant = decodeURIComponent(match[1]!);
+  let tenant: string;
+  try {
+    tenant = decodeURIComponent(match[1]!);
+  } catch {
+    tenant = match[1]!;
+  }
   const endpoint = match[2]!;
   if (endpoint === 'oauth2/v2.0/token') {
     if (method !== 'POST') return undefined;

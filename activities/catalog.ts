@@ -4,7 +4,9 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
 import { FailureType } from '../common/failure-types.js';
+import { visibilityRetryDelayMs } from './failures.js';
 import { EM, createdByThisStep, firstAttempt, graphCall, odataString, type GraphList } from './graph-call.js';
 import type { UndoOutcome } from './types.js';
 
@@ -44,7 +46,11 @@ export interface CatalogResource {
 
 function notYetVisible(what: string): ApplicationFailure {
   // Retryable: Entra shows a new catalog resource and its roles some time after the resource request is delivered.
-  return ApplicationFailure.create({ type: FailureType.NotYetVisible, message: `${what} is not visible yet; retrying` });
+  return ApplicationFailure.create({
+    type: FailureType.NotYetVisible,
+    message: `${what} is not visible yet; retrying`,
+    nextRetryDelay: visibilityRetryDelayMs(Context.current().info.attempt),
+  });
 }
 
 export function catalogActivities(graph: Client) {

@@ -21,6 +21,14 @@ export interface GraphOperation {
 /** How long a just-created object may stay invisible before a 404 is believed. Entra publishes no SLA. */
 export const replicationLagWindowMs = 5 * 60_000;
 
+/**
+ * The wait before looking again for an object that is not visible yet: short at first (replication usually takes a
+ * second or two), doubling per attempt up to 5 s — quicker than the retry policy's default backoff.
+ */
+export function visibilityRetryDelayMs(attempt: number): number {
+  return Math.min(250 * 2 ** Math.max(0, attempt - 1), 5_000);
+}
+
 const referenceMissingCodes = new Set(['Request_ResourceNotFound', 'ResourceNotFound', 'ResourceNotFoundInCatalog', 'NotFound']);
 
 function describe(operation: GraphOperation, failure: GraphFailure): string {
@@ -54,10 +62,14 @@ function permanent(type: string, message: string, failure: GraphFailure): Applic
 }
 
 /**
- * Classifies a Graph failure. `stepAgeMs` is how long ago the step was first scheduled (its first attempt), which
- * bounds the replication-lag window.
+ * Classifies a Graph failure. `step.ageMs` is how long ago the step was first scheduled (its first attempt), which
+ * bounds the replication-lag window; `step.attempt` paces the retries of a lagging read.
  */
-export function classifyGraphFailure(error: unknown, operation: GraphOperation, stepAgeMs: number): ApplicationFailure {
+export function classifyGraphFailure(
+  error: unknown,
+  operation: GraphOperation,
+  step: { ageMs: number; attempt: number },
+): ApplicationFailure {
   const failure = describeGraphFailure(error);
   const message = describe(operation, failure);
   if (failure.kind === 'network') {
@@ -74,7 +86,7 @@ export function classifyGraphFailure(error: unknown, operation: GraphOperation, 
       failure,
     );
   }
-  const lagging = operation.mayLag === true && stepAgeMs < replicationLagWindowMs;
+  const lagging = operation.mayLag === true && step.ageMs < replicationLagWindowMs;
   switch (true) {
     case failure.status === 429:
       return retryable(FailureType.Throttled, `${message}. Throttled by Graph; retrying after Retry-After.`, failure);
@@ -100,7 +112,11 @@ export function classifyGraphFailure(error: unknown, operation: GraphOperation, 
       );
     case failure.status === 404 && lagging:
     case failure.status === 400 && lagging && referenceMissingCodes.has(failure.code):
-      return retryable(FailureType.ReplicationLag, `${message}. A just-created object is not visible yet; retrying.`, failure);
+      return retryable(
+        FailureType.ReplicationLag,
+        `${message}. A just-created object is not visible yet; retrying.`,
+        { ...failure, retryAfterSeconds: visibilityRetryDelayMs(step.attempt) / 1000 },
+      );
     case failure.status === 404:
       return permanent(
         FailureType.NotFound,

@@ -10,7 +10,7 @@ export async function graphCall<T>(operation: GraphOperation, call: () => Promis
   try {
     return await call();
   } catch (error) {
-    throw classifyGraphFailure(error, operation, stepAgeMs());
+    throw classifyGraphFailure(error, operation, currentStep());
   }
 }
 
@@ -26,14 +26,14 @@ export async function graphCallOrNotFound<T>(operation: GraphOperation, call: ()
     return await call();
   } catch (error) {
     if (error instanceof GraphError && error.statusCode === 404) return notFound;
-    throw classifyGraphFailure(error, operation, stepAgeMs());
+    throw classifyGraphFailure(error, operation, currentStep());
   }
 }
 
-/** Milliseconds since this activity's first attempt was scheduled. */
-export function stepAgeMs(): number {
-  const { scheduledTimestampMs } = Context.current().info;
-  return Math.max(0, Date.now() - scheduledTimestampMs);
+/** This activity's age (since its first attempt was scheduled) and attempt number. */
+export function currentStep(): { ageMs: number; attempt: number } {
+  const { scheduledTimestampMs, attempt } = Context.current().info;
+  return { ageMs: Math.max(0, Date.now() - scheduledTimestampMs), attempt };
 }
 
 /**

@@ -37,7 +37,7 @@ describe('graph settings', () => {
     [{ AZURE_TENANT_ID: '' }, 'AZURE_TENANT_ID', /is not set/],
     [{ AZURE_TENANT_ID: 'not a tenant' }, 'AZURE_TENANT_ID', /GUID or a verified domain/],
     [{ AZURE_CLIENT_ID: 'abc' }, 'AZURE_CLIENT_ID', /GUID/],
-    [{ AZURE_CLIENT_SECRET: '' }, 'AZURE_CLIENT_SECRET', /is not set|default/],
+    [{ ENTRA_SAGA_CREDENTIAL: 'client-secret', AZURE_CLIENT_SECRET: '' }, 'AZURE_CLIENT_SECRET', /is not set/],
     [{ ENTRA_SAGA_CREDENTIAL: 'password' }, 'ENTRA_SAGA_CREDENTIAL', /one of client-secret, certificate, managed-identity, default/],
     [{ ENTRA_SAGA_CREDENTIAL: 'certificate', AZURE_CLIENT_SECRET: '' }, 'AZURE_CLIENT_CERTIFICATE_PATH', /is not set/],
     [{ ENTRA_SAGA_CREDENTIAL: 'certificate', AZURE_CLIENT_CERTIFICATE_PATH: '/nope.pem' }, 'AZURE_CLIENT_CERTIFICATE_PATH', /cannot be read/],
@@ -45,9 +45,8 @@ describe('graph settings', () => {
     [{ GRAPH_BASE_URL: 'https://graph.microsoft.com' }, 'GRAPH_BASE_URL', /API version/],
     [{ GRAPH_CA_CERT_PATH: '/nope.pem' }, 'GRAPH_CA_CERT_PATH', /cannot be read/],
     [{ AZURE_AUTHORITY_HOST: 'login' }, 'AZURE_AUTHORITY_HOST', /https URL/],
-  ])('rejects %j, naming %s', (patch, setting, problem) => {
-    const env = { ...tenant, ...patch };
-    if (patch.AZURE_CLIENT_SECRET === '' && !('ENTRA_SAGA_CREDENTIAL' in patch)) env.ENTRA_SAGA_CREDENTIAL = 'client-secret';
+  ])('rejects %j, naming %s', (patch: Record<string, string>, setting, problem) => {
+    const env: Record<string, string> = { ...tenant, ...patch };
     const error = configError(() => graphSettingsFromEnv(env));
     expect(error.setting).toBe(setting);
     expect(error.message).toMatch(problem);

@@ -6,8 +6,9 @@ import { ManagedProcess } from '../../devstack/managed-process.js';
 
 const entry = fileURLToPath(new URL('../../worker/main.ts', import.meta.url));
 
-export async function startWorkerProcess(env: Record<string, string>): Promise<ManagedProcess> {
+export async function startWorkerProcess(env: Record<string, string>, onLine?: (line: string) => void): Promise<ManagedProcess> {
   const worker = new ManagedProcess({
+    onLine,
     name: 'worker',
     command: process.execPath,
     args: ['--import', 'tsx', entry],

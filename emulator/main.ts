@@ -35,13 +35,14 @@ async function main(): Promise<void> {
   const { info } = emulator;
   console.error(`graph-emulator: tenant ${info.tenantId} (${info.domain}), client id ${info.clientId}; CA certificate ${info.caCertPath}`);
   console.error(`graph-emulator: Graph base URL ${info.graphBaseUrl}; control plane ${emulator.url}/_emulator/info`);
-  console.log(`Graph emulator listening on ${emulator.url}`);
+  // Handlers go in before the ready line: a supervisor may signal as soon as it reads it.
   const stop = (signal: string) => {
     console.error(`graph-emulator: ${signal} received, stopping`);
     void emulator.close().then(() => process.exit(0));
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  console.log(`Graph emulator listening on ${emulator.url}`);
 }
 
 void main();

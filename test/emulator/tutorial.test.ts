@@ -11,7 +11,7 @@ import {
 
 let h: EmulatorHarness;
 beforeAll(async () => {
-  h = await startHarness({ deliveryDelayMs: 600 });
+  h = await startHarness({ deliveryDelayMs: 900 });
 });
 afterAll(async () => {
   await h?.close();

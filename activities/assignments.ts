@@ -1,7 +1,12 @@
 // The assignment: request it (adminAdd), read the request's state, list the policy's assignments, and remove it
 // (adminRemove). Requests are asynchronous in Entra: the workflow polls getRequestState until `delivered`.
 
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@microsoft/microsoft-graph-client';
+import { GraphError } from '@microsoft/microsoft-graph-client';
+import { FailureType } from '../common/failure-types.js';
+import { visibilityRetryDelayMs } from './failures.js';
 import { EM, graphCall, graphCallOrNotFound, notFound, odataString, type GraphList } from './graph-call.js';
 
 const permission = 'EntitlementManagement.ReadWrite.All';
@@ -81,14 +86,26 @@ export function assignmentActivities(graph: Client) {
         if (request) return { requestId: request.id, state: request.state, status: request.status, alreadyAssigned: true };
         if (live.state === 'delivered') return { requestId: '', state: 'delivered', status: live.status, alreadyAssigned: true };
       }
-      const request = await graphCall(
-        { description: `request assignment of access package ${input.accessPackageId}`, permission, mayLag: true },
-        () =>
-          graph.api(`${EM}/assignmentRequests`).post({
-            requestType: 'adminAdd',
-            assignment: { targetId: input.targetId, assignmentPolicyId: input.policyId, accessPackageId: input.accessPackageId },
-          }) as Promise<RequestRecord>,
-      );
+      let request: RequestRecord;
+      try {
+        request = (await graph.api(`${EM}/assignmentRequests`).post({
+          requestType: 'adminAdd',
+          assignment: { targetId: input.targetId, assignmentPolicyId: input.policyId, accessPackageId: input.accessPackageId },
+        })) as RequestRecord;
+      } catch (error) {
+        // An earlier attempt's request exists but its assignment is not visible to our lookup yet: look again.
+        if (error instanceof GraphError && ['ExistingOpenRequest', 'ExistingAssignment'].includes(error.code ?? '')) {
+          throw ApplicationFailure.create({
+            type: FailureType.NotYetVisible,
+            message: `an assignment request for this target is already open (${error.code}); looking it up again`,
+            nextRetryDelay: visibilityRetryDelayMs(Context.current().info.attempt),
+          });
+        }
+        return graphCall(
+          { description: `request assignment of access package ${input.accessPackageId}`, permission, mayLag: true },
+          () => Promise.reject(error as Error),
+        );
+      }
       return { requestId: request.id, state: request.state, status: request.status, alreadyAssigned: false };
     },
 

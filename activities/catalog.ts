@@ -44,6 +44,11 @@ export interface CatalogResource {
   scopeOriginId: string;
 }
 
+/** Entra's answer to adding a resource that is already in the catalog ("…has already been onboarded…"). */
+function isAlreadyOnboarded(error: GraphError): boolean {
+  return error.code === 'ResourceAlreadyOnboarded' || /already (been )?onboarded/i.test(error.message);
+}
+
 function notYetVisible(what: string): ApplicationFailure {
   // Retryable: Entra shows a new catalog resource and its roles some time after the resource request is delivered.
   return ApplicationFailure.create({
@@ -103,7 +108,9 @@ export function catalogActivities(graph: Client) {
         return { created: true };
       } catch (error) {
         // Already onboarded but not yet visible to our lookup: ours if an earlier attempt added it, else adopted.
-        if (error instanceof GraphError && error.statusCode === 409) return { created: !firstAttempt() };
+        if (error instanceof GraphError && (error.statusCode === 400 || error.statusCode === 409) && isAlreadyOnboarded(error)) {
+          return { created: !firstAttempt() };
+        }
         return graphCall(
           { description: `add group ${input.groupId} to catalog ${input.catalogId}`, permission: writePermission, mayLag: true },
           () => Promise.reject(error as Error),

@@ -10,6 +10,7 @@ interface PolicyRecord {
   id: string;
   displayName: string;
   createdDateTime?: string | null;
+  specificAllowedTargets?: { '@odata.type'?: string; userId?: string }[];
 }
 
 export interface CreatePolicyInput {
@@ -53,20 +54,24 @@ export function policyBody(input: CreatePolicyInput): Record<string, unknown> {
 }
 
 export function policyActivities(graph: Client) {
-  async function findPolicy(accessPackageId: string, displayName: string): Promise<PolicyRecord | undefined> {
+  /** The package's policy with this name that allows `requestorId` (any of that name when no requestor is given). */
+  async function findPolicy(accessPackageId: string, displayName: string, requestorId?: string): Promise<PolicyRecord | undefined> {
     const page = await graphCall({ description: `list policies of access package ${accessPackageId}`, permission, mayLag: true }, () =>
       graph
         .api(`${EM}/assignmentPolicies`)
         .filter(`accessPackage/id eq ${odataString(accessPackageId)}`)
         .get() as Promise<GraphList<PolicyRecord>>,
     );
-    return page.value.find((p) => p.displayName === displayName);
+    return page.value.find(
+      (p) => p.displayName === displayName && (!requestorId || (p.specificAllowedTargets ?? []).some((t) => t.userId === requestorId)),
+    );
   }
 
   return {
     /** POST assignmentPolicies, after looking for a policy of that name on the package. */
     async createPolicy(input: CreatePolicyInput): Promise<CreatedOrAdopted> {
-      const existing = await findPolicy(input.accessPackageId, input.displayName);
+      // A policy of the same name for another requestor is not ours to reuse: it would not allow this one.
+      const existing = await findPolicy(input.accessPackageId, input.displayName, input.requestorId);
       if (existing) return { id: existing.id, created: createdByThisStep(existing.createdDateTime) };
       const created = await graphCall(
         { description: `create policy "${input.displayName}" on access package ${input.accessPackageId}`, permission, mayLag: true },

@@ -69,6 +69,13 @@ export async function runCommand(
   }
   if (!options.json) out.write(`${summary(input)}\n  workflow ${workflowId}\n`);
   const outcome = await follow(handle, options.json ? undefined : new ProgressView(out));
-  out.write(options.json ? `${JSON.stringify(outcomeJson(outcome, workflowId, handle.firstExecutionRunId, link))}\n` : renderOutcome(outcome, workflowId, link));
+  if (options.json) {
+    out.write(`${JSON.stringify(outcomeJson(outcome, workflowId, handle.firstExecutionRunId, link))}\n`);
+  } else if (outcome.exitCode === ExitCode.BadInput) {
+    // Bad input found by the run itself (no such catalog, a domain not the tenant's): one line, as for flag errors.
+    throw new CliError(outcome.error ?? 'invalid input', ExitCode.BadInput);
+  } else {
+    out.write(renderOutcome(outcome, workflowId, link));
+  }
   return outcome.exitCode;
 }

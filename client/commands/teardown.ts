@@ -39,6 +39,10 @@ export async function teardownCommand(connected: Connected, workflowId: string, 
     throw new CliError(`${workflowId} left nothing to tear down (${result.dryRun ? 'dry run' : result.tornDown ? 'already cleaned up' : 'it created nothing'})`, ExitCode.BadInput);
   }
   const teardownId = teardownWorkflowId(workflowId);
+  const previous = await connected.client.workflow.getHandle(teardownId).describe().catch(() => undefined);
+  if (previous?.status.name === 'COMPLETED') {
+    throw new CliError(`${workflowId} was already torn down (${teardownId})`, ExitCode.BadInput);
+  }
   const teardown = await connected.client.workflow.start<typeof teardownProvisioning>('teardownProvisioning', {
     workflowId: teardownId,
     taskQueue: connected.settings.taskQueue,

@@ -1,0 +1,31 @@
+// Runs the entra-saga CLI in-process, as an operator would type it, capturing stdout, stderr and the exit code.
+
+import { main } from '../../client/main.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as the one JSON object --json promises. */
+  json(): Record<string, unknown>;
+}
+
+export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { write: (t) => void (stdout += t), isTTY: false }, { write: (t) => void (stderr += t), isTTY: false }, env);
+  return {
+    code,
+    stdout,
+    stderr,
+    json: () => {
+      const lines = stdout.trim().split('\n');
+      expectOneLine(lines);
+      return JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    },
+  };
+}
+
+function expectOneLine(lines: string[]): void {
+  if (lines.length !== 1) throw new Error(`--json printed ${lines.length} lines:\n${lines.join('\n')}`);
+}

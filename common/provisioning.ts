@@ -2,6 +2,11 @@
 
 export const TASK_QUEUE = 'entra-saga';
 
+/** The task queue a run's Graph writes go to; its rate limit is the tenant's write budget. */
+export function graphWritesQueue(taskQueue: string): string {
+  return `${taskQueue}-graph-writes`;
+}
+
 /** What the operator wants done once access is verified. */
 export type CleanupMode = 'now' | 'keep' | 'hold';
 export const cleanupModes: readonly CleanupMode[] = ['now', 'keep', 'hold'];

@@ -1,28 +1,44 @@
-// Builds the provisioning worker: the saga's workflows and activities on one task queue, with a Graph client whose
-// every call is logged with its request-id under the running activity's context.
+// Builds the provisioning worker: the saga's workflows and its read activities on the run's task queue, and its
+// Graph-write activities on `<queue>-graph-writes`, whose server-side rate limit is the tenant's write budget —
+// shared by every worker polling it. Every Graph call is logged with its request-id under the running activity.
 
 import { fileURLToPath } from 'node:url';
 import { Context } from '@temporalio/activity';
 import type { Logger } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
-import { TASK_QUEUE } from '../common/provisioning.js';
+import { TASK_QUEUE, graphWritesQueue } from '../common/provisioning.js';
 import { type GraphCall, createGraphClient } from '../graph/client.js';
 import type { GraphSettings } from '../graph/settings.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+/**
+ * Graph's documented identity write limit is 3,000 requests per 150 s per app and tenant (20/s); the default keeps
+ * 5 % headroom for writes made by other tools with the same app.
+ */
+export const defaultGraphWritesPerSecond = 19;
 
 export interface ProvisioningWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   graph: GraphSettings;
   taskQueue?: string;
+  /** Graph writes per second for the whole task queue (all workers); 0 for no limit. Default 19. */
+  graphWritesPerSecond?: number;
   /** A prebuilt bundle (tests bundle once per file); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Used when a Graph call happens outside an activity. */
   logger?: Logger;
-  /** Extra worker options (tuning, interceptors, data converter). */
+  /** Extra options for both workers (tuning, interceptors, data converter). */
   options?: Partial<WorkerOptions>;
+}
+
+/** The two workers of one provisioning worker process, run and stopped together. */
+export interface ProvisioningWorker {
+  readonly workers: readonly Worker[];
+  run(): Promise<void>;
+  shutdown(): void;
 }
 
 /** Logs one Graph exchange under the current activity's logger (which carries the workflow id and activity type). */
@@ -43,15 +59,32 @@ export function logGraphCall(call: GraphCall, fallback?: Logger): void {
   });
 }
 
-export async function createProvisioningWorker(options: ProvisioningWorkerOptions): Promise<Worker> {
+export async function createProvisioningWorker(options: ProvisioningWorkerOptions): Promise<ProvisioningWorker> {
   const graph = createGraphClient(options.graph, { onCall: (call) => logGraphCall(call, options.logger) });
-  return Worker.create({
-    connection: options.connection,
-    namespace: options.namespace,
-    taskQueue: options.taskQueue ?? TASK_QUEUE,
-    activities: createActivities(graph),
+  const activities = createActivities(graph);
+  const taskQueue = options.taskQueue ?? TASK_QUEUE;
+  const writesPerSecond = options.graphWritesPerSecond ?? defaultGraphWritesPerSecond;
+  const common = { connection: options.connection, namespace: options.namespace, shutdownGraceTime: '10s', ...options.options };
+  const runs = await Worker.create({
+    ...common,
+    taskQueue,
+    activities,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    shutdownGraceTime: '10s',
-    ...options.options,
   });
+  const writes = await Worker.create({
+    ...common,
+    taskQueue: graphWritesQueue(taskQueue),
+    activities,
+    ...(writesPerSecond > 0 ? { maxTaskQueueActivitiesPerSecond: writesPerSecond } : {}),
+  });
+  const workers = [runs, writes] as const;
+  return {
+    workers,
+    run: async () => {
+      await Promise.all(workers.map((w) => w.run()));
+    },
+    shutdown: () => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+    },
+  };
 }

@@ -4,7 +4,8 @@
 //   Graph:    AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET | AZURE_CLIENT_CERTIFICATE_PATH,
 //             ENTRA_SAGA_CREDENTIAL, AZURE_AUTHORITY_HOST, GRAPH_BASE_URL, GRAPH_CA_CERT_PATH
 //             (none set: the local emulator, found at ENTRA_SAGA_EMULATOR_URL)
-//   Worker:   ENTRA_SAGA_TASK_QUEUE, ENTRA_SAGA_METRICS_ADDRESS (Prometheus, e.g. 0.0.0.0:9464), ENTRA_SAGA_LOG_LEVEL,
+//   Worker:   ENTRA_SAGA_TASK_QUEUE, ENTRA_SAGA_GRAPH_WRITES_PER_SECOND (the tenant's write budget shared by all
+//             workers; default 19), ENTRA_SAGA_METRICS_ADDRESS (Prometheus, e.g. 0.0.0.0:9464), ENTRA_SAGA_LOG_LEVEL,
 //             ENTRA_SAGA_LOG_FORMAT (json | text; default json when stdout is not a terminal)
 
 import { NativeConnection, Runtime } from '@temporalio/worker';
@@ -13,7 +14,7 @@ import { ConfigError } from '../common/config-error.js';
 import { connectionOptions, temporalSettingsFromEnv } from '../common/temporal-settings.js';
 import { discoverEmbeddedEmulator, emulatorEnv } from '../graph/embedded-emulator.js';
 import { describeGraphSettings, graphSettingsFromEnv } from '../graph/settings.js';
-import { createProvisioningWorker } from './create-worker.js';
+import { createProvisioningWorker, defaultGraphWritesPerSecond } from './create-worker.js';
 import { StructuredLogger } from './logger.js';
 
 const logLevels: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
@@ -24,6 +25,16 @@ function loggerFromEnv(env: NodeJS.ProcessEnv): StructuredLogger {
   const format = env.ENTRA_SAGA_LOG_FORMAT?.trim().toLowerCase();
   if (format && format !== 'json' && format !== 'text') throw new ConfigError('ENTRA_SAGA_LOG_FORMAT', 'must be json or text');
   return new StructuredLogger({ level, json: format ? format === 'json' : undefined });
+}
+
+function writesPerSecondFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.ENTRA_SAGA_GRAPH_WRITES_PER_SECOND?.trim();
+  if (!raw) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new ConfigError('ENTRA_SAGA_GRAPH_WRITES_PER_SECOND', `must be a number of writes per second, 0 for no limit (got "${raw}")`);
+  }
+  return value;
 }
 
 function metricsFromEnv(env: NodeJS.ProcessEnv): string | undefined {
@@ -40,6 +51,7 @@ async function main(): Promise<void> {
   const logger = loggerFromEnv(env);
   const temporal = temporalSettingsFromEnv(env);
   const metricsAddress = metricsFromEnv(env);
+  const graphWritesPerSecond = writesPerSecondFromEnv(env);
   const graphEnv = env.AZURE_TENANT_ID ? env : { ...env, ...emulatorEnv(await discoverEmbeddedEmulator(env)) };
   const graph = graphSettingsFromEnv(graphEnv);
 
@@ -61,10 +73,11 @@ async function main(): Promise<void> {
     namespace: temporal.namespace,
     taskQueue: temporal.taskQueue,
     graph,
+    graphWritesPerSecond,
     logger,
   });
   logger.info(
-    `worker ready: task queue ${temporal.taskQueue} on ${temporal.address}/${temporal.namespace}; ${describeGraphSettings(graph)}` +
+    `worker ready: task queue ${temporal.taskQueue} (Graph writes ≤ ${graphWritesPerSecond ?? defaultGraphWritesPerSecond}/s) on ${temporal.address}/${temporal.namespace}; ${describeGraphSettings(graph)}` +
       (metricsAddress ? `; metrics on http://${metricsAddress}/metrics` : ''),
   );
   try {

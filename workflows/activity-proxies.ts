@@ -1,9 +1,39 @@
 // Activity options of the saga, by kind of step. Retries live here, in Temporal, and nowhere else: the activities
 // classify failures (retryable or not, and after how long) and these policies bound how long a step may keep trying.
+//
+// Graph writes go to a task queue of their own (`<queue>-graph-writes`), whose server-side rate limit
+// (maxTaskQueueActivitiesPerSecond, set by the worker) is the tenant's write budget, shared by every worker and
+// every run. Reads — lookups, status polls — stay on the run's queue and do not spend it.
 
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { FailureType, nonRetryableFailureTypes } from '../common/failure-types.js';
+import { graphWritesQueue } from '../common/provisioning.js';
+
+type ActivityName = keyof Activities;
+
+/** The activities that write to Graph (one write each; their lookups are reads). */
+export const graphWriteActivities: ReadonlySet<ActivityName> = new Set<ActivityName>([
+  'createUser', 'deleteUser', 'createGroup', 'deleteGroup', 'addGroupToCatalog', 'removeGroupFromCatalog',
+  'createAccessPackage', 'deleteAccessPackage', 'addRoleScope', 'removeRoleScope', 'createPolicy', 'deletePolicy',
+  'requestAssignment', 'requestRemoval',
+]);
+
+type Proxies = ReturnType<typeof proxyActivities<Activities>>;
+
+/** Sends write activities to the run's Graph-writes queue; everything else is left as it is. */
+function routeWrites(proxies: Proxies): Proxies {
+  return new Proxy(proxies, {
+    get(target, name: string) {
+      const activity = target[name as ActivityName];
+      if (!graphWriteActivities.has(name as ActivityName)) return activity;
+      const onWritesQueue = (options: ActivityOptions = {}) => ({ taskQueue: graphWritesQueue(workflowInfo().taskQueue), ...options });
+      const routed = (...args: unknown[]) => activity.executeWithOptions(onWritesQueue(), args as never);
+      routed.executeWithOptions = (options: ActivityOptions, args: unknown[]) => activity.executeWithOptions(onWritesQueue(options), args as never);
+      return routed;
+    },
+  });
+}
 
 const retry = {
   initialInterval: '1s',
@@ -16,12 +46,14 @@ const retry = {
  * Forward steps: retried (throttling, outages, replication lag) for up to 10 minutes. A cancelled run waits for an
  * in-flight step to finish, so that whatever it created is known before compensation starts.
  */
-export const forward = proxyActivities<Activities>({
-  startToCloseTimeout: '15s',
-  scheduleToCloseTimeout: '10m',
-  retry,
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-});
+export const forward = routeWrites(
+  proxyActivities<Activities>({
+    startToCloseTimeout: '15s',
+    scheduleToCloseTimeout: '10m',
+    retry,
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  }),
+);
 
 /** Reads the saga polls (request state) or checks (verification): short, a failure is retried by the loop. */
 export const reads = proxyActivities<Activities>({
@@ -35,12 +67,14 @@ export const reads = proxyActivities<Activities>({
  * retried too: Entra keeps refusing a delete (InvalidDeleteResourceHasEntitlements, "has assignments") for a while
  * after the blocking object is gone. Only a missing permission or credential stops an undo at once.
  */
-export const undo = proxyActivities<Activities>({
-  startToCloseTimeout: '15s',
-  scheduleToCloseTimeout: '10m',
-  retry: {
-    ...retry,
-    maximumAttempts: 8,
-    nonRetryableErrorTypes: [FailureType.PermissionDenied, FailureType.AuthenticationFailed],
-  },
-});
+export const undo = routeWrites(
+  proxyActivities<Activities>({
+    startToCloseTimeout: '15s',
+    scheduleToCloseTimeout: '10m',
+    retry: {
+      ...retry,
+      maximumAttempts: 8,
+      nonRetryableErrorTypes: [FailureType.PermissionDenied, FailureType.AuthenticationFailed],
+    },
+  }),
+);

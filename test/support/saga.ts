@@ -2,10 +2,9 @@
 // what a saga test needs to start runs and inspect both Temporal's history and the emulator's state.
 
 import type { WorkflowHandle } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import type { EmulatorOptions } from '../../emulator/index.js';
 import type { ProvisioningInput, ProvisioningResult } from '../../common/provisioning.js';
-import { createProvisioningWorker } from '../../worker/create-worker.js';
+import { type ProvisioningWorker, createProvisioningWorker } from '../../worker/create-worker.js';
 import type { provisionAccessPackage } from '../../workflows/provision-access-package.js';
 import { type TestEmulator, startTestEmulator } from './emulator.js';
 import { type TestTemporal, connectTestTemporal, uniqueId, workflowBundle } from './temporal.js';
@@ -42,7 +41,7 @@ export async function startSagaFixture(emulatorOptions: EmulatorOptions = {}, st
   const temporal = await connectTestTemporal();
   const emulator = await startTestEmulator(emulatorOptions);
   const taskQueue = uniqueId('saga');
-  let worker: Worker | undefined;
+  let worker: ProvisioningWorker | undefined;
   let running: Promise<void> | undefined;
   if (startWorker) {
     worker = await createProvisioningWorker({

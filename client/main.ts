@@ -2,6 +2,8 @@
 
 import { parseArgs } from 'node:util';
 import { connect, type Connected } from './connect.js';
+import { readBulkFile } from './bulk-file.js';
+import { bulkCommand } from './commands/bulk.js';
 import { cancelCommand, teardownCommand } from './commands/teardown.js';
 import { listCommand, resultCommand, statusCommand } from './commands/inspect.js';
 import { runCommand } from './commands/run.js';
@@ -28,9 +30,10 @@ const options = {
   query: { type: 'string' },
   limit: { type: 'string' },
   'no-wait': { type: 'boolean' },
+  concurrency: { type: 'string' },
 } as const;
 
-const commands = ['run', 'start', 'status', 'list', 'result', 'teardown', 'cancel'] as const;
+const commands = ['run', 'start', 'status', 'list', 'result', 'teardown', 'cancel', 'bulk'] as const;
 type Command = (typeof commands)[number];
 const provisioningFlags = ['spec', 'requestor-upn', 'requestor-name', 'group-name', 'group-mail-nickname', 'package-name',
   'catalog', 'policy-name', 'duration-days', 'cleanup', 'delivery-timeout', 'dry-run'];
@@ -57,12 +60,19 @@ export async function main(argv: string[], out: Output, err: Output = { write: (
       return command === undefined && !values.help ? ExitCode.BadInput : ExitCode.Ok;
     }
     if (!commands.includes(command as Command)) throw new CliError(`unknown command "${command}"; see \`entra-saga --help\``, ExitCode.BadInput);
-    const takesId = ['status', 'result', 'teardown', 'cancel'].includes(command);
-    if (takesId && rest.length !== 1) throw new CliError(`${command} takes one workflow id`, ExitCode.BadInput);
+    const takesId = ['status', 'result', 'teardown', 'cancel', 'bulk'].includes(command);
+    if (takesId && rest.length !== 1) throw new CliError(`${command} takes one ${command === 'bulk' ? 'file' : 'workflow id'}`, ExitCode.BadInput);
     if (!takesId && rest.length) throw new CliError(`unexpected argument "${rest[0]}"`, ExitCode.BadInput);
     const provisioning = command === 'run' || command === 'start';
     const misplaced = Object.keys(values).find((k) => provisioningFlags.includes(k) && !provisioning);
     if (misplaced) throw new CliError(`--${misplaced} applies to run and start only`, ExitCode.BadInput);
+    const concurrency = values.concurrency === undefined ? 10 : Number(values.concurrency);
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 200) {
+      throw new CliError('--concurrency must be a whole number from 1 to 200', ExitCode.BadInput);
+    }
+    if (values.concurrency !== undefined && command !== 'bulk') throw new CliError('--concurrency applies to bulk only', ExitCode.BadInput);
+    // A bulk file is read and checked before connecting, like flags.
+    if (command === 'bulk') readBulkFile(rest[0] ?? '');
     const limit = values.limit === undefined ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new CliError('--limit must be a whole number from 1 to 1000', ExitCode.BadInput);
     // Validate before connecting: bad input is reported even when Temporal is down, and nothing starts.
@@ -84,6 +94,8 @@ export async function main(argv: string[], out: Output, err: Output = { write: (
           return await teardownCommand(connected, id, json, out);
         case 'cancel':
           return await cancelCommand(connected, id, { json, wait: !values['no-wait'] }, out);
+        case 'bulk':
+          return await bulkCommand(connected, id, { concurrency, json }, out);
       }
     } finally {
       await connected.close();

@@ -11,6 +11,8 @@ Commands:
   teardown <workflowId>
                       remove what a run created: ends a holding run, or tears down a kept one
   cancel <workflowId> cancel a running run; it rolls back what it created
+  bulk <file>         provision every item of a YAML or JSON file (requestors and packages), N at a time,
+                      with a per-item report; Graph writes share the tenant's write budget
 
 Provisioning options (run, start), defaults reproduce the Microsoft Learn tutorial:
   --requestor-upn UPN        the requestor (default Requestor1@$ENTRA_SAGA_DOMAIN, else @contoso.onmicrosoft.com)
@@ -32,6 +34,7 @@ Other options:
   --query Q                  (list) a visibility query, e.g. 'ProvisioningStage = "Holding"'
   --limit N                  (list) at most N runs (default 20)
   --no-wait                  (cancel) return once cancellation is requested
+  --concurrency N            (bulk) item runs in flight at once, 1-200 (default 10)
   -h, --help                 this help
 
 Exit codes: 0 success · 1 run failed, rolled back or cancelled · 2 bad input (nothing created) · 3 cannot connect

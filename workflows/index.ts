@@ -1,3 +1,4 @@
 // The workflows the worker registers.
 export { provisionAccessPackage } from './provision-access-package.js';
 export { teardownProvisioning } from './teardown-provisioning.js';
+export { bulkProvision } from './bulk-provision.js';

@@ -1,0 +1,133 @@
+// Bulk provisioning: a parent run that starts one provisioning run per item as a child workflow, at most
+// `concurrency` at a time, and reports per item what was created, adopted, failed or compensated.
+//
+// Items may share an access package or a group. The first item naming a shared object runs alone; once it has
+// created it, the other items naming it run side by side and adopt it, so that two children never race to create
+// the same group or package. If the first fails, the next item naming the object takes its place.
+
+import {
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  ParentClosePolicy,
+  condition,
+  executeChild,
+  isCancellation,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { type BulkInput, type BulkItemReport, type BulkItemStatus, type BulkProgress, bulkLimits, sharedObjectKeys } from '../common/bulk.js';
+import { FailureType } from '../common/failure-types.js';
+import type { ProvisioningInput } from '../common/provisioning.js';
+import { ProvisioningOutcome, ProvisioningStage } from '../common/search-attributes.js';
+import { formatIssues, validateProvisioningInput } from '../common/validation.js';
+import { provisioningWorkflowId } from '../common/workflow-id.js';
+import { bulkProgressQuery } from './messages.js';
+import { provisionAccessPackage } from './provision-access-package.js';
+
+function statusOf(error: unknown): { status: BulkItemStatus; error: string } {
+  const cause = error instanceof ChildWorkflowFailure ? error.cause : error;
+  if (isCancellation(error) || isCancellation(cause)) return { status: 'cancelled', error: 'cancelled' };
+  const message = cause instanceof Error ? cause.message : String(cause);
+  if (cause instanceof ApplicationFailure && cause.type === FailureType.ProvisioningFailed) return { status: 'compensated', error: message };
+  return { status: 'failed', error: message };
+}
+
+export async function bulkProvision(input: BulkInput): Promise<BulkProgress> {
+  const items: ProvisioningInput[] = [];
+  const problems: string[] = [];
+  input.items.forEach((raw, index) => {
+    const checked = validateProvisioningInput(raw);
+    if (checked.ok) items.push(checked.input);
+    else problems.push(`item ${index + 1}: ${formatIssues(checked.issues)}`);
+  });
+  const { min, max } = bulkLimits.concurrency;
+  if (!Number.isInteger(input.concurrency) || input.concurrency < min || input.concurrency > max) {
+    problems.push(`concurrency must be a whole number from ${min} to ${max}`);
+  }
+  if (input.items.length === 0 || input.items.length > bulkLimits.items) problems.push(`items must hold 1 to ${bulkLimits.items} entries`);
+  if (problems.length) {
+    throw ApplicationFailure.create({ type: FailureType.InvalidInput, nonRetryable: true, message: `invalid bulk input: ${problems.join('; ')}` });
+  }
+
+  const reports: BulkItemReport[] = items.map((item, index) => ({
+    index,
+    workflowId: provisioningWorkflowId(item),
+    requestorUpn: item.requestorUpn,
+    packageName: item.packageName,
+    status: 'pending',
+    created: 0,
+    adopted: 0,
+  }));
+  const progress = (): BulkProgress => {
+    const counts = { pending: 0, running: 0, completed: 0, compensated: 0, failed: 0, cancelled: 0 };
+    for (const r of reports) counts[r.status] += 1;
+    return { total: reports.length, counts, items: reports };
+  };
+  setHandler(bulkProgressQuery, progress);
+  const render = () => {
+    const { counts, total } = progress();
+    setCurrentDetails(
+      `**Bulk provisioning:** ${total} items · ${counts.completed} completed · ${counts.running} running · ` +
+        `${counts.pending} pending · ${counts.compensated} compensated · ${counts.failed} failed`,
+    );
+  };
+  upsertSearchAttributes([{ key: ProvisioningStage, value: 'Provisioning' }]);
+  render();
+
+  // Per shared object: 'seeding' while the item that may create it runs, 'seeded' once one has succeeded.
+  const seeds = new Map<string, 'seeding' | 'seeded'>();
+  const isReady = (index: number) => sharedObjectKeys(items[index] as ProvisioningInput).every((key) => seeds.get(key) !== 'seeding');
+  const pending = new Set(reports.map((r) => r.index));
+
+  async function runItem(index: number): Promise<void> {
+    const item = items[index] as ProvisioningInput;
+    const report = reports[index] as BulkItemReport;
+    const seeding = sharedObjectKeys(item).filter((key) => !seeds.has(key));
+    for (const key of seeding) seeds.set(key, 'seeding');
+    report.status = 'running';
+    render();
+    try {
+      const result = await executeChild(provisionAccessPackage, {
+        workflowId: report.workflowId,
+        args: [item],
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        staticSummary: `Grant ${item.requestorUpn} "${item.packageName}" (bulk ${workflowInfo().workflowId})`.slice(0, 200),
+      });
+      report.status = 'completed';
+      report.created = result.objects.filter((o) => o.created).length;
+      report.adopted = result.objects.filter((o) => !o.created).length;
+      for (const key of seeding) seeds.set(key, 'seeded');
+    } catch (error) {
+      Object.assign(report, statusOf(error));
+      for (const key of seeding) seeds.delete(key);
+    }
+    render();
+  }
+
+  // A fixed pool of lanes; each takes the next item whose package is ready. The choice is made after the wait, in
+  // the same synchronous step that claims the item, so that two lanes woken together never take the same one.
+  const nextReady = () => [...pending].find(isReady);
+  const lanes = Array.from({ length: Math.min(input.concurrency, items.length) }, async () => {
+    for (;;) {
+      await condition(() => nextReady() !== undefined || pending.size === 0);
+      const next = nextReady();
+      if (next === undefined) {
+        if (pending.size === 0) return;
+        continue;
+      }
+      pending.delete(next);
+      await runItem(next);
+    }
+  });
+  await Promise.all(lanes);
+
+  const final = progress();
+  upsertSearchAttributes([
+    { key: ProvisioningStage, value: 'Done' },
+    { key: ProvisioningOutcome, value: final.counts.completed === final.total ? 'completed' : 'failed' },
+  ]);
+  render();
+  return final;
+}

@@ -9,6 +9,7 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 import { createActivities } from '../activities/index.js';
 import { TASK_QUEUE, graphWritesQueue } from '../common/provisioning.js';
 import { type GraphCall, createGraphClient } from '../graph/client.js';
+import { createCredential } from '../graph/credential.js';
 import type { GraphSettings } from '../graph/settings.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -60,8 +61,9 @@ export function logGraphCall(call: GraphCall, fallback?: Logger): void {
 }
 
 export async function createProvisioningWorker(options: ProvisioningWorkerOptions): Promise<ProvisioningWorker> {
-  const graph = createGraphClient(options.graph, { onCall: (call) => logGraphCall(call, options.logger) });
-  const activities = createActivities(graph);
+  const credential = createCredential(options.graph);
+  const graph = createGraphClient(options.graph, { credential, onCall: (call) => logGraphCall(call, options.logger) });
+  const activities = createActivities({ graph, credential, scope: options.graph.scope });
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
   const writesPerSecond = options.graphWritesPerSecond ?? defaultGraphWritesPerSecond;
   const common = { connection: options.connection, namespace: options.namespace, shutdownGraceTime: '10s', ...options.options };

@@ -12,6 +12,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -79,7 +80,12 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
     ({ catalogId } = await state.step(
       'preflight',
       async () => {
-        const [, catalog] = await Promise.all([
+        // Runs started before the permission check existed replay without it.
+        const permissions = patched('preflight-permissions')
+          ? forward.checkPermissions.executeWithOptions({ summary: 'check the Graph permissions of the worker' }, [])
+          : Promise.resolve();
+        const [, , catalog] = await Promise.all([
+          permissions,
           forward.checkRequestorDomain.executeWithOptions({ summary: `check domain of ${input.requestorUpn}` }, [
             { userPrincipalName: input.requestorUpn },
           ]),

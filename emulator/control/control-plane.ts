@@ -7,6 +7,7 @@ import { graphBaseUrl, type EmulatorContext } from '../context.js';
 import { errorEnvelope, GraphError } from '../errors/graph-error.js';
 import { show } from '../graph/body.js';
 import { thumbprints } from '../identity/client-assertion.js';
+import { passwordMatches } from '../identity/passwords.js';
 import { issueAppToken, issueUserToken } from '../identity/tokens.js';
 import { seedState } from '../store/seed.js';
 import type { DeliveryFaultRule } from '../store/state.js';
@@ -104,6 +105,21 @@ function mintToken(ctx: EmulatorContext, body: Record<string, unknown>): Reply {
   return ok({ access_token: issueAppToken(ctx, roles, overrides).accessToken });
 }
 
+/**
+ * Leak checks: which users (deleted ones included) have one of these candidate strings as their password. Passwords
+ * are only stored hashed, so a test that found password-like strings in logs or histories asks here.
+ */
+function passwordCheck(ctx: EmulatorContext, body: Record<string, unknown>): Reply {
+  const candidates = body.candidates;
+  if (!Array.isArray(candidates) || candidates.length > 1000 || !candidates.every((c) => typeof c === 'string')) {
+    throw badRequest('candidates must be a list of at most 1000 strings');
+  }
+  const matches = ctx.store.state.users
+    .filter((user) => (candidates).some((c) => passwordMatches(c, user.passwordHash, user.passwordSalt)))
+    .map((user) => user.userPrincipalName);
+  return ok({ checked: candidates.length, users: ctx.store.state.users.length, matches });
+}
+
 function route(ctx: EmulatorContext, exchange: Exchange): Reply | undefined {
   const name = exchange.path.replace(/^\/_emulator\/?/, '').replace(/\/$/, '');
   const key = `${exchange.method} ${name}`;
@@ -135,6 +151,7 @@ function route(ctx: EmulatorContext, exchange: Exchange): Reply | undefined {
     case 'GET config': return ok(ctx.config);
     case 'POST config': ctx.config = applyConfig(ctx.config, jsonBody(exchange)); return ok(ctx.config);
     case 'POST tokens': return mintToken(ctx, jsonBody(exchange));
+    case 'POST password-check': return passwordCheck(ctx, jsonBody(exchange));
     case 'POST app-certificates': {
       const pem = jsonBody(exchange).certificatePem;
       if (typeof pem !== 'string') throw badRequest('certificatePem (a PEM certificate) is required');

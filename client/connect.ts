@@ -1,6 +1,8 @@
 // Connects the CLI to Temporal with the envconfig settings; any failure is "cannot connect" (exit 3), in one line.
 
 import { Client, Connection } from '@temporalio/client';
+import { dataConverterFor } from '../codec/aes-gcm-codec.js';
+import { codecKeysFromEnv } from '../codec/keys.js';
 import { ConfigError } from '../common/config-error.js';
 import { connectionOptions, temporalSettingsFromEnv, type TemporalSettings } from '../common/temporal-settings.js';
 import { CliError, ExitCode } from './exit-codes.js';
@@ -15,8 +17,10 @@ export interface Connected {
 
 export async function connect(env: NodeJS.ProcessEnv = process.env): Promise<Connected> {
   let settings: TemporalSettings;
+  let dataConverter: ReturnType<typeof dataConverterFor>;
   try {
     settings = temporalSettingsFromEnv(env);
+    dataConverter = dataConverterFor(codecKeysFromEnv(env));
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message, ExitCode.CannotConnect);
     throw error;
@@ -32,7 +36,7 @@ export async function connect(env: NodeJS.ProcessEnv = process.env): Promise<Con
       ExitCode.CannotConnect,
     );
   }
-  const client = new Client({ connection, namespace: settings.namespace });
+  const client = new Client({ connection, namespace: settings.namespace, dataConverter });
   const uiBaseUrl = (env.TEMPORAL_UI_URL?.trim() || 'http://localhost:8233').replace(/\/+$/, '');
   return { client, settings, uiBaseUrl, close: () => connection.close() };
 }

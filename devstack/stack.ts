@@ -1,9 +1,13 @@
-// The embedded local stack: a Temporal dev server (Web UI, SQLite file), the Graph emulator and a provisioning
-// worker, each a child process behind the guard so that none outlives us. Used by `npm start` and `npm run stack`.
+// The embedded local stack: a codec server, a Temporal dev server (Web UI wired to the codec server, SQLite file),
+// the Graph emulator and a provisioning worker, each a child process behind the guard so that none outlives us.
+// Payloads are encrypted with a key generated into the stack's folder; the UI decrypts them through the codec
+// server, which needs the token also kept there. Used by `npm start` and `npm run stack`.
 
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readKeyFile, rotate, writeKeyFile } from '../codec/keys.js';
 import { ConfigError } from '../common/config-error.js';
 import { type EmulatorInfo, emulatorEnv, fetchEmulatorInfo } from '../graph/embedded-emulator.js';
 import { ManagedProcess } from './managed-process.js';
@@ -20,6 +24,8 @@ export interface StackOptions {
   uiPort?: number;
   /** Default ENTRA_SAGA_EMULATOR_PORT, else 8443. */
   emulatorPort?: number;
+  /** Default ENTRA_SAGA_CODEC_PORT, else 8888. */
+  codecPort?: number;
   /** Where Temporal's SQLite file and the emulator's CA live. Default ENTRA_SAGA_STACK_DIR, else .entra-saga. */
   dir?: string;
   /** Keep Temporal's state in .entra-saga/temporal.db (default true). */
@@ -36,6 +42,9 @@ export interface StackOptions {
 
 export interface Stack {
   temporal: TemporalDevServer;
+  codecServer: ManagedProcess;
+  /** The codec endpoint the Web UI uses (it holds the token). */
+  codecEndpoint: string;
   emulator: ManagedProcess;
   emulatorInfo: EmulatorInfo;
   worker?: ManagedProcess;
@@ -64,18 +73,48 @@ function portSetting(name: string, fallback: number): number {
   return port;
 }
 
+/** The stack's payload key and codec-server token, created on first start (mode 0600) and reused after. */
+function codecSecrets(dir: string): { keyFile: string; tokenFile: string; token: string } {
+  mkdirSync(dir, { recursive: true });
+  const keyFile = join(dir, 'codec-keys.json');
+  if (!existsSync(keyFile)) writeKeyFile(keyFile, rotate(undefined, 'local-1'));
+  readKeyFile(keyFile);
+  const tokenFile = join(dir, 'codec-token');
+  if (!existsSync(tokenFile)) writeFileSync(tokenFile, `${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
+  return { keyFile, tokenFile, token: readFileSync(tokenFile, 'utf8').trim() };
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const emulatorPort = options.emulatorPort ?? portSetting('ENTRA_SAGA_EMULATOR_PORT', 8443);
   const temporalPort = options.temporalPort ?? portSetting('TEMPORAL_DEV_PORT', 7233);
   const uiPort = options.uiPort ?? portSetting('TEMPORAL_UI_PORT', 8233);
   const dir = options.dir ?? (process.env.ENTRA_SAGA_STACK_DIR?.trim() || stackDir);
+  const codecPort = options.codecPort ?? portSetting('ENTRA_SAGA_CODEC_PORT', 8888);
   const stopped: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stopped.reverse()) await stop().catch(() => undefined);
   };
   try {
     await assertPortFree(emulatorPort, 'Graph emulator', 'ENTRA_SAGA_EMULATOR_PORT');
+    await assertPortFree(codecPort, 'codec server', 'ENTRA_SAGA_CODEC_PORT');
+    const codec = codecSecrets(dir);
+    const codecServer = tsxProcess(
+      'codec-server',
+      'codec/main.ts',
+      ['--port', String(codecPort)],
+      {
+        ...process.env,
+        ENTRA_SAGA_CODEC_TOKEN_FILE: codec.tokenFile,
+        ENTRA_SAGA_CODEC_KEY_FILE: codec.keyFile,
+        ENTRA_SAGA_CODEC_ORIGINS: `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`,
+      },
+      options.onLine,
+    );
+    stopped.push(() => codecServer.stop());
+    await codecServer.waitForLine(/Codec server listening on/, 60_000);
+    const codecEndpoint = `http://127.0.0.1:${codecPort}/${codec.token}`;
     const temporal = await startTemporalDevServer({
+      uiCodecEndpoint: codecEndpoint,
       port: temporalPort,
       uiPort,
       dbFile: options.persist === false ? undefined : join(dir, 'temporal.db'),
@@ -101,6 +140,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       TEMPORAL_NAMESPACE: temporal.namespace,
       TEMPORAL_UI_URL: temporal.uiUrl ?? '',
       ENTRA_SAGA_DOMAIN: emulatorInfo.domain,
+      ENTRA_SAGA_CODEC_KEY_FILE: codec.keyFile,
     };
     let worker: ManagedProcess | undefined;
     if (options.worker !== false) {
@@ -108,7 +148,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       stopped.push(() => worker!.stop());
       await worker.waitForLine(/worker ready/, 120_000);
     }
-    return { temporal, emulator, emulatorInfo, worker, env, stop: stopAll };
+    return { temporal, codecServer, codecEndpoint, emulator, emulatorInfo, worker, env, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

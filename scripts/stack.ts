@@ -27,6 +27,7 @@ try {
       `Temporal dev server  ${stack.temporal.address} (namespace ${stack.temporal.namespace})`,
       `Temporal Web UI      ${stack.temporal.uiUrl}`,
       `Graph emulator       ${stack.emulatorInfo.graphBaseUrl} (tenant ${stack.emulatorInfo.tenantId}, domain ${stack.emulatorInfo.domain})`,
+      `Codec server         ${new URL(stack.codecEndpoint).origin} (payloads are encrypted; the Web UI decrypts them through it)`,
       '',
       'Try: npx entra-saga run          (or: npx entra-saga run --cleanup hold, then npx entra-saga list)',
       'Ctrl-C stops everything.',

@@ -4,12 +4,16 @@
 //   Graph:    AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET | AZURE_CLIENT_CERTIFICATE_PATH,
 //             ENTRA_SAGA_CREDENTIAL, AZURE_AUTHORITY_HOST, GRAPH_BASE_URL, GRAPH_CA_CERT_PATH
 //             (none set: the local emulator, found at ENTRA_SAGA_EMULATOR_URL)
+//   Payloads: ENTRA_SAGA_CODEC_KEYS | ENTRA_SAGA_CODEC_KEY_FILE (AES-256-GCM; default .entra-saga/codec-keys.json),
+//             ENTRA_SAGA_CODEC=off to store payloads in clear
 //   Worker:   ENTRA_SAGA_TASK_QUEUE, ENTRA_SAGA_GRAPH_WRITES_PER_SECOND (the tenant's write budget shared by all
 //             workers; default 19), ENTRA_SAGA_METRICS_ADDRESS (Prometheus, e.g. 0.0.0.0:9464), ENTRA_SAGA_LOG_LEVEL,
 //             ENTRA_SAGA_LOG_FORMAT (json | text; default json when stdout is not a terminal)
 
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import type { LogLevel } from '@temporalio/common';
+import { dataConverterFor } from '../codec/aes-gcm-codec.js';
+import { codecKeysFromEnv } from '../codec/keys.js';
 import { ConfigError } from '../common/config-error.js';
 import { connectionOptions, temporalSettingsFromEnv } from '../common/temporal-settings.js';
 import { discoverEmbeddedEmulator, emulatorEnv } from '../graph/embedded-emulator.js';
@@ -54,6 +58,7 @@ async function main(): Promise<void> {
   const graphWritesPerSecond = writesPerSecondFromEnv(env);
   const graphEnv = env.AZURE_TENANT_ID ? env : { ...env, ...emulatorEnv(await discoverEmbeddedEmulator(env)) };
   const graph = graphSettingsFromEnv(graphEnv);
+  const codecKeys = codecKeysFromEnv(env);
 
   Runtime.install({
     logger,
@@ -75,9 +80,12 @@ async function main(): Promise<void> {
     graph,
     graphWritesPerSecond,
     logger,
+    options: { dataConverter: dataConverterFor(codecKeys) },
   });
+  if (!codecKeys) logger.warn('payload encryption is off (ENTRA_SAGA_CODEC=off): Temporal stores inputs and results in clear');
   logger.info(
     `worker ready: task queue ${temporal.taskQueue} (Graph writes ≤ ${graphWritesPerSecond ?? defaultGraphWritesPerSecond}/s) on ${temporal.address}/${temporal.namespace}; ${describeGraphSettings(graph)}` +
+      (codecKeys ? `; payloads encrypted with key ${codecKeys.current}` : '') +
       (metricsAddress ? `; metrics on http://${metricsAddress}/metrics` : ''),
   );
   try {

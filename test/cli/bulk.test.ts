@@ -15,8 +15,8 @@ let saga: SagaFixture;
 let env: NodeJS.ProcessEnv;
 let dir: string;
 beforeAll(async () => {
-  saga = await startSagaFixture();
-  env = { ...process.env, TEMPORAL_ADDRESS: saga.temporal.address, ENTRA_SAGA_TASK_QUEUE: saga.taskQueue };
+  saga = await startSagaFixture({}, { codec: true });
+  env = saga.cliEnv;
   dir = mkdtempSync(join(tmpdir(), 'entra-saga-bulk-'));
 });
 afterAll(async () => {

@@ -11,14 +11,8 @@ import { uniqueId } from '../support/temporal.js';
 let saga: SagaFixture;
 let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
-  saga = await startSagaFixture();
-  env = {
-    ...process.env,
-    TEMPORAL_ADDRESS: saga.temporal.address,
-    ENTRA_SAGA_TASK_QUEUE: saga.taskQueue,
-    ENTRA_SAGA_DOMAIN: 'contoso.onmicrosoft.com',
-    TEMPORAL_UI_URL: 'http://localhost:8233',
-  };
+  saga = await startSagaFixture({}, { codec: true });
+  env = { ...saga.cliEnv, TEMPORAL_UI_URL: 'http://localhost:8233' };
 });
 afterAll(async () => saga?.close());
 beforeEach(async () => saga.emulator.control.clearFaults());

@@ -23,6 +23,7 @@ async function stackEnv(): Promise<NodeJS.ProcessEnv> {
     TEMPORAL_DEV_PORT: String(await freePort()),
     TEMPORAL_UI_PORT: String(await freePort()),
     ENTRA_SAGA_EMULATOR_PORT: String(await freePort()),
+    ENTRA_SAGA_CODEC_PORT: String(await freePort()),
     ENTRA_SAGA_STACK_DIR: dir,
   };
 }
@@ -30,7 +31,7 @@ async function stackEnv(): Promise<NodeJS.ProcessEnv> {
 /** Processes whose command line mentions the scratch folder or the ports: what the stack started. */
 function leftovers(env: NodeJS.ProcessEnv): string[] {
   const out = spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).stdout;
-  const marks = [env.ENTRA_SAGA_STACK_DIR, `--port ${env.TEMPORAL_DEV_PORT}`, `--port ${env.ENTRA_SAGA_EMULATOR_PORT}`];
+  const marks = [env.ENTRA_SAGA_STACK_DIR, `--port ${env.TEMPORAL_DEV_PORT}`, `--port ${env.ENTRA_SAGA_EMULATOR_PORT}`, `--port ${env.ENTRA_SAGA_CODEC_PORT}`];
   return out.split('\n').filter((line) => marks.some((m) => m && line.includes(m)) && !line.includes(' ps -eo'));
 }
 

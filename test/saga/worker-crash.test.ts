@@ -8,15 +8,18 @@ import { type TestEmulator, startTestEmulator } from '../support/emulator.js';
 import { expectNoDuplicates, expectNothingLeaked } from '../support/leaks.js';
 import { tutorialInput } from '../support/saga.js';
 import { type TestTemporal, connectTestTemporal, uniqueId } from '../support/temporal.js';
+import { createTestCodec } from '../support/codec.js';
 import { startWorkerProcess } from '../support/worker-process.js';
 
+// Workers run as processes with the default encryption, reading this key; the test's client decrypts with it.
+const codec = createTestCodec();
 let temporal: TestTemporal;
 let emulator: TestEmulator;
 let worker: ManagedProcess | undefined;
 const taskQueue = uniqueId('crash');
 
 beforeAll(async () => {
-  temporal = await connectTestTemporal();
+  temporal = await connectTestTemporal(codec.dataConverter);
   // Slow enough that kills land in the middle of runs: 150 ms a Graph call, 2 s to deliver.
   emulator = await startTestEmulator({ latencyMs: 150, deliveryDelayMs: 2000 });
 });
@@ -28,7 +31,7 @@ afterAll(async () => {
 
 describe('worker crashes', () => {
   it('resumes every run after SIGKILLs, with no duplicate object and nothing leaked', async () => {
-    const env = { ...emulator.env, TEMPORAL_ADDRESS: temporal.address, ENTRA_SAGA_TASK_QUEUE: taskQueue };
+    const env = { ...emulator.env, ...codec.env, TEMPORAL_ADDRESS: temporal.address, ENTRA_SAGA_TASK_QUEUE: taskQueue };
     const before = await emulator.control.objects();
     worker = await startWorkerProcess(env);
     const handles = await Promise.all(

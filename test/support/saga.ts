@@ -6,6 +6,7 @@ import type { EmulatorOptions } from '../../emulator/index.js';
 import type { ProvisioningInput, ProvisioningResult } from '../../common/provisioning.js';
 import { type ProvisioningWorker, createProvisioningWorker } from '../../worker/create-worker.js';
 import type { provisionAccessPackage } from '../../workflows/provision-access-package.js';
+import { type TestCodec, createTestCodec } from './codec.js';
 import { type TestEmulator, startTestEmulator } from './emulator.js';
 import { type TestTemporal, connectTestTemporal, uniqueId, workflowBundle } from './temporal.js';
 
@@ -13,6 +14,10 @@ export interface SagaFixture {
   temporal: TestTemporal;
   emulator: TestEmulator;
   taskQueue: string;
+  /** The payload codec, when the fixture encrypts payloads. */
+  codec?: TestCodec;
+  /** The environment the CLI needs to reach this fixture's worker (Temporal address, task queue, codec key). */
+  cliEnv: NodeJS.ProcessEnv;
   /** Starts a provisioning run with a unique workflow id. */
   start(input: Partial<ProvisioningInput>, workflowId?: string): Promise<WorkflowHandle<typeof provisionAccessPackage>>;
   /** Runs one to the end and returns its result (rejects with WorkflowFailedError). */
@@ -37,19 +42,28 @@ export function tutorialInput(overrides: Partial<ProvisioningInput> = {}): Provi
   };
 }
 
-export async function startSagaFixture(emulatorOptions: EmulatorOptions = {}, startWorker = true): Promise<SagaFixture> {
-  const temporal = await connectTestTemporal();
+export interface SagaFixtureOptions {
+  /** Encrypt payloads as the product does by default (the CLI reads the key from cliEnv). Default false. */
+  codec?: boolean;
+  /** Start an in-process worker. Default true. */
+  worker?: boolean;
+}
+
+export async function startSagaFixture(emulatorOptions: EmulatorOptions = {}, options: SagaFixtureOptions = {}): Promise<SagaFixture> {
+  const codec = options.codec ? createTestCodec() : undefined;
+  const temporal = await connectTestTemporal(codec?.dataConverter);
   const emulator = await startTestEmulator(emulatorOptions);
   const taskQueue = uniqueId('saga');
   let worker: ProvisioningWorker | undefined;
   let running: Promise<void> | undefined;
-  if (startWorker) {
+  if (options.worker !== false) {
     worker = await createProvisioningWorker({
       connection: temporal.nativeConnection,
       namespace: 'default',
       graph: emulator.graph,
       taskQueue,
       workflowBundle: await workflowBundle(),
+      options: codec ? { dataConverter: codec.dataConverter } : {},
     });
     running = worker.run();
   }
@@ -59,10 +73,19 @@ export async function startSagaFixture(emulatorOptions: EmulatorOptions = {}, st
       taskQueue,
       args: [tutorialInput(input)],
     });
+  const cliEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: temporal.address,
+    ENTRA_SAGA_TASK_QUEUE: taskQueue,
+    ENTRA_SAGA_DOMAIN: 'contoso.onmicrosoft.com',
+    ...(codec ? codec.env : { ENTRA_SAGA_CODEC: 'off' }),
+  };
   return {
     temporal,
     emulator,
     taskQueue,
+    codec,
+    cliEnv,
     start,
     execute: async (input) => (await start(input)).result(),
     async close() {

@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { workflowsPath } from '../../worker/create-worker.js';
@@ -22,14 +23,15 @@ function quietRuntime(): void {
   Runtime.install({ logger: new DefaultLogger('WARN') });
 }
 
-export async function connectTestTemporal(): Promise<TestTemporal> {
+/** A client on the run's dev server; with a data converter when payloads are encrypted. */
+export async function connectTestTemporal(dataConverter?: DataConverter): Promise<TestTemporal> {
   quietRuntime();
   const address = inject('temporalAddress');
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   return {
     address,
-    client: new Client({ connection, namespace: 'default' }),
+    client: new Client({ connection, namespace: 'default', dataConverter }),
     nativeConnection,
     async close() {
       await nativeConnection.close();

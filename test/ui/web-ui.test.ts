@@ -36,6 +36,9 @@ async function runCli(args: string[]): Promise<{ code: number; json: Record<stri
     ENTRA_SAGA_TASK_QUEUE: saga.taskQueue,
     ENTRA_SAGA_DOMAIN: 'contoso.onmicrosoft.com',
     TEMPORAL_UI_URL: inject('temporalUiUrl'),
+    // This UI has no codec server: payloads in clear, so that it can show the summary and details
+    // (test/security/codec-ui.test.ts covers the encrypted UI).
+    ENTRA_SAGA_CODEC: 'off',
   });
   return { code, json: JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>, stderr };
 }

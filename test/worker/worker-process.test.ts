@@ -11,14 +11,17 @@ import type { provisionAccessPackage } from '../../workflows/provision-access-pa
 import { type TestEmulator, startTestEmulator } from '../support/emulator.js';
 import { tutorialInput } from '../support/saga.js';
 import { type TestTemporal, connectTestTemporal, uniqueId } from '../support/temporal.js';
+import { createTestCodec } from '../support/codec.js';
 import { startWorkerProcess } from '../support/worker-process.js';
 
 const entry = fileURLToPath(new URL('../../worker/main.ts', import.meta.url));
+// Workers run as processes with the default encryption, reading this key; the test's client decrypts with it.
+const codec = createTestCodec();
 let temporal: TestTemporal;
 let emulator: TestEmulator;
 
 beforeAll(async () => {
-  temporal = await connectTestTemporal();
+  temporal = await connectTestTemporal(codec.dataConverter);
   emulator = await startTestEmulator();
 });
 afterAll(async () => {
@@ -34,6 +37,7 @@ describe('worker process', () => {
     const worker: ManagedProcess = await startWorkerProcess(
       {
         ...emulator.env,
+        ...codec.env,
         TEMPORAL_ADDRESS: temporal.address,
         ENTRA_SAGA_TASK_QUEUE: taskQueue,
         ENTRA_SAGA_LOG_LEVEL: 'DEBUG',
@@ -73,7 +77,7 @@ describe('worker process', () => {
     [{ ENTRA_SAGA_LOG_LEVEL: 'LOUD' }, /ENTRA_SAGA_LOG_LEVEL must be one of/],
   ])('refuses %j at start with one line naming the setting', (patch, message) => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', entry], {
-      env: { ...process.env, ...emulator.env, TEMPORAL_ADDRESS: temporal.address, ...patch },
+      env: { ...process.env, ...emulator.env, ...codec.env, TEMPORAL_ADDRESS: temporal.address, ...patch },
       encoding: 'utf8',
       timeout: 60_000,
     });
@@ -85,7 +89,7 @@ describe('worker process', () => {
 
   it('says it cannot reach Temporal', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', entry], {
-      env: { ...process.env, ...emulator.env, TEMPORAL_ADDRESS: '127.0.0.1:1' },
+      env: { ...process.env, ...emulator.env, ...codec.env, TEMPORAL_ADDRESS: '127.0.0.1:1' },
       encoding: 'utf8',
       timeout: 60_000,
     });

@@ -68,7 +68,7 @@ describe('codec server', () => {
     const [encrypted] = await codec.encode([plain]);
     return {
       payloads: [{
-        metadata: Object.fromEntries(Object.entries(encrypted!.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])),
+        metadata: Object.fromEntries(Object.entries(encrypted!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
         data: Buffer.from(encrypted!.data!).toString('base64'),
       }],
     };

@@ -65,6 +65,8 @@ export class EmulatorControl {
     this.#call<unknown>('POST', 'delivery-faults', { rules });
   advanceClock = (advanceMs: number) => this.#call<unknown>('POST', 'clock', { advanceMs });
   configure = (patch: Record<string, unknown>) => this.#call<unknown>('POST', 'config', patch);
+  /** Which users have one of these strings as their password (passwords are stored hashed only). */
+  passwordCheck = (candidates: string[]) => this.#call<{ matches: string[] }>('POST', 'password-check', { candidates });
   close = () => this.#dispatcher.close();
 }
 

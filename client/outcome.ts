@@ -19,13 +19,11 @@ export interface RunOutcome {
 
 const badInputTypes: readonly string[] = [FailureType.InvalidInput, FailureType.PreflightFailed];
 
-function innermostApplicationFailure(error: unknown): ApplicationFailure | undefined {
+/** The deepest ApplicationFailure of a failure chain: the root cause (an activity's classified Graph failure). */
+function rootApplicationFailure(error: unknown): ApplicationFailure | undefined {
   let found: ApplicationFailure | undefined;
-  let current: unknown = error;
-  while (current instanceof Error) {
-    if (current instanceof ApplicationFailure) found ??= current;
-    if (current instanceof ApplicationFailure && badInputTypes.includes(current.type ?? '')) return current;
-    current = current.cause;
+  for (let current: unknown = error; current instanceof Error; current = current.cause) {
+    if (current instanceof ApplicationFailure) found = current;
   }
   return found;
 }
@@ -51,7 +49,7 @@ export function outcomeOfFailure(error: unknown): RunOutcome {
   }
   const top = cause instanceof ApplicationFailure ? cause : undefined;
   const details = (top?.details?.[0] ?? {}) as { objects?: ObjectRecord[]; undone?: UndoRecord[] };
-  const inner = innermostApplicationFailure(cause);
+  const inner = rootApplicationFailure(cause);
   const badInput = badInputTypes.includes(inner?.type ?? '');
   const status: Outcome = top?.type === FailureType.ProvisioningFailed && !badInput ? 'compensated' : 'failed';
   return {

@@ -53,7 +53,10 @@ export function writeKeyFile(path: string, keys: CodecKeys): void {
 }
 
 /** A new key, made current; the old ones stay for decryption. */
-export function rotate(keys: CodecKeys | undefined, id = `key-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`): CodecKeys {
+export function rotate(
+  keys: CodecKeys | undefined,
+  id = `key-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${randomBytes(2).toString('hex')}`,
+): CodecKeys {
   const all = new Map(keys?.keys ?? []);
   all.set(id, randomBytes(32));
   return { current: id, keys: all };

@@ -3,6 +3,7 @@
 // encrypted; the envelope says which key did it, so rotated keys keep old histories readable.
 
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { CodecKeys } from './keys.js';
@@ -57,7 +58,10 @@ export class AesGcmCodec implements PayloadCodec {
   }
 }
 
-/** The data converter options for clients and workers: the codec, or nothing when encryption is off. */
-export function dataConverterFor(keys: CodecKeys | undefined): { payloadCodecs: PayloadCodec[] } | undefined {
-  return keys ? { payloadCodecs: [new AesGcmCodec(keys)] } : undefined;
+/** The failure converter that encodes failure messages and stack traces too (they otherwise travel in clear). */
+export const failureConverterPath = fileURLToPath(new URL('./failure-converter.ts', import.meta.url));
+
+/** The data converter options for clients and workers, or nothing when encryption is off. */
+export function dataConverterFor(keys: CodecKeys | undefined): { payloadCodecs: PayloadCodec[]; failureConverterPath: string } | undefined {
+  return keys ? { payloadCodecs: [new AesGcmCodec(keys)], failureConverterPath } : undefined;
 }

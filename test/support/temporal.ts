@@ -6,6 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { inject } from 'vitest';
+import { failureConverterPath } from '../../codec/aes-gcm-codec.js';
 import { workflowsPath } from '../../worker/create-worker.js';
 
 export interface TestTemporal {
@@ -43,7 +44,7 @@ export async function connectTestTemporal(dataConverter?: DataConverter): Promis
 let bundle: Promise<WorkflowBundle> | undefined;
 /** The workflows bundled once per test file (bundling takes seconds). */
 export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  bundle ??= bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
   return bundle;
 }
 

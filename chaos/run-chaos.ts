@@ -3,14 +3,13 @@
 // rates. Every run cleans up after itself, so at the end the directory must hold exactly what it held before: no
 // object leaked, none created twice, and no run stuck.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { Agent, fetch } from 'undici';
-import { readFileSync } from 'node:fs';
 import { dataConverterFor } from '../codec/aes-gcm-codec.js';
 import { rotate, writeKeyFile } from '../codec/keys.js';
 import type { ObjectRecord, ProvisioningResult } from '../common/provisioning.js';

@@ -17,6 +17,7 @@ import { codecKeysFromEnv } from '../codec/keys.js';
 import { ConfigError } from '../common/config-error.js';
 import { connectionOptions, temporalSettingsFromEnv } from '../common/temporal-settings.js';
 import { discoverEmbeddedEmulator, emulatorEnv } from '../graph/embedded-emulator.js';
+import { checkCredential } from '../graph/credential.js';
 import { describeGraphSettings, graphSettingsFromEnv } from '../graph/settings.js';
 import { createProvisioningWorker, defaultGraphWritesPerSecond } from './create-worker.js';
 import { StructuredLogger } from './logger.js';
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   const graphEnv = env.AZURE_TENANT_ID ? env : { ...env, ...emulatorEnv(await discoverEmbeddedEmulator(env)) };
   const graph = graphSettingsFromEnv(graphEnv);
   const codecKeys = codecKeysFromEnv(env);
+  const credentialWarning = await checkCredential(graph);
 
   Runtime.install({
     logger,
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
     logger,
     options: { dataConverter: dataConverterFor(codecKeys) },
   });
+  if (credentialWarning) logger.warn(credentialWarning);
   if (!codecKeys) logger.warn('payload encryption is off (ENTRA_SAGA_CODEC=off): Temporal stores inputs and results in clear');
   logger.info(
     `worker ready: task queue ${temporal.taskQueue} (Graph writes ≤ ${graphWritesPerSecond ?? defaultGraphWritesPerSecond}/s) on ${temporal.address}/${temporal.namespace}; ${describeGraphSettings(graph)}` +

@@ -2,7 +2,7 @@
 // call's request-id and no secret, Prometheus metrics behind a setting, graceful shutdown, and settings errors that
 // name the setting.
 
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManagedProcess } from '../../devstack/managed-process.js';
@@ -28,6 +28,23 @@ afterAll(async () => {
   await emulator?.close();
   await temporal?.close();
 });
+
+/**
+ * Runs the worker to its exit. Asynchronously: the emulator lives in this process and must keep answering (a
+ * synchronous spawn would block it while the worker asks it for a token).
+ */
+function runWorker(env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env } });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('exit', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stderr });
+    });
+  });
+}
 
 describe('worker process', () => {
   it('logs JSON with workflow id and Graph request-ids, serves metrics, and stops gracefully on SIGTERM', async () => {
@@ -75,24 +92,17 @@ describe('worker process', () => {
     [{ ENTRA_SAGA_METRICS_ADDRESS: 'nine' }, /ENTRA_SAGA_METRICS_ADDRESS must be host:port/],
     [{ TEMPORAL_ADDRESS: 'localhost' }, /TEMPORAL_ADDRESS must be host:port/],
     [{ ENTRA_SAGA_LOG_LEVEL: 'LOUD' }, /ENTRA_SAGA_LOG_LEVEL must be one of/],
-  ])('refuses %j at start with one line naming the setting', (patch, message) => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', entry], {
-      env: { ...process.env, ...emulator.env, ...codec.env, TEMPORAL_ADDRESS: temporal.address, ...patch },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    [{ AZURE_CLIENT_SECRET: 'wrong-secret' }, /AZURE_CLIENT_SECRET was refused by Microsoft Entra \(AADSTS7000215\)/],
+  ])('refuses %j at start with one line naming the setting', async (patch, message) => {
+    const result = await runWorker({ ...emulator.env, ...codec.env, TEMPORAL_ADDRESS: temporal.address, ...patch });
     expect(result.status).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toContain(emulator.emulator.info.clientSecret);
   });
 
-  it('says it cannot reach Temporal', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', entry], {
-      env: { ...process.env, ...emulator.env, ...codec.env, TEMPORAL_ADDRESS: '127.0.0.1:1' },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+  it('says it cannot reach Temporal', async () => {
+    const result = await runWorker({ ...emulator.env, ...codec.env, TEMPORAL_ADDRESS: '127.0.0.1:1' });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/TEMPORAL_ADDRESS 127\.0\.0\.1:1: cannot connect to Temporal/);
   });

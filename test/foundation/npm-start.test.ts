@@ -7,7 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import { dataConverterFor } from '../../codec/aes-gcm-codec.js';
+import { readKeyFile } from '../../codec/keys.js';
 import { freePort } from '../../devstack/ports.js';
+import { startTemporalDevServer } from '../../devstack/temporal-server.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dirs: string[] = [];
@@ -60,6 +64,24 @@ describe('npm start', () => {
     expect(output).toMatch(new RegExp(`Web UI: http://localhost:${env.TEMPORAL_UI_PORT}/namespaces/default/workflows/`));
     expect(code).toBe(0);
     expect(leftovers(env)).toEqual([]);
+
+    // The run stays in the stack's SQLite file: a server started on it (as `npm run stack` does) finds it by its
+    // search attributes, and its result decrypts with the stack's key.
+    const server = await startTemporalDevServer({ port: 0, dbFile: join(env.ENTRA_SAGA_STACK_DIR!, 'temporal.db') });
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      const client = new Client({ connection, dataConverter: dataConverterFor(readKeyFile(join(env.ENTRA_SAGA_STACK_DIR!, 'codec-keys.json'))) });
+      const runs = [];
+      for await (const run of client.workflow.list({
+        query: 'AccessPackageName = "Marketing Campaign" AND RequestorUpn = "requestor1@contoso.onmicrosoft.com" AND ProvisioningOutcome = "completed"',
+      })) runs.push(run);
+      expect(runs).toHaveLength(1);
+      const result = (await client.workflow.getHandle(runs[0]!.workflowId).result()) as { outcome: string; tornDown: boolean };
+      expect(result).toMatchObject({ outcome: 'completed', tornDown: true });
+    } finally {
+      await connection.close();
+      await server.stop();
+    }
   }, 180_000);
 
   it('stops the whole stack on Ctrl-C', async () => {

@@ -23,6 +23,7 @@ import { AccessPackageName, RequestorDomain, RequestorUpn } from '../common/sear
 import { formatIssues, validateProvisioningInput } from '../common/validation.js';
 import { forward } from './activity-proxies.js';
 import { awaitDelivery, verifyAccess } from './delivery.js';
+import { joinSteps } from './join.js';
 import { progressQuery, teardownSignal } from './messages.js';
 import { RunState } from './run-state.js';
 import { Saga, type TrackedObject } from './saga.js';
@@ -84,7 +85,7 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
         const permissions = patched('preflight-permissions')
           ? forward.checkPermissions.executeWithOptions({ summary: 'check the Graph permissions of the worker' }, [])
           : Promise.resolve();
-        const [, , catalog] = await Promise.all([
+        const [, , catalog] = await joinSteps([
           permissions,
           forward.checkRequestorDomain.executeWithOptions({ summary: `check domain of ${input.requestorUpn}` }, [
             { userPrincipalName: input.requestorUpn },
@@ -102,7 +103,7 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
     }
 
     // 3. The user and the group, side by side; then the catalog steps beside the access package.
-    const [user, group] = await Promise.all([
+    const [user, group] = await joinSteps([
       state.step('createUser', () =>
         make('user', input.requestorUpn, () =>
           forward.createUser.executeWithOptions({ summary: `create user ${input.requestorUpn}` }, [
@@ -143,7 +144,7 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
           { catalogId, displayName: input.packageName, description: input.packageName },
         ]),
       ), describeMade);
-    const [{ resource, role }, accessPackage] = await Promise.all([catalogSteps, packageStep]);
+    const [{ resource, role }, accessPackage] = await joinSteps([catalogSteps, packageStep]);
 
     await state.step('addRoleScope', () =>
       make('roleScope', `Member of ${input.groupName}`, () =>

@@ -62,6 +62,20 @@ describe('compensation', () => {
     expectNothingLeaked(before, await saga.emulator.control.objects());
   });
 
+  it('waits for a parallel step still running before it rolls back, so a straggler leaks nothing', async () => {
+    const before = await saga.emulator.control.objects();
+    // The access package is created 2 s late, beside the catalog branch, which fails at once.
+    await saga.emulator.control.setFaults([
+      { method: 'POST', path: `${EM}/accessPackages$`, status: 200, delayMs: 2000, times: 1 },
+      { method: 'GET', path: `${EM}/catalogs/[^/]+/resources$`, status: 400, code: 'Request_BadRequest', times: 1 },
+    ]);
+    const cause = await failure(saga.execute({}));
+    expect(cause.type).toBe(FailureType.ProvisioningFailed);
+    const details = cause.details?.[0] as { undone: { kind: string; outcome: string }[] };
+    expect(details.undone.find((u) => u.kind === 'accessPackage')?.outcome).toBe('undone');
+    expectNothingLeaked(before, await saga.emulator.control.objects());
+  });
+
   it('rolls back when the request ends deliveryFailed', async () => {
     const before = await saga.emulator.control.objects();
     await saga.emulator.control.setDeliveryFaults([{ outcome: 'deliveryFailed', requestType: 'adminAdd', times: 1 }]);

@@ -1,7 +1,7 @@
 // The access package and the resource role scope that puts the group's Member role into it.
 
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { EM, createdByThisStep, graphCall, graphCallOrNotFound, notFound, odataString, type GraphList } from './graph-call.js';
+import { EM, createdByThisStep, deleteCreated, graphCall, graphCallOrNotFound, notFound, odataString, type GraphList } from './graph-call.js';
 import type { CreatedOrAdopted, UndoOutcome } from './types.js';
 
 const permission = 'EntitlementManagement.ReadWrite.All';
@@ -72,22 +72,15 @@ export function accessPackageActivities(graph: Client) {
     },
 
     /** DELETE accessPackages/{id}; Graph refuses while assignments exist, so teardown removes them first. */
-    async deleteAccessPackage(input: DeleteAccessPackageInput): Promise<UndoOutcome> {
-      let id = input.id;
-      if (!id && input.catalogId && input.displayName) {
-        const found = await findPackage(input.catalogId, input.displayName);
-        if (!found) return { outcome: 'alreadyGone' };
-        if (input.createdSince && (!found.createdDateTime || found.createdDateTime < input.createdSince)) {
-          return { outcome: 'skippedAdopted' };
-        }
-        id = found.id;
-      }
-      if (!id) return { outcome: 'alreadyGone' };
-      const packageId = id;
-      const result = await graphCallOrNotFound({ description: `delete access package ${packageId}`, permission }, () =>
-        graph.api(`${EM}/accessPackages/${packageId}`).delete() as Promise<unknown>,
-      );
-      return { outcome: result === notFound ? 'alreadyGone' : 'undone' };
+    deleteAccessPackage(input: DeleteAccessPackageInput): Promise<UndoOutcome> {
+      const { catalogId, displayName } = input;
+      return deleteCreated({
+        id: input.id,
+        createdSince: input.createdSince,
+        find: catalogId && displayName ? () => findPackage(catalogId, displayName) : undefined,
+        remove: (id) => graph.api(`${EM}/accessPackages/${id}`).delete() as Promise<unknown>,
+        operation: { description: `delete access package ${input.id ?? displayName}`, permission },
+      });
     },
 
     /** POST accessPackages/{id}/resourceRoleScopes: the group's Member role at its root scope. */

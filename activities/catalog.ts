@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { FailureType } from '../common/failure-types.js';
 import { visibilityRetryDelayMs } from './failures.js';
-import { EM, createdByThisStep, firstAttempt, graphCall, odataString, type GraphList } from './graph-call.js';
+import { EM, createdAtOrAfter, createdByThisStep, firstAttempt, graphCall, odataString, type GraphList } from './graph-call.js';
 import type { UndoOutcome } from './types.js';
 
 const readPermission = 'EntitlementManagement.Read.All';
@@ -125,7 +125,7 @@ export function catalogActivities(graph: Client) {
     async removeGroupFromCatalog(input: CatalogGroupInput & { createdSince?: string }): Promise<UndoOutcome> {
       const existing = await findResource(input, false);
       if (!existing) return { outcome: 'alreadyGone' };
-      if (input.createdSince && (!existing.createdDateTime || existing.createdDateTime < input.createdSince)) {
+      if (input.createdSince && !createdAtOrAfter(existing.createdDateTime, Date.parse(input.createdSince))) {
         return { outcome: 'skippedAdopted' };
       }
       await graphCall(

@@ -4,6 +4,7 @@
 import { Context } from '@temporalio/activity';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { classifyGraphFailure, type GraphOperation } from './failures.js';
+import type { UndoOutcome } from './types.js';
 
 /** Runs one Graph call; any failure leaves as a classified ApplicationFailure. */
 export async function graphCall<T>(operation: GraphOperation, call: () => Promise<T>): Promise<T> {
@@ -44,8 +45,17 @@ export function currentStep(): { ageMs: number; attempt: number } {
  */
 export function createdByThisStep(createdDateTime: string | null | undefined): boolean {
   const { attempt, scheduledTimestampMs } = Context.current().info;
-  if (attempt <= 1 || !createdDateTime) return false;
-  return Date.parse(createdDateTime) >= scheduledTimestampMs;
+  if (attempt <= 1) return false;
+  return createdAtOrAfter(createdDateTime, scheduledTimestampMs);
+}
+
+/**
+ * Whether Graph's creation time is at or after a moment. Graph may give whole seconds only, so the moment is taken
+ * to its second; an object with no creation time is not claimed.
+ */
+export function createdAtOrAfter(createdDateTime: string | null | undefined, sinceMs: number): boolean {
+  const created = createdDateTime ? Date.parse(createdDateTime) : Number.NaN;
+  return !Number.isNaN(created) && created >= Math.floor(sinceMs / 1000) * 1000;
 }
 
 /** True on the first attempt of this activity. */
@@ -65,3 +75,36 @@ export interface GraphList<T> {
 }
 
 export const EM = '/identityGovernance/entitlementManagement';
+
+/** An object found by its key, as far as an undo needs it. */
+export interface FoundObject {
+  id: string;
+  createdDateTime?: string | null;
+}
+
+/**
+ * The undo of a create: delete by id when the step reported one; otherwise find the object by its key and delete it
+ * only if it was created at or after `createdSince` (the step began then: anything older is someone else's). A 404
+ * on delete, or nothing found, counts as already gone.
+ */
+export async function deleteCreated(options: {
+  id?: string;
+  createdSince?: string;
+  find?: () => Promise<FoundObject | undefined>;
+  remove: (id: string) => Promise<unknown>;
+  operation: GraphOperation;
+}): Promise<UndoOutcome> {
+  let id = options.id;
+  if (!id && options.find) {
+    const found = await options.find();
+    if (!found) return { outcome: 'alreadyGone' };
+    if (options.createdSince && !createdAtOrAfter(found.createdDateTime, Date.parse(options.createdSince))) {
+      return { outcome: 'skippedAdopted' };
+    }
+    id = found.id;
+  }
+  if (!id) return { outcome: 'alreadyGone' };
+  const target = id;
+  const result = await graphCallOrNotFound(options.operation, () => options.remove(target));
+  return { outcome: result === notFound ? 'alreadyGone' : 'undone' };
+}

@@ -1,7 +1,7 @@
 // The security group the access package grants: create (or adopt), delete, and list its members.
 
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { createdByThisStep, graphCall, graphCallOrNotFound, notFound, odataString, type GraphList } from './graph-call.js';
+import { createdByThisStep, deleteCreated, graphCall, odataString, type GraphList } from './graph-call.js';
 import type { CreatedOrAdopted, UndoOutcome } from './types.js';
 
 export interface CreateGroupInput {
@@ -57,22 +57,15 @@ export function groupActivities(graph: Client) {
     },
 
     /** DELETE /groups/{id}; a group that is already gone counts as done. */
-    async deleteGroup(input: DeleteGroupInput): Promise<UndoOutcome> {
-      let id = input.id;
-      if (!id && input.mailNickname) {
-        const found = await findByNickname(input.mailNickname);
-        if (!found) return { outcome: 'alreadyGone' };
-        if (input.createdSince && (!found.createdDateTime || found.createdDateTime < input.createdSince)) {
-          return { outcome: 'skippedAdopted' };
-        }
-        id = found.id;
-      }
-      if (!id) return { outcome: 'alreadyGone' };
-      const groupId = id;
-      const result = await graphCallOrNotFound({ description: `delete group ${groupId}`, permission }, () =>
-        graph.api(`/groups/${groupId}`).delete() as Promise<unknown>,
-      );
-      return { outcome: result === notFound ? 'alreadyGone' : 'undone' };
+    deleteGroup(input: DeleteGroupInput): Promise<UndoOutcome> {
+      const nickname = input.mailNickname;
+      return deleteCreated({
+        id: input.id,
+        createdSince: input.createdSince,
+        find: nickname ? () => findByNickname(nickname) : undefined,
+        remove: (id) => graph.api(`/groups/${id}`).delete() as Promise<unknown>,
+        operation: { description: `delete group ${input.id ?? nickname}`, permission },
+      });
     },
 
     /** GET /groups/{id}/members: the ids of the group's direct members. */

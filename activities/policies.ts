@@ -1,7 +1,7 @@
 // The assignment policy: who may be assigned (the requestor), with no approval, expiring after N days.
 
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { EM, createdByThisStep, graphCall, graphCallOrNotFound, notFound, odataString, type GraphList } from './graph-call.js';
+import { EM, createdByThisStep, deleteCreated, graphCall, odataString, type GraphList } from './graph-call.js';
 import type { CreatedOrAdopted, UndoOutcome } from './types.js';
 
 const permission = 'EntitlementManagement.ReadWrite.All';
@@ -81,22 +81,15 @@ export function policyActivities(graph: Client) {
     },
 
     /** DELETE assignmentPolicies/{id}; Graph refuses while the policy has assignments. */
-    async deletePolicy(input: DeletePolicyInput): Promise<UndoOutcome> {
-      let id = input.id;
-      if (!id && input.accessPackageId && input.displayName) {
-        const found = await findPolicy(input.accessPackageId, input.displayName);
-        if (!found) return { outcome: 'alreadyGone' };
-        if (input.createdSince && (!found.createdDateTime || found.createdDateTime < input.createdSince)) {
-          return { outcome: 'skippedAdopted' };
-        }
-        id = found.id;
-      }
-      if (!id) return { outcome: 'alreadyGone' };
-      const policyId = id;
-      const result = await graphCallOrNotFound({ description: `delete policy ${policyId}`, permission }, () =>
-        graph.api(`${EM}/assignmentPolicies/${policyId}`).delete() as Promise<unknown>,
-      );
-      return { outcome: result === notFound ? 'alreadyGone' : 'undone' };
+    deletePolicy(input: DeletePolicyInput): Promise<UndoOutcome> {
+      const { accessPackageId, displayName } = input;
+      return deleteCreated({
+        id: input.id,
+        createdSince: input.createdSince,
+        find: accessPackageId && displayName ? () => findPolicy(accessPackageId, displayName) : undefined,
+        remove: (id) => graph.api(`${EM}/assignmentPolicies/${id}`).delete() as Promise<unknown>,
+        operation: { description: `delete policy ${input.id ?? displayName}`, permission },
+      });
     },
   };
 }

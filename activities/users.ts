@@ -3,7 +3,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { GraphError } from '@microsoft/microsoft-graph-client';
-import { createdByThisStep, graphCall, graphCallOrNotFound, notFound } from './graph-call.js';
+import { createdByThisStep, deleteCreated, graphCall, graphCallOrNotFound, notFound } from './graph-call.js';
 import type { CreatedOrAdopted, UndoOutcome } from './types.js';
 
 export interface CreateUserInput {
@@ -80,22 +80,15 @@ export function userActivities(graph: Client) {
     },
 
     /** DELETE /users/{id}; a user that is already gone counts as done. */
-    async deleteUser(input: DeleteUserInput): Promise<UndoOutcome> {
-      let id = input.id;
-      if (!id && input.userPrincipalName) {
-        const found = await findUser(input.userPrincipalName);
-        if (!found) return { outcome: 'alreadyGone' };
-        if (input.createdSince && (!found.createdDateTime || found.createdDateTime < input.createdSince)) {
-          return { outcome: 'skippedAdopted' };
-        }
-        id = found.id;
-      }
-      if (!id) return { outcome: 'alreadyGone' };
-      const userId = id;
-      const deleted = await graphCallOrNotFound({ description: `delete user ${input.userPrincipalName ?? userId}`, permission }, () =>
-        graph.api(`/users/${userId}`).delete() as Promise<unknown>,
-      );
-      return { outcome: deleted === notFound ? 'alreadyGone' : 'undone' };
+    deleteUser(input: DeleteUserInput): Promise<UndoOutcome> {
+      const upn = input.userPrincipalName;
+      return deleteCreated({
+        id: input.id,
+        createdSince: input.createdSince,
+        find: upn ? () => findUser(upn) : undefined,
+        remove: (id) => graph.api(`/users/${id}`).delete() as Promise<unknown>,
+        operation: { description: `delete user ${upn ?? input.id}`, permission },
+      });
     },
   };
 }

@@ -7,20 +7,12 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { Agent, fetch } from 'undici';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index.js';
+import type { FaultRuleInput } from '../../emulator/server/faults.js';
 import { emulatorEnv } from '../../graph/embedded-emulator.js';
 import { graphSettingsFromEnv, type GraphSettings } from '../../graph/settings.js';
 
-export interface FaultRule {
-  method?: string;
-  path: string;
-  status: number;
-  code?: string;
-  message?: string;
-  retryAfterSeconds?: number;
-  delayMs?: number;
-  times?: number;
-  probability?: number;
-}
+/** A scripted fault, as `POST /_emulator/faults` takes it. */
+export type FaultRule = FaultRuleInput;
 
 /** GET /_emulator/objects, as far as the tests read it. */
 export interface EmulatorObjects {

@@ -22,11 +22,14 @@ export interface GraphOperation {
 export const replicationLagWindowMs = 5 * 60_000;
 
 /**
- * The wait before looking again for an object that is not visible yet: short at first (replication usually takes a
- * second or two), doubling per attempt up to 5 s — quicker than the retry policy's default backoff.
+ * The wait before looking again for an object that is not visible yet: every 250 ms for the first two seconds
+ * (replication usually completes within a second or two, and the saga waits on it), then doubling up to 5 s.
+ * Quicker than the retry policy's default backoff; these are reads against a far larger budget than writes.
  */
 export function visibilityRetryDelayMs(attempt: number): number {
-  return Math.min(250 * 2 ** Math.max(0, attempt - 1), 5_000);
+  const quickAttempts = 8;
+  if (attempt <= quickAttempts) return 250;
+  return Math.min(500 * 2 ** (attempt - quickAttempts - 1), 5_000);
 }
 
 const referenceMissingCodes = new Set(['Request_ResourceNotFound', 'ResourceNotFound', 'ResourceNotFoundInCatalog', 'NotFound']);

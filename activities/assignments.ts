@@ -7,7 +7,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { FailureType } from '../common/failure-types.js';
 import { visibilityRetryDelayMs } from './failures.js';
-import { EM, graphCall, graphCallOrNotFound, notFound, odataString, type GraphList } from './graph-call.js';
+import { EM, firstAttempt, graphCall, graphCallOrNotFound, notFound, odataString, type GraphList } from './graph-call.js';
 
 const permission = 'EntitlementManagement.ReadWrite.All';
 
@@ -31,6 +31,14 @@ export interface RequestAssignmentInput {
   accessPackageId: string;
   policyId: string;
   targetId: string;
+}
+
+export interface RequestRemovalInput {
+  accessPackageId: string;
+  policyId: string;
+  targetId: string;
+  /** The assignment, when the run has just seen it delivered (spares the lookups on the first attempt). */
+  assignmentId?: string;
 }
 
 export interface AssignmentRequestState {
@@ -128,17 +136,24 @@ export function assignmentActivities(graph: Client) {
      * POST assignmentRequests with requestType adminRemove. Never DELETE an assignment: Graph answers 404. An
      * assignment that is already expired or gone needs nothing; a removal already asked for is reused.
      */
-    async requestRemoval(input: { accessPackageId: string; policyId: string; targetId: string }): Promise<{ requestId?: string; alreadyRemoved: boolean }> {
-      const live = (await policyAssignments(input.policyId)).find(
-        (a) => a.target?.objectId === input.targetId && liveAssignmentStates.has(a.state),
-      );
-      if (!live) return { alreadyRemoved: true };
-      const pending = await requestFor(input.accessPackageId, live.id, 'adminRemove');
-      if (pending && !['deliveryFailed', 'denied', 'canceled'].includes(pending.state)) {
-        return { requestId: pending.id, alreadyRemoved: false };
+    async requestRemoval(input: RequestRemovalInput): Promise<{ requestId?: string; alreadyRemoved: boolean }> {
+      let assignmentId = input.assignmentId;
+      // A retry may follow an attempt whose request went through: then find the assignment and its pending removal.
+      // The first attempt for an assignment the run has just verified can ask at once.
+      if (!assignmentId || !firstAttempt()) {
+        const live = (await policyAssignments(input.policyId)).find(
+          (a) => a.target?.objectId === input.targetId && liveAssignmentStates.has(a.state),
+        );
+        if (!live) return { alreadyRemoved: true };
+        const pending = await requestFor(input.accessPackageId, live.id, 'adminRemove');
+        if (pending && !['deliveryFailed', 'denied', 'canceled'].includes(pending.state)) {
+          return { requestId: pending.id, alreadyRemoved: false };
+        }
+        assignmentId = live.id;
       }
-      const request = await graphCallOrNotFound({ description: `remove assignment ${live.id}`, permission }, () =>
-        graph.api(`${EM}/assignmentRequests`).post({ requestType: 'adminRemove', assignment: { id: live.id } }) as Promise<RequestRecord>,
+      const target = assignmentId;
+      const request = await graphCallOrNotFound({ description: `remove assignment ${target}`, permission }, () =>
+        graph.api(`${EM}/assignmentRequests`).post({ requestType: 'adminRemove', assignment: { id: target } }) as Promise<RequestRecord>,
       );
       if (request === notFound) return { alreadyRemoved: true };
       return { requestId: request.id, alreadyRemoved: false };

@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { FailureType } from '../common/failure-types.js';
 import { visibilityRetryDelayMs } from './failures.js';
-import { EM, createdAtOrAfter, createdByThisStep, firstAttempt, graphCall, odataString, type GraphList } from './graph-call.js';
+import { EM, createdAtOrAfter, createdByThisStep, firstAttempt, graphCall, odataString, untilVisible, type GraphList } from './graph-call.js';
 import type { UndoOutcome } from './types.js';
 
 const readPermission = 'EntitlementManagement.Read.All';
@@ -136,26 +136,30 @@ export function catalogActivities(graph: Client) {
     },
 
     /** GET catalogs/{id}/resources?$filter=originId eq '…'&$expand=scopes: the resource id and its root scope. */
-    async findCatalogResource(input: CatalogGroupInput): Promise<CatalogResource> {
-      const resource = await findResource(input, true);
-      const scope = resource?.scopes?.find((s) => s.isRootScope) ?? resource?.scopes?.[0];
-      if (!resource || !scope) throw notYetVisible(`group ${input.groupId} in catalog ${input.catalogId}`);
-      return { resourceId: resource.id, scopeId: scope.id, scopeOriginId: scope.originId };
+    findCatalogResource(input: CatalogGroupInput): Promise<CatalogResource> {
+      return untilVisible(async () => {
+        const resource = await findResource(input, true);
+        const scope = resource?.scopes?.find((s) => s.isRootScope) ?? resource?.scopes?.[0];
+        if (!resource || !scope) throw notYetVisible(`group ${input.groupId} in catalog ${input.catalogId}`);
+        return { resourceId: resource.id, scopeId: scope.id, scopeOriginId: scope.originId };
+      });
     },
 
     /** GET catalogs/{id}/resourceRoles?$filter=(originSystem eq 'AadGroup' and resource/id eq '…'): the Member role. */
-    async findMemberRole(input: { catalogId: string; resourceId: string }): Promise<{ roleId: string; roleOriginId: string }> {
-      const page = await graphCall(
-        { description: `find the Member role of resource ${input.resourceId}`, permission: readPermission, mayLag: true },
-        () =>
-          graph
-            .api(`${EM}/catalogs/${input.catalogId}/resourceRoles`)
-            .filter(`(originSystem eq 'AadGroup' and resource/id eq ${odataString(input.resourceId)})`)
-            .get() as Promise<GraphList<RoleRecord>>,
-      );
-      const role = page.value.find((r) => r.displayName === 'Member' || r.originId.startsWith('Member_'));
-      if (!role) throw notYetVisible(`the Member role of resource ${input.resourceId}`);
-      return { roleId: role.id, roleOriginId: role.originId };
+    findMemberRole(input: { catalogId: string; resourceId: string }): Promise<{ roleId: string; roleOriginId: string }> {
+      return untilVisible(async () => {
+        const page = await graphCall(
+          { description: `find the Member role of resource ${input.resourceId}`, permission: readPermission, mayLag: true },
+          () =>
+            graph
+              .api(`${EM}/catalogs/${input.catalogId}/resourceRoles`)
+              .filter(`(originSystem eq 'AadGroup' and resource/id eq ${odataString(input.resourceId)})`)
+              .get() as Promise<GraphList<RoleRecord>>,
+        );
+        const role = page.value.find((r) => r.displayName === 'Member' || r.originId.startsWith('Member_'));
+        if (!role) throw notYetVisible(`the Member role of resource ${input.resourceId}`);
+        return { roleId: role.id, roleOriginId: role.originId };
+      });
     },
   };
 }

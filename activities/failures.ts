@@ -22,14 +22,12 @@ export interface GraphOperation {
 export const replicationLagWindowMs = 5 * 60_000;
 
 /**
- * The wait before looking again for an object that is not visible yet: every 250 ms for the first two seconds
- * (replication usually completes within a second or two, and the saga waits on it), then doubling up to 5 s.
- * Quicker than the retry policy's default backoff; these are reads against a far larger budget than writes.
+ * The wait before the next attempt when an object is still not visible after the in-activity wait
+ * (graph-call.ts, `untilVisible`): 1 s — the shortest retry interval the Temporal server schedules — for the first
+ * attempts, then doubling up to 5 s.
  */
 export function visibilityRetryDelayMs(attempt: number): number {
-  const quickAttempts = 8;
-  if (attempt <= quickAttempts) return 250;
-  return Math.min(500 * 2 ** (attempt - quickAttempts - 1), 5_000);
+  return Math.min(1000 * 2 ** Math.max(0, attempt - 3), 5_000);
 }
 
 const referenceMissingCodes = new Set(['Request_ResourceNotFound', 'ResourceNotFound', 'ResourceNotFoundInCatalog', 'NotFound']);

@@ -2,17 +2,44 @@
 // object found by its key was created by this run or existed before it.
 
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType } from '../common/failure-types.js';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { classifyGraphFailure, type GraphOperation } from './failures.js';
 import type { UndoOutcome } from './types.js';
 
-/** Runs one Graph call; any failure leaves as a classified ApplicationFailure. */
-export async function graphCall<T>(operation: GraphOperation, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw classifyGraphFailure(error, operation, currentStep());
+/** How long one attempt waits, in place, for a just-created object to become visible, and how often it looks. */
+export const visibilityWaitMs = 2_000;
+const visibilityPollMs = 250;
+
+/**
+ * Runs `attempt` until it stops failing with "not visible yet" (ReplicationLag, NotYetVisible), looking again every
+ * 250 ms for up to 2 s, then lets the failure go to Temporal's retry policy. Entra usually replicates a new object
+ * within a second or two; the Temporal server does not schedule retries sooner than 1 s apart, so the first,
+ * short waits happen here. Every other failure leaves at once.
+ */
+export async function untilVisible<T>(attempt: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + visibilityWaitMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      const lagging = error instanceof ApplicationFailure && (error.type === FailureType.ReplicationLag || error.type === FailureType.NotYetVisible);
+      if (!lagging || Date.now() + visibilityPollMs > deadline) throw error;
+      await Context.current().sleep(visibilityPollMs);
+    }
   }
+}
+
+/** Runs one Graph call; any failure leaves as a classified ApplicationFailure (after the visibility wait). */
+export function graphCall<T>(operation: GraphOperation, call: () => Promise<T>): Promise<T> {
+  return untilVisible(async () => {
+    try {
+      return await call();
+    } catch (error) {
+      throw classifyGraphFailure(error, operation, currentStep());
+    }
+  });
 }
 
 /** What graphCallOrNotFound resolves to when Graph answers 404. */

@@ -52,8 +52,11 @@ export async function awaitDelivery(
 /** How long membership may take to show after delivery before verification fails. */
 const verifyWindowMs = 2 * 60_000;
 
-/** The assignment is listed for the policy as delivered, and the requestor is a member of the group. */
-export async function verifyAccess(ids: { policyId: string; groupId: string; userId: string }): Promise<void> {
+/**
+ * The assignment is listed for the policy as delivered, and the requestor is a member of the group. Resolves the
+ * assignment's id.
+ */
+export async function verifyAccess(ids: { policyId: string; groupId: string; userId: string }): Promise<string> {
   const deadline = Date.now() + verifyWindowMs;
   let delayMs = 1_000;
   for (;;) {
@@ -61,9 +64,10 @@ export async function verifyAccess(ids: { policyId: string; groupId: string; use
       reads.listPolicyAssignments.executeWithOptions({ summary: `list assignments of policy ${ids.policyId}` }, [{ policyId: ids.policyId }]),
       reads.listGroupMembers.executeWithOptions({ summary: `list members of group ${ids.groupId}` }, [{ groupId: ids.groupId }]),
     ]);
-    const assigned = assignments.some((a) => a.targetId === ids.userId && a.state === deliveredState);
+    const assignment = assignments.find((a) => a.targetId === ids.userId && a.state === deliveredState);
+    const assigned = assignment !== undefined;
     const member = memberIds.includes(ids.userId);
-    if (assigned && member) return;
+    if (assignment && member) return assignment.id;
     if (Date.now() >= deadline) {
       throw ApplicationFailure.create({
         type: FailureType.VerificationFailed,

@@ -27,6 +27,7 @@ import { joinSteps } from './join.js';
 import { progressQuery, teardownSignal } from './messages.js';
 import { RunState } from './run-state.js';
 import { Saga, type TrackedObject } from './saga.js';
+import type { CatalogResource } from '../activities/catalog.js';
 import { undoFor, type UndoKeys } from './undo.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -144,34 +145,51 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
           { catalogId, displayName: input.packageName, description: input.packageName },
         ]),
       ), describeMade);
-    const [{ resource, role }, accessPackage] = await joinSteps([catalogSteps, packageStep]);
+    const createPolicy = (accessPackageId: string) =>
+      state.step('createPolicy', () =>
+        make('assignmentPolicy', input.policyName, () =>
+          forward.createPolicy.executeWithOptions({ summary: `create policy "${input.policyName}"` }, [
+            {
+              accessPackageId,
+              displayName: input.policyName,
+              description: `${input.policyName} can request assignment`,
+              requestorId: user.id,
+              durationDays: input.durationDays,
+            },
+          ]),
+        ), describeMade);
+    const addRoleScope = (accessPackageId: string, resource: CatalogResource, role: { roleId: string; roleOriginId: string }) =>
+      state.step('addRoleScope', () =>
+        make('roleScope', `Member of ${input.groupName}`, () =>
+          forward.addRoleScope.executeWithOptions({ summary: `add the Member role to access package ${accessPackageId}` }, [
+            {
+              accessPackageId,
+              resourceId: resource.resourceId,
+              roleId: role.roleId,
+              roleOriginId: role.roleOriginId,
+              scopeId: resource.scopeId,
+              scopeOriginId: resource.scopeOriginId,
+            },
+          ]),
+        ), describeMade);
 
-    await state.step('addRoleScope', () =>
-      make('roleScope', `Member of ${input.groupName}`, () =>
-        forward.addRoleScope.executeWithOptions({ summary: `add the Member role to access package ${accessPackage.id}` }, [
-          {
-            accessPackageId: accessPackage.id,
-            resourceId: resource.resourceId,
-            roleId: role.roleId,
-            roleOriginId: role.roleOriginId,
-            scopeId: resource.scopeId,
-            scopeOriginId: resource.scopeOriginId,
-          },
-        ]),
-      ), describeMade);
-
-    const policy = await state.step('createPolicy', () =>
-      make('assignmentPolicy', input.policyName, () =>
-        forward.createPolicy.executeWithOptions({ summary: `create policy "${input.policyName}"` }, [
-          {
-            accessPackageId: accessPackage.id,
-            displayName: input.policyName,
-            description: `${input.policyName} can request assignment`,
-            requestorId: user.id,
-            durationDays: input.durationDays,
-          },
-        ]),
-      ), describeMade);
+    let accessPackage: { id: string; created: boolean };
+    let policy: { id: string; created: boolean };
+    if (patched('policy-beside-catalog')) {
+      // The policy needs only the package and the user: it is created while the catalog steps wait for Entra, so
+      // that it has replicated by the time the request names it.
+      const policyStep = packageStep.then((created) => createPolicy(created.id));
+      const [{ resource, role }, createdPackage, createdPolicy] = await joinSteps([catalogSteps, packageStep, policyStep]);
+      accessPackage = createdPackage;
+      policy = createdPolicy;
+      await addRoleScope(accessPackage.id, resource, role);
+    } else {
+      // Runs started before: the policy after the role scope.
+      const [{ resource, role }, createdPackage] = await joinSteps([catalogSteps, packageStep]);
+      accessPackage = createdPackage;
+      await addRoleScope(accessPackage.id, resource, role);
+      policy = await createPolicy(accessPackage.id);
+    }
 
     // 4. Request the assignment and poll until it is delivered.
     const assignment = saga.register('assignment', input.requestorUpn);
@@ -193,7 +211,12 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
 
     // 5. Verify: the assignment is listed for the policy and the requestor is in the group.
     state.setStage('Verifying');
-    await state.step('verify', () => verifyAccess({ policyId: policy.id, groupId: group.id, userId: user.id }), () => 'assignment delivered and membership seen');
+    keys.assignmentId = await state.step(
+      'verify',
+      () => verifyAccess({ policyId: policy.id, groupId: group.id, userId: user.id }),
+      () => 'assignment delivered and membership seen',
+    );
+    keys.requestDelivered = true;
   } catch (error) {
     await compensate(saga, keys, state, error);
   }

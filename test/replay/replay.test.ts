@@ -35,7 +35,7 @@ describe.runIf(recording)('recording histories', () => {
     const handle = await saga.start(input);
     await handle.result().catch(() => undefined);
     await saga.emulator.control.clearFaults();
-    writeFileSync(`${dir}${new Date().toISOString().slice(0, 10)}-${name}.json`, `${historyToJSON(await handle.fetchHistory())}\n`);
+    writeFileSync(`${dir}${new Date().toISOString().slice(0, 16).replace(':', '')}-${name}.json`, `${historyToJSON(await handle.fetchHistory())}\n`);
   });
 });
 

@@ -2,21 +2,12 @@
 /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument -- Graph responses are untyped JSON; the tests assert their shape. */
 
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { isLoopback } from '../../emulator/control/control-plane.js';
-import { startHarness, type EmulatorHarness } from './support/harness.js';
+import { useHarness } from './support/harness.js';
 import { createGroup, createUser, graphFailure, provision, requestAssignment, type Json } from './support/steps.js';
 
-let h: EmulatorHarness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(async () => {
-  await h.reset();
-});
+const h = useHarness();
 
 describe('inspection', () => {
   test('info describes how to reach and trust the emulator', async () => {

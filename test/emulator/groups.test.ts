@@ -1,20 +1,11 @@
 // /groups and /domains: group creation rules, lookups, $filter/$select/$top, members, delete; the tenant's domains.
 /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- Graph responses are untyped JSON; the tests assert their shape. */
 
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { startHarness, type EmulatorHarness } from './support/harness.js';
+import { describe, expect, test } from 'vitest';
+import { useHarness } from './support/harness.js';
 import { createGroup, createUser, graphFailure, memberIds, type Json } from './support/steps.js';
 
-let h: EmulatorHarness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(async () => {
-  await h.reset();
-});
+const h = useHarness();
 
 describe('creating groups', () => {
   test('a security group is created with Graph’s group shape', async () => {

@@ -6,20 +6,11 @@ import { createPublicKey, createVerify, generateKeyPairSync, createSign, webcryp
 import '../../emulator/tls/reflect-metadata.js';
 import { ClientCertificateCredential, ClientSecretCredential } from '@azure/identity';
 import * as x509 from '@peculiar/x509';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { graphScope, startHarness, type EmulatorHarness } from './support/harness.js';
+import { describe, expect, test } from 'vitest';
+import { graphScope, startHarness, useHarness } from './support/harness.js';
 import { createUser, graphFailure, password, type Json } from './support/steps.js';
 
-let h: EmulatorHarness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(async () => {
-  await h.reset();
-});
+const h = useHarness();
 
 const decode = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Json;
 const header = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()) as Json;

@@ -2,6 +2,7 @@
 // reach Graph — an @azure/identity credential and the official Graph client, both trusting the emulator's CA —
 // plus a control-plane client. Tests reset the emulator between cases and always close it.
 
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,4 +110,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Emulat
 async function expectOk(response: Response): Promise<Response> {
   if (!response.ok) throw new Error(`Control plane answered ${response.status}: ${await response.text()}`);
   return response;
+}
+
+/**
+ * The usual lifecycle of an emulator test file in one call: one emulator for the file, reset before each test,
+ * closed after. Returns the harness, usable from the first test on.
+ */
+export function useHarness(options: HarnessOptions = {}): EmulatorHarness {
+  let current: EmulatorHarness | undefined;
+  beforeAll(async () => {
+    current = await startHarness(options);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(async () => {
+    await current?.reset();
+  });
+  return new Proxy({} as EmulatorHarness, {
+    get(_, key: keyof EmulatorHarness) {
+      if (!current) throw new Error('the emulator harness is used before its beforeAll ran');
+      // The harness's members are closures over its state, so they can be handed out as they are.
+      return Reflect.get(current, key) as unknown;
+    },
+  });
 }

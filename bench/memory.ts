@@ -1,0 +1,155 @@
+// Memory benchmark: many provisioning runs holding (cleanup "hold": provisioned, then waiting for a teardown signal or
+// the expiry) on one worker process (`worker/main.ts`, default worker options). Reports the worker's resident memory
+// from /proc/<pid>/status at idle, once every run holds, and per run.
+//
+// Throttling is off and the worker's write budget unlimited so that provisioning 1,000 runs takes minutes, not the
+// hour the documented budget would take; the delivery delay is short for the same reason. Neither changes what a
+// holding run keeps in memory. `--cleanup now` runs the same number of runs that end instead, to tell what holding
+// costs from what processing the runs leaves behind; `--worker-heap-mb` caps the worker's V8 heap.
+//
+//   npm run bench:memory -- [--runs 1000] [--provisioning-in-flight 50] [--worker-heap-mb 0] [--cleanup hold] [--teardown]
+
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import type { CleanupMode, ProvisioningInput } from '../common/provisioning.js';
+import { teardownSignal } from '../workflows/messages.js';
+import { tutorialNames } from './sequential-baseline.js';
+import { parseFlags } from './support/args.js';
+import { describeMachine, machineLine } from './support/machine.js';
+import { markdownTable, sleep } from './support/numbers.js';
+import { onlyChildOf, processMemory, type ProcessMemory } from './support/process-memory.js';
+import { startBenchStack, type BenchStack } from './support/stack.js';
+
+const flags = parseFlags('bench:memory — holding runs on one worker process, and its resident memory', {
+  runs: { fallback: 1000, help: 'runs to start and hold' },
+  cleanup: { fallback: 'hold', help: 'the runs\' cleanup: hold (the benchmark), or now (runs that end: what processing them leaves behind)' },
+  'provisioning-in-flight': { fallback: 50, help: 'runs started but not yet holding, at most' },
+  'delivery-delay-ms': { fallback: 200, help: 'emulator time from request to delivered' },
+  'latency-ms': { fallback: 0, help: 'emulator latency added to every Graph call' },
+  'settle-seconds': { fallback: 15, help: 'quiet time before each memory reading' },
+  'timeout-minutes': { fallback: 30, help: 'give up if the runs are not all holding by then' },
+  'worker-heap-mb': { fallback: 0, help: "the worker's V8 heap limit (NODE_OPTIONS=--max-old-space-size); 0 = Node's default" },
+  teardown: { fallback: false, help: 'signal teardown to every run at the end and wait for them (else stop the stack)' },
+  out: { fallback: 'bench/results/memory.json', help: 'where the raw figures are written' },
+});
+
+interface Reading extends ProcessMemory {
+  atSeconds: number;
+  holding: number;
+}
+
+/** The heap limit also sizes the worker's workflow cache (the SDK's default maxCachedWorkflows follows it). */
+function heapLimitEnv(heapMb: number): Record<string, string> {
+  return heapMb > 0 ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${heapMb}`.trim() } : {};
+}
+
+const holdingQuery = (taskQueue: string) => `ProvisioningStage = "Holding" AND TaskQueue = "${taskQueue}"`;
+
+async function count(stack: BenchStack, query: string): Promise<number> {
+  return (await stack.client.workflow.count(query)).count;
+}
+
+async function main(): Promise<void> {
+  const machine = describeMachine();
+  if (flags.cleanup !== 'hold' && flags.cleanup !== 'now') throw new Error('--cleanup must be hold or now');
+  const cleanup: CleanupMode = flags.cleanup;
+  const benchStarted = performance.now();
+  console.error('starting the dev server, the Graph emulator and a worker process…');
+  const stack = await startBenchStack({
+    emulator: { latencyMs: flags['latency-ms'], deliveryDelayMs: flags['delivery-delay-ms'], consistencyLagMs: 0, throttleScale: 0 },
+    worker: { graphWritesPerSecond: 0, env: heapLimitEnv(flags['worker-heap-mb']) },
+  });
+  const readings: Reading[] = [];
+  try {
+    const workerPid = onlyChildOf(stack.worker.pid ?? -1);
+    const read = (holding: number): Reading => {
+      const reading = { atSeconds: (performance.now() - benchStarted) / 1000, holding, ...processMemory(workerPid) };
+      readings.push(reading);
+      return reading;
+    };
+    await sleep(flags['settle-seconds'] * 1000);
+    const idle = read(0);
+    console.error(`worker ${workerPid} idle: ${idle.rssMiB.toFixed(0)} MiB`);
+
+    const tag = randomUUID().slice(0, 8);
+    const ids = Array.from({ length: flags.runs }, (_, i) => `bench-memory-${tag}-${i}`);
+    const started = performance.now();
+    const deadline = started + flags['timeout-minutes'] * 60_000;
+    let launched = 0;
+    let holding = 0;
+    let ended = 0;
+    const refresh = async () => {
+      [holding, ended] = await Promise.all([
+        count(stack, holdingQuery(stack.taskQueue)),
+        count(stack, `ExecutionStatus != "Running" AND TaskQueue = "${stack.taskQueue}"`),
+      ]);
+    };
+    // Runs start while fewer than `provisioning-in-flight` are still provisioning (started, not yet holding), the way
+    // holding runs pile up in use; the memory read at the end is then that of the holding runs, not of a start-up
+    // stampede.
+    let lastReading = 0;
+    while (performance.now() < deadline) {
+      const room = Math.min(flags['provisioning-in-flight'] - (launched - holding - ended), ids.length - launched);
+      await Promise.all(
+        Array.from({ length: Math.max(0, room) }, () => {
+          const workflowId = ids[launched++] as string;
+          const input: ProvisioningInput = { ...tutorialNames(stack.emulator.info.domain), durationDays: 30, cleanup };
+          return stack.client.workflow.start('provisionAccessPackage', { workflowId, taskQueue: stack.taskQueue, args: [input] });
+        }),
+      );
+      await sleep(1000);
+      await refresh();
+      if (performance.now() - lastReading >= 5000 || holding + ended >= ids.length) {
+        lastReading = performance.now();
+        const now = read(holding);
+        console.error(`${((performance.now() - started) / 1000).toFixed(0)} s: ${launched} started, ${holding} holding, ${ended} ended, worker ${now.rssMiB.toFixed(0)} MiB`);
+      }
+      if (holding + ended >= ids.length) break;
+    }
+    const provisionSeconds = (performance.now() - started) / 1000;
+    await sleep(flags['settle-seconds'] * 1000);
+    const held = read(holding);
+    const perRunKiB = ((held.rssMiB - idle.rssMiB) * 1024) / ids.length;
+
+    const peak = Math.max(...readings.map((r) => r.rssMiB));
+    const out: string[] = [];
+    out.push(`## Memory — ${new Date().toISOString().slice(0, 10)}`, '');
+    out.push(`Machine: ${machineLine(machine)}.`);
+    out.push(
+      `${ids.length} runs with cleanup "${cleanup}" on one worker process (default worker options${flags['worker-heap-mb'] ? `, --max-old-space-size=${flags['worker-heap-mb']}` : ''}), at most ${flags['provisioning-in-flight']} provisioning at a time; ` +
+        `emulator delivery ${flags['delivery-delay-ms']} ms, latency ${flags['latency-ms']} ms, throttling off, worker write budget unlimited. ` +
+        `${holding} holding and ${ended} ended after ${provisionSeconds.toFixed(0)} s.`,
+      '',
+    );
+    out.push(
+      markdownTable(['worker process (VmRSS)', 'MiB'], [
+        ['idle (ready, no runs)', idle.rssMiB.toFixed(0)],
+        [`${holding} runs holding, ${ended} ended (after ${flags['settle-seconds']} s quiet)`, held.rssMiB.toFixed(0)],
+        ['highest reading while provisioning', peak.toFixed(0)],
+        ['peak (VmHWM, includes start-up bundling)', held.peakRssMiB.toFixed(0)],
+        ['per run (KiB): (that − idle) / runs', perRunKiB.toFixed(0)],
+      ]),
+      '',
+    );
+    if (cleanup === 'hold') {
+      const verdict = held.rssMiB < 600 && holding === ids.length ? 'met' : '**missed**';
+      out.push(markdownTable(['target', 'value', 'target', ''], [[`${ids.length} holding runs on one worker`, `${held.rssMiB.toFixed(0)} MiB`, '< 600 MB', verdict]]));
+    }
+    console.log(out.join('\n'));
+    writeFileSync(flags.out, `${JSON.stringify({ date: new Date().toISOString(), machine, flags, workerPid, provisionSeconds, holding, ended, perRunKiB, readings }, null, 2)}\n`);
+
+    if (flags.teardown && cleanup === 'hold') {
+      console.error('signalling teardown to every run…');
+      for (let i = 0; i < ids.length; i += 50) {
+        await Promise.all(ids.slice(i, i + 50).map((id) => stack.client.workflow.getHandle(id).signal(teardownSignal)));
+      }
+      while ((await count(stack, `ExecutionStatus = "Running" AND TaskQueue = "${stack.taskQueue}"`)) > 0) await sleep(5000);
+      console.error(`torn down; benchmark took ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`);
+    }
+    console.error(`raw figures written to ${flags.out}`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,94 @@
+// The Graph emulator's control plane (`/_emulator/…`, loopback only), as far as the benchmarks use it, and the
+// readings they take from its call statistics.
+
+import { Agent, fetch } from 'undici';
+
+/** GET /_emulator/stats. `calls` is keyed "METHOD route-template", e.g. "GET /v1.0/users/{id}". */
+export interface EmulatorStats {
+  total: number;
+  calls: Record<string, number>;
+  statuses: Record<string, number>;
+  routes: Record<string, Record<string, number>>;
+  throttled: number;
+  faultsInjected: number;
+}
+
+export class EmulatorControl {
+  readonly #dispatcher: Agent;
+
+  constructor(
+    readonly baseUrl: string,
+    caPem: string,
+  ) {
+    this.#dispatcher = new Agent({ connect: { ca: caPem } });
+  }
+
+  async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.baseUrl}/_emulator/${path}`, {
+      method,
+      dispatcher: this.#dispatcher,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} /_emulator/${path}: HTTP ${response.status} ${await response.text()}`);
+    return (response.status === 204 ? undefined : await response.json()) as T;
+  }
+
+  stats = () => this.#call<EmulatorStats>('GET', 'stats');
+  clearStats = () => this.#call<void>('DELETE', 'stats');
+  configure = (patch: Record<string, number>) => this.#call<unknown>('POST', 'config', patch);
+  objects = () => this.#call<Record<string, unknown[]>>('GET', 'objects');
+  close = () => this.#dispatcher.close();
+}
+
+/** The route of an assignment request's status: what the saga and the baseline poll. */
+export const statusPollRoute = 'GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{id}';
+
+const isGraphRoute = (key: string) => / \/v1\.0\//.test(key);
+const isWrite = (key: string) => isGraphRoute(key) && !key.startsWith('GET ');
+
+/** Graph calls in a stats reading, split the way the reports show them. Token requests are not Graph calls. */
+export interface CallCounts {
+  /** Every Graph call, status polls included. */
+  graph: number;
+  statusPolls: number;
+  /** Graph calls other than status polls. */
+  other: number;
+  /** POST, PATCH, PUT and DELETE calls that Graph charged to the write budget (429s are not charged). */
+  writes: number;
+  reads: number;
+  throttled: number;
+  /** Graph calls answered 4xx other than 429 (replication-lag 404s and the like). */
+  clientErrors: number;
+}
+
+export function countCalls(stats: EmulatorStats): CallCounts {
+  let graph = 0;
+  let writes = 0;
+  let clientErrors = 0;
+  for (const [route, byStatus] of Object.entries(stats.routes)) {
+    if (!isGraphRoute(route)) continue;
+    for (const [status, n] of Object.entries(byStatus)) {
+      graph += n;
+      if (isWrite(route) && status !== '429') writes += n;
+      if (status.startsWith('4') && status !== '429') clientErrors += n;
+    }
+  }
+  const statusPolls = stats.calls[statusPollRoute] ?? 0;
+  return {
+    graph,
+    statusPolls,
+    other: graph - statusPolls,
+    writes,
+    reads: Object.entries(stats.calls).filter(([k]) => isGraphRoute(k) && k.startsWith('GET ')).reduce((s, [, n]) => s + n, 0),
+    throttled: stats.throttled,
+    clientErrors,
+  };
+}
+
+/** The difference of two readings (later minus earlier), for counts over a window. */
+export function subtractCounts(later: CallCounts, earlier: CallCounts): CallCounts {
+  const out = { ...later };
+  for (const key of Object.keys(out) as (keyof CallCounts)[]) out[key] = later[key] - earlier[key];
+  return out;
+}

@@ -1,0 +1,81 @@
+// The Graph emulator as a process of its own (`emulator/main.ts` behind the dev stack's guard), on port 0 with a
+// temporary state directory: its CPU and its injected latency never share an event loop with the client measured.
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ManagedProcess } from '../../devstack/managed-process.js';
+import { type EmulatorInfo, emulatorEnv, fetchEmulatorInfo } from '../../graph/embedded-emulator.js';
+import { type GraphSettings, graphSettingsFromEnv } from '../../graph/settings.js';
+import { EmulatorControl } from './emulator-control.js';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The emulator's realism knobs for one benchmark (see emulator/README.md). */
+export interface EmulatorProfile {
+  latencyMs: number;
+  deliveryDelayMs: number;
+  consistencyLagMs: number;
+  /** × the documented identity limits; 0 turns throttling off. */
+  throttleScale: number;
+}
+
+export interface EmulatorProcess {
+  process: ManagedProcess;
+  info: EmulatorInfo;
+  control: EmulatorControl;
+  /** Graph settings pointing the project's Graph client at the emulator. */
+  graph: GraphSettings;
+  stop(): Promise<void>;
+}
+
+/** A TypeScript entry point of this repository run with tsx, behind the guard. */
+export function tsxProcess(name: string, entry: string, args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): ManagedProcess {
+  return new ManagedProcess({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', join(repoRoot, entry), ...args],
+    cwd: repoRoot,
+    env,
+    tailLines: 200,
+    onLine: onLine ? (line) => onLine(`[${name}] ${line}`) : undefined,
+  });
+}
+
+export function emulatorArgs(profile: EmulatorProfile): string[] {
+  return [
+    '--latency-ms', String(profile.latencyMs),
+    '--delivery-delay-ms', String(profile.deliveryDelayMs),
+    '--consistency-lag-ms', String(profile.consistencyLagMs),
+    '--throttle-scale', String(profile.throttleScale),
+  ];
+}
+
+export async function startEmulatorProcess(profile: EmulatorProfile, onLine?: (line: string) => void): Promise<EmulatorProcess> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'entra-saga-bench-emulator-'));
+  const child = tsxProcess('emulator', 'emulator/main.ts', ['--port', '0', '--state-dir', stateDir, ...emulatorArgs(profile)], process.env, onLine);
+  const stop = async () => {
+    await child.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+  try {
+    const [, url = ''] = await child.waitForLine(/Graph emulator listening on (https:\/\/\S+)/, 120_000);
+    const caPem = readFileSync(join(stateDir, 'ca.pem'), 'utf8');
+    const info = await fetchEmulatorInfo(url, caPem);
+    const control = new EmulatorControl(url, caPem);
+    return {
+      process: child,
+      info,
+      control,
+      graph: graphSettingsFromEnv(emulatorEnv(info)),
+      async stop() {
+        await control.close();
+        await stop();
+      },
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,79 @@
+// What the saga benchmarks stand on, started by the benchmark itself and stopped at its end: a Temporal dev server on
+// a free port (headless, in memory), the Graph emulator process, and a provisioning worker process (`worker/main.ts`,
+// as `npm run worker` starts it). Each child runs behind the dev stack's guard, so none outlives the benchmark,
+// however it ends.
+
+import type { Client } from '@temporalio/client';
+import { connect } from '../../client/connect.js';
+import type { ManagedProcess } from '../../devstack/managed-process.js';
+import { type TemporalDevServer, startTemporalDevServer } from '../../devstack/temporal-server.js';
+import { emulatorEnv } from '../../graph/embedded-emulator.js';
+import { type EmulatorProcess, type EmulatorProfile, startEmulatorProcess, tsxProcess } from './emulator-process.js';
+
+export interface WorkerProcessOptions {
+  /** ENTRA_SAGA_GRAPH_WRITES_PER_SECOND: the write budget of the task queue; 0 for no limit. */
+  graphWritesPerSecond: number;
+  /** ENTRA_SAGA_LOG_LEVEL. Default INFO: the ready line is logged at INFO; Graph calls answered 2xx are DEBUG. */
+  logLevel?: string;
+  /** The worker's entry point, relative to the repository. Default worker/main.ts. */
+  entry?: string;
+  /** Extra environment for the worker. */
+  env?: Record<string, string>;
+}
+
+export interface BenchStack {
+  temporal: TemporalDevServer;
+  client: Client;
+  emulator: EmulatorProcess;
+  taskQueue: string;
+  worker: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+export const benchTaskQueue = 'entra-saga-bench';
+
+export async function startBenchStack(options: {
+  emulator: EmulatorProfile;
+  worker: WorkerProcessOptions;
+  /** Receives the children's output, prefixed with their name (by default only kept for error messages). */
+  onLine?: (line: string) => void;
+}): Promise<BenchStack> {
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const step of stops.splice(0).reverse()) await step().catch(() => undefined);
+  };
+  try {
+    // Both start side by side; whichever started is stopped even if the other failed.
+    const [server, graph] = await Promise.allSettled([startTemporalDevServer({ port: 0 }), startEmulatorProcess(options.emulator, options.onLine)]);
+    if (server.status === 'fulfilled') stops.push(() => server.value.stop());
+    if (graph.status === 'fulfilled') stops.push(() => graph.value.stop());
+    if (server.status === 'rejected') throw server.reason;
+    if (graph.status === 'rejected') throw graph.reason;
+    const temporal = server.value;
+    const emulator = graph.value;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...emulatorEnv(emulator.info),
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: temporal.namespace,
+      ENTRA_SAGA_TASK_QUEUE: benchTaskQueue,
+      ENTRA_SAGA_GRAPH_WRITES_PER_SECOND: String(options.worker.graphWritesPerSecond),
+      ENTRA_SAGA_LOG_LEVEL: options.worker.logLevel ?? 'INFO',
+      ENTRA_SAGA_LOG_FORMAT: 'json',
+      ...options.worker.env,
+    };
+    delete env.TEMPORAL_PROFILE;
+    delete env.TEMPORAL_CONFIG_FILE;
+    delete env.TEMPORAL_API_KEY;
+    const worker = tsxProcess('worker', options.worker.entry ?? 'worker/main.ts', [], env, options.onLine);
+    stops.push(() => worker.stop());
+    await worker.waitForLine(/worker ready/, 240_000);
+    // The operator CLI's connection: the same settings and payload codec as the worker, from the same environment.
+    const connected = await connect(env);
+    stops.push(() => connected.close());
+    return { temporal, client: connected.client, emulator, taskQueue: benchTaskQueue, worker, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -7,7 +7,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { FailureType } from '../common/failure-types.js';
 import { visibilityRetryDelayMs } from './failures.js';
-import { EM, firstAttempt, graphCall, graphCallOrNotFound, notFound, odataString, type GraphList } from './graph-call.js';
+import { EM, classified, firstAttempt, graphCall, graphCallOrNotFound, notFound, odataString, untilVisible, type GraphList } from './graph-call.js';
 
 const permission = 'EntitlementManagement.ReadWrite.All';
 
@@ -94,25 +94,32 @@ export function assignmentActivities(graph: Client) {
         if (request) return { requestId: request.id, state: request.state, status: request.status, alreadyAssigned: true };
         if (live.state === 'delivered') return { requestId: '', state: 'delivered', status: live.status, alreadyAssigned: true };
       }
+      const isOpenRequest = (error: unknown): error is GraphError =>
+        error instanceof GraphError && ['ExistingOpenRequest', 'ExistingAssignment'].includes(error.code ?? '');
       let request: RequestRecord;
       try {
-        request = (await graph.api(`${EM}/assignmentRequests`).post({
-          requestType: 'adminAdd',
-          assignment: { targetId: input.targetId, assignmentPolicyId: input.policyId, accessPackageId: input.accessPackageId },
-        })) as RequestRecord;
+        request = await untilVisible(async () => {
+          try {
+            return (await graph.api(`${EM}/assignmentRequests`).post({
+              requestType: 'adminAdd',
+              assignment: { targetId: input.targetId, assignmentPolicyId: input.policyId, accessPackageId: input.accessPackageId },
+            })) as RequestRecord;
+          } catch (error) {
+            if (isOpenRequest(error)) throw error;
+            throw classified(error, { description: `request assignment of access package ${input.accessPackageId}`, permission, mayLag: true });
+          }
+        });
       } catch (error) {
-        // An earlier attempt's request exists but its assignment is not visible to our lookup yet: look again.
-        if (error instanceof GraphError && ['ExistingOpenRequest', 'ExistingAssignment'].includes(error.code ?? '')) {
+        // An earlier attempt's request exists but its assignment is not visible to our lookup yet: a later attempt,
+        // whose lookup finds it, takes over (asking again in place would only be refused again).
+        if (isOpenRequest(error)) {
           throw ApplicationFailure.create({
             type: FailureType.NotYetVisible,
             message: `an assignment request for this target is already open (${error.code}); looking it up again`,
             nextRetryDelay: visibilityRetryDelayMs(Context.current().info.attempt),
           });
         }
-        return graphCall(
-          { description: `request assignment of access package ${input.accessPackageId}`, permission, mayLag: true },
-          () => Promise.reject(error as Error),
-        );
+        throw error;
       }
       return { requestId: request.id, state: request.state, status: request.status, alreadyAssigned: false };
     },

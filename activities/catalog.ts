@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { FailureType } from '../common/failure-types.js';
 import { visibilityRetryDelayMs } from './failures.js';
-import { EM, createdAtOrAfter, createdByThisStep, firstAttempt, graphCall, odataString, untilVisible, type GraphList } from './graph-call.js';
+import { EM, classified, createdAtOrAfter, createdByThisStep, firstAttempt, graphCall, odataString, untilVisible, type GraphList } from './graph-call.js';
 import type { UndoOutcome } from './types.js';
 
 const readPermission = 'EntitlementManagement.Read.All';
@@ -103,19 +103,22 @@ export function catalogActivities(graph: Client) {
     async addGroupToCatalog(input: CatalogGroupInput): Promise<{ created: boolean }> {
       const existing = await findResource(input, false);
       if (existing) return { created: createdByThisStep(existing.createdDateTime) };
-      try {
-        await resourceRequest('adminAdd', input);
-        return { created: true };
-      } catch (error) {
-        // Already onboarded but not yet visible to our lookup: ours if an earlier attempt added it, else adopted.
-        if (error instanceof GraphError && (error.statusCode === 400 || error.statusCode === 409) && isAlreadyOnboarded(error)) {
-          return { created: !firstAttempt() };
+      return untilVisible(async () => {
+        try {
+          await resourceRequest('adminAdd', input);
+          return { created: true };
+        } catch (error) {
+          // Already onboarded but not yet visible to our lookup: ours if an earlier attempt added it, else adopted.
+          if (error instanceof GraphError && (error.statusCode === 400 || error.statusCode === 409) && isAlreadyOnboarded(error)) {
+            return { created: !firstAttempt() };
+          }
+          throw classified(error, {
+            description: `add group ${input.groupId} to catalog ${input.catalogId}`,
+            permission: writePermission,
+            mayLag: true,
+          });
         }
-        return graphCall(
-          { description: `add group ${input.groupId} to catalog ${input.catalogId}`, permission: writePermission, mayLag: true },
-          () => Promise.reject(error as Error),
-        );
-      }
+      });
     },
 
     /**

@@ -31,13 +31,18 @@ export async function untilVisible<T>(attempt: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A failed Graph call's error as the classified failure the activity throws (for calls with their own handling). */
+export function classified(error: unknown, operation: GraphOperation): ApplicationFailure {
+  return classifyGraphFailure(error, operation, currentStep());
+}
+
 /** Runs one Graph call; any failure leaves as a classified ApplicationFailure (after the visibility wait). */
 export function graphCall<T>(operation: GraphOperation, call: () => Promise<T>): Promise<T> {
   return untilVisible(async () => {
     try {
       return await call();
     } catch (error) {
-      throw classifyGraphFailure(error, operation, currentStep());
+      throw classified(error, operation);
     }
   });
 }

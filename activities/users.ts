@@ -3,7 +3,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { GraphError } from '@microsoft/microsoft-graph-client';
-import { createdByThisStep, deleteCreated, graphCall, graphCallOrNotFound, notFound } from './graph-call.js';
+import { classified, createdByThisStep, deleteCreated, graphCallOrNotFound, notFound } from './graph-call.js';
 import type { CreatedOrAdopted, UndoOutcome } from './types.js';
 
 export interface CreateUserInput {
@@ -72,10 +72,7 @@ export function userActivities(graph: Client) {
           const raced = await findUser(input.userPrincipalName);
           if (raced) return { id: raced.id, created: false };
         }
-        return graphCall(
-          { description: `create user ${input.userPrincipalName}`, permission },
-          () => Promise.reject(error as Error),
-        );
+        throw classified(error, { description: `create user ${input.userPrincipalName}`, permission });
       }
     },
 

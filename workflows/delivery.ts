@@ -6,12 +6,18 @@ import { deliveredState, isFailedRequestState } from '../common/request-states.j
 import { reads } from './activity-proxies.js';
 import type { RunState } from './run-state.js';
 
-/** First wait before reading the request again, then doubled up to the cap. */
-export const firstPollDelayMs = 1_000;
-export const maxPollDelayMs = 30_000;
+/**
+ * The wait before the n-th read of a request (n from 1): every second for the first 30 s — Entra delivers most
+ * requests within seconds, and a fixed pace finds them delivered at most a second late — then doubling up to 30 s for
+ * the slow ones.
+ */
+export function pollDelayMs(n: number): number {
+  const steadyPolls = 30;
+  return n <= steadyPolls ? 1_000 : Math.min(1_000 * 2 ** (n - steadyPolls), 30_000);
+}
 
 /**
- * Polls the assignment request until it is `delivered`, with exponential backoff and a deadline. deliveryFailed,
+ * Polls the assignment request until it is `delivered`, on the pollDelayMs schedule, with a deadline. deliveryFailed,
  * partiallyDelivered, denied, canceled and the deadline end the run (and so compensate it).
  */
 export async function awaitDelivery(
@@ -21,7 +27,7 @@ export async function awaitDelivery(
 ): Promise<{ id: string; state: string }> {
   const deadline = Date.now() + timeoutSeconds * 1000;
   let current = requested.state;
-  let delayMs = firstPollDelayMs;
+  let polls = 0;
   while (current !== deliveredState) {
     if (isFailedRequestState(current)) {
       throw ApplicationFailure.create({
@@ -38,8 +44,8 @@ export async function awaitDelivery(
         message: `the assignment request ${requested.requestId} was still ${current} after ${timeoutSeconds} s`,
       });
     }
-    await sleep(Math.min(delayMs, remaining), { summary: `wait for delivery (request ${current})` });
-    delayMs = Math.min(delayMs * 2, maxPollDelayMs);
+    polls += 1;
+    await sleep(Math.min(pollDelayMs(polls), remaining), { summary: `wait for delivery (request ${current})` });
     ({ state: current } = await reads.getRequestState.executeWithOptions(
       { summary: `read assignment request ${requested.requestId}` },
       [{ requestId: requested.requestId }],

@@ -5,6 +5,7 @@ import { patched, sleep } from '@temporalio/workflow';
 import type { UndoRecord } from '../common/provisioning.js';
 import { deliveredState, isFailedRequestState } from '../common/request-states.js';
 import { undo } from './activity-proxies.js';
+import { pollDelayMs } from './delivery.js';
 import type { Saga, TrackedObject } from './saga.js';
 
 /** The business keys of the run, to find an object whose step never reported. */
@@ -25,18 +26,19 @@ const settleDeadlineMs = 15 * 60_000;
 
 /**
  * Waits until a request has finished; returns its final state. Entra refuses to remove an assignment whose request
- * is still submitted or delivering, so an undo first lets the run's own request finish.
+ * is still submitted or delivering, so an undo first lets the run's own request finish. A request just made is not
+ * read at once: it cannot have finished yet.
  */
-async function awaitRequestFinished(requestId: string, what: string): Promise<string> {
+async function awaitRequestFinished(requestId: string, what: string, justMade = false): Promise<string> {
   const read = async () =>
     (await undo.getRequestState.executeWithOptions({ summary: `read ${what} request ${requestId}` }, [{ requestId }])).state;
   const deadline = Date.now() + settleDeadlineMs;
-  let delayMs = 1000;
-  let current = await read();
+  let polls = 0;
+  let current = justMade ? 'submitted' : await read();
   while (current !== deliveredState && !isFailedRequestState(current)) {
     if (Date.now() >= deadline) throw new Error(`the ${what} request ${requestId} was still ${current} after 15 minutes`);
-    await sleep(delayMs, { summary: `wait for the ${what} request (${current})` });
-    delayMs = Math.min(delayMs * 2, 30_000);
+    polls += 1;
+    await sleep(pollDelayMs(polls), { summary: `wait for the ${what} request (${current})` });
     current = await read();
   }
   return current;
@@ -69,7 +71,8 @@ export function undoFor(saga: Saga, keys: UndoKeys) {
           { accessPackageId, policyId, targetId, assignmentId: keys.assignmentId },
         ]);
         if (removal.requestId) {
-          const final = await awaitRequestFinished(removal.requestId, 'removal');
+          // Runs started before read a removal request at once.
+          const final = await awaitRequestFinished(removal.requestId, 'removal', patched('removal-read-after-a-wait'));
           if (final !== deliveredState) throw new Error(`the removal request ${removal.requestId} ended ${final}`);
         }
         outcome = removal.alreadyRemoved ? 'alreadyGone' : 'undone';

@@ -1,7 +1,7 @@
 // The access package and the resource role scope that puts the group's Member role into it.
 
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { EM, createdByThisStep, deleteCreated, graphCall, graphCallOrNotFound, notFound, odataString, type GraphList } from './graph-call.js';
+import { EM, createdByThisStep, deleteCreated, firstAttempt, graphCall, graphCallOrNotFound, notFound, odataString, type GraphList } from './graph-call.js';
 import type { CreatedOrAdopted, UndoOutcome } from './types.js';
 
 const permission = 'EntitlementManagement.ReadWrite.All';
@@ -36,6 +36,8 @@ export interface DeleteAccessPackageInput {
 
 export interface AddRoleScopeInput {
   accessPackageId: string;
+  /** The run created the package moments ago: it has no role scopes yet, so the first attempt skips the lookup. */
+  packageCreated?: boolean;
   resourceId: string;
   roleId: string;
   roleOriginId: string;
@@ -85,14 +87,15 @@ export function accessPackageActivities(graph: Client) {
 
     /** POST accessPackages/{id}/resourceRoleScopes: the group's Member role at its root scope. */
     async addRoleScope(input: AddRoleScopeInput): Promise<CreatedOrAdopted> {
-      const page = await graphCall(
-        { description: `list role scopes of access package ${input.accessPackageId}`, permission, mayLag: true },
-        () =>
-          graph
-            .api(`${EM}/accessPackages/${input.accessPackageId}/resourceRoleScopes`)
-            .expand('role,scope')
-            .get() as Promise<GraphList<RoleScopeRecord>>,
-      );
+      const page: GraphList<RoleScopeRecord> =
+        input.packageCreated && firstAttempt()
+          ? { value: [] }
+          : await graphCall({ description: `list role scopes of access package ${input.accessPackageId}`, permission, mayLag: true }, () =>
+              graph
+                .api(`${EM}/accessPackages/${input.accessPackageId}/resourceRoleScopes`)
+                .expand('role,scope')
+                .get() as Promise<GraphList<RoleScopeRecord>>,
+            );
       const existing = page.value.find(
         (rs) => rs.role?.originId === input.roleOriginId && rs.scope?.originId === input.scopeOriginId,
       );

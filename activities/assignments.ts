@@ -31,6 +31,8 @@ export interface RequestAssignmentInput {
   accessPackageId: string;
   policyId: string;
   targetId: string;
+  /** The run created the policy moments ago: nothing is assigned under it yet, so the first attempt skips the lookup. */
+  policyCreated?: boolean;
 }
 
 export interface RequestRemovalInput {
@@ -86,9 +88,8 @@ export function assignmentActivities(graph: Client) {
      * policy is reused, so a retry never asks twice.
      */
     async requestAssignment(input: RequestAssignmentInput): Promise<AssignmentRequestState & { alreadyAssigned: boolean }> {
-      const live = (await policyAssignments(input.policyId)).find(
-        (a) => a.target?.objectId === input.targetId && liveAssignmentStates.has(a.state),
-      );
+      const assignments = input.policyCreated && firstAttempt() ? [] : await policyAssignments(input.policyId);
+      const live = assignments.find((a) => a.target?.objectId === input.targetId && liveAssignmentStates.has(a.state));
       if (live) {
         const request = await requestFor(input.accessPackageId, live.id, 'adminAdd');
         if (request) return { requestId: request.id, state: request.state, status: request.status, alreadyAssigned: true };

@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { FailureType } from '../common/failure-types.js';
 import { visibilityRetryDelayMs } from './failures.js';
-import { EM, classified, createdAtOrAfter, createdByThisStep, firstAttempt, graphCall, odataString, untilVisible, type GraphList } from './graph-call.js';
+import { EM, classified, createdAtOrAfter, createdByThisStep, firstAttempt, graphCall, graphCallOrNotFound, notFound, odataString, untilVisible, type GraphList } from './graph-call.js';
 import type { UndoOutcome } from './types.js';
 
 const readPermission = 'EntitlementManagement.Read.All';
@@ -99,9 +99,12 @@ export function catalogActivities(graph: Client) {
       });
     },
 
-    /** POST resourceRequests (adminAdd of the AadGroup); a group already in the catalog is adopted. */
-    async addGroupToCatalog(input: CatalogGroupInput): Promise<{ created: boolean }> {
-      const existing = await findResource(input, false);
+    /**
+     * POST resourceRequests (adminAdd of the AadGroup); a group already in the catalog is adopted. A group this run
+     * has just created cannot be in the catalog yet, so its first attempt skips the lookup.
+     */
+    async addGroupToCatalog(input: CatalogGroupInput & { groupCreated?: boolean }): Promise<{ created: boolean }> {
+      const existing = input.groupCreated && firstAttempt() ? undefined : await findResource(input, false);
       if (existing) return { created: createdByThisStep(existing.createdDateTime) };
       return untilVisible(async () => {
         try {
@@ -125,17 +128,20 @@ export function catalogActivities(graph: Client) {
      * POST resourceRequests (adminRemove). A group no longer in the catalog counts as done. With `createdSince`, a
      * resource added before that time is someone else's and is left alone.
      */
-    async removeGroupFromCatalog(input: CatalogGroupInput & { createdSince?: string }): Promise<UndoOutcome> {
-      const existing = await findResource(input, false);
-      if (!existing) return { outcome: 'alreadyGone' };
-      if (input.createdSince && !createdAtOrAfter(existing.createdDateTime, Date.parse(input.createdSince))) {
-        return { outcome: 'skippedAdopted' };
+    async removeGroupFromCatalog(input: CatalogGroupInput & { createdSince?: string; addedByRun?: boolean }): Promise<UndoOutcome> {
+      // When the run knows it added the group, its first attempt asks at once; otherwise (or on a retry) look first.
+      if (!(input.addedByRun && firstAttempt())) {
+        const existing = await findResource(input, false);
+        if (!existing) return { outcome: 'alreadyGone' };
+        if (input.createdSince && !createdAtOrAfter(existing.createdDateTime, Date.parse(input.createdSince))) {
+          return { outcome: 'skippedAdopted' };
+        }
       }
-      await graphCall(
+      const removed = await graphCallOrNotFound(
         { description: `remove group ${input.groupId} from catalog ${input.catalogId}`, permission: writePermission },
         () => resourceRequest('adminRemove', input),
       );
-      return { outcome: 'undone' };
+      return { outcome: removed === notFound ? 'alreadyGone' : 'undone' };
     },
 
     /** GET catalogs/{id}/resources?$filter=originId eq '…'&$expand=scopes: the resource id and its root scope. */

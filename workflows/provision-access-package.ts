@@ -123,7 +123,7 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
       const inCatalog = saga.register('catalogResource', input.groupName);
       const added = await state.step('addGroupToCatalog', () =>
         forward.addGroupToCatalog.executeWithOptions({ summary: `add group ${group.id} to catalog ${catalogId}` }, [
-          { catalogId, groupId: group.id },
+          { catalogId, groupId: group.id, groupCreated: group.created },
         ]),
       );
       inCatalog.record = { kind: 'catalogResource', name: input.groupName, id: group.id, created: added.created };
@@ -158,12 +158,13 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
             },
           ]),
         ), describeMade);
-    const addRoleScope = (accessPackageId: string, resource: CatalogResource, role: { roleId: string; roleOriginId: string }) =>
+    const addRoleScope = (accessPackage: { id: string; created: boolean }, resource: CatalogResource, role: { roleId: string; roleOriginId: string }) =>
       state.step('addRoleScope', () =>
         make('roleScope', `Member of ${input.groupName}`, () =>
-          forward.addRoleScope.executeWithOptions({ summary: `add the Member role to access package ${accessPackageId}` }, [
+          forward.addRoleScope.executeWithOptions({ summary: `add the Member role to access package ${accessPackage.id}` }, [
             {
-              accessPackageId,
+              accessPackageId: accessPackage.id,
+              packageCreated: accessPackage.created,
               resourceId: resource.resourceId,
               roleId: role.roleId,
               roleOriginId: role.roleOriginId,
@@ -182,12 +183,12 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
       const [{ resource, role }, createdPackage, createdPolicy] = await joinSteps([catalogSteps, packageStep, policyStep]);
       accessPackage = createdPackage;
       policy = createdPolicy;
-      await addRoleScope(accessPackage.id, resource, role);
+      await addRoleScope(accessPackage, resource, role);
     } else {
       // Runs started before: the policy after the role scope.
       const [{ resource, role }, createdPackage] = await joinSteps([catalogSteps, packageStep]);
       accessPackage = createdPackage;
-      await addRoleScope(accessPackage.id, resource, role);
+      await addRoleScope(accessPackage, resource, role);
       policy = await createPolicy(accessPackage.id);
     }
 
@@ -195,7 +196,7 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
     const assignment = saga.register('assignment', input.requestorUpn);
     const requested = await state.step('requestAssignment', () =>
       forward.requestAssignment.executeWithOptions({ summary: `adminAdd ${input.requestorUpn} to "${input.packageName}"` }, [
-        { accessPackageId: accessPackage.id, policyId: policy.id, targetId: user.id },
+        { accessPackageId: accessPackage.id, policyId: policy.id, targetId: user.id, policyCreated: policy.created },
       ]), (r) => `request ${r.requestId} ${r.state}`);
     assignment.record = {
       kind: 'assignment',

@@ -106,7 +106,7 @@ export function undoFor(saga: Saga, keys: UndoKeys) {
         const groupId = idOf('group');
         if (!keys.catalogId || !groupId) return { ...base, outcome: 'alreadyGone' };
         ({ outcome } = await undo.removeGroupFromCatalog.executeWithOptions(summary(`remove group ${groupId} from the catalog`), [
-          { catalogId: keys.catalogId, groupId, createdSince: since },
+          { catalogId: keys.catalogId, groupId, createdSince: since, addedByRun: object.record?.created === true },
         ]));
         break;
       }

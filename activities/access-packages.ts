@@ -1,7 +1,7 @@
 // The access package and the resource role scope that puts the group's Member role into it.
 
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { EM, createdByThisStep, deleteCreated, firstAttempt, graphCall, graphCallOrNotFound, notFound, odataString, type GraphList } from './graph-call.js';
+import { EM, createdByThisStep, deleteCreated, firstAttempt, graphCall, graphCallOrNotFound, notFound, odataString, visible, type GraphList } from './graph-call.js';
 import type { CreatedOrAdopted, UndoOutcome } from './types.js';
 
 const permission = 'EntitlementManagement.ReadWrite.All';
@@ -107,6 +107,7 @@ export function accessPackageActivities(graph: Client) {
             role: { id: input.roleId, originId: input.roleOriginId, originSystem: 'AadGroup', resource: { id: input.resourceId } },
             scope: { id: input.scopeId, originId: input.scopeOriginId, originSystem: 'AadGroup', isRootScope: true },
           }) as Promise<RoleScopeRecord>,
+        visible(graph, `${EM}/accessPackages/${input.accessPackageId}`),
       );
       return { id: created.id, created: true };
     },

@@ -7,7 +7,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { FailureType } from '../common/failure-types.js';
 import { visibilityRetryDelayMs } from './failures.js';
-import { EM, classified, firstAttempt, graphCall, graphCallOrNotFound, notFound, odataString, untilVisible, type GraphList } from './graph-call.js';
+import { EM, classified, firstAttempt, graphCall, graphCallOrNotFound, notFound, odataString, untilVisible, visible, type GraphList } from './graph-call.js';
 
 const permission = 'EntitlementManagement.ReadWrite.All';
 
@@ -109,7 +109,7 @@ export function assignmentActivities(graph: Client) {
             if (isOpenRequest(error)) throw error;
             throw classified(error, { description: `request assignment of access package ${input.accessPackageId}`, permission, mayLag: true });
           }
-        });
+        }, visible(graph, `${EM}/assignmentPolicies/${input.policyId}`, `/users/${input.targetId}`));
       } catch (error) {
         // An earlier attempt's request exists but its assignment is not visible to our lookup yet: a later attempt,
         // whose lookup finds it, takes over (asking again in place would only be refused again).

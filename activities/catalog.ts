@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { FailureType } from '../common/failure-types.js';
 import { visibilityRetryDelayMs } from './failures.js';
-import { EM, classified, createdAtOrAfter, createdByThisStep, firstAttempt, graphCall, graphCallOrNotFound, notFound, odataString, untilVisible, type GraphList } from './graph-call.js';
+import { EM, classified, createdAtOrAfter, createdByThisStep, firstAttempt, graphCall, graphCallOrNotFound, notFound, odataString, untilVisible, visible, type GraphList } from './graph-call.js';
 import type { UndoOutcome } from './types.js';
 
 const readPermission = 'EntitlementManagement.Read.All';
@@ -121,7 +121,7 @@ export function catalogActivities(graph: Client) {
             mayLag: true,
           });
         }
-      });
+      }, visible(graph, `/groups/${input.groupId}`));
     },
 
     /**

@@ -10,25 +10,41 @@ import type { UndoOutcome } from './types.js';
 
 /** How long one attempt waits, in place, for a just-created object to become visible, and how often it looks. */
 export const visibilityWaitMs = 2_000;
-const visibilityPollMs = 250;
+const visibilityPollMs = 100;
+
+/** Reads that say whether the objects a write names are visible yet (cheap GETs, on the read budget). */
+export type VisibilityProbe = () => Promise<boolean>;
 
 /**
- * Runs `attempt` until it stops failing with "not visible yet" (ReplicationLag, NotYetVisible), looking again every
- * 250 ms for up to 2 s, then lets the failure go to Temporal's retry policy. Entra usually replicates a new object
- * within a second or two; the Temporal server does not schedule retries sooner than 1 s apart, so the first,
- * short waits happen here. Every other failure leaves at once.
+ * Runs `attempt` until it stops failing with "not visible yet" (ReplicationLag, NotYetVisible), for up to 2 s, then
+ * lets the failure go to Temporal's retry policy. Between tries it looks every 100 ms: with `probe`, a read of the
+ * objects the attempt names, so that a write is sent again only once they are visible (a refused write still counts
+ * against the tenant's write budget); without, the attempt itself (a read). Entra usually replicates a new object
+ * within a second or two; the Temporal server does not schedule retries sooner than 1 s apart, so these short waits
+ * happen here. Every other failure leaves at once.
  */
-export async function untilVisible<T>(attempt: () => Promise<T>): Promise<T> {
+export async function untilVisible<T>(attempt: () => Promise<T>, probe?: VisibilityProbe): Promise<T> {
   const deadline = Date.now() + visibilityWaitMs;
   for (;;) {
     try {
       return await attempt();
     } catch (error) {
       const lagging = error instanceof ApplicationFailure && (error.type === FailureType.ReplicationLag || error.type === FailureType.NotYetVisible);
-      if (!lagging || Date.now() + visibilityPollMs > deadline) throw error;
-      await Context.current().sleep(visibilityPollMs);
+      if (!lagging) throw error;
+      do {
+        if (Date.now() + visibilityPollMs > deadline) throw error;
+        await Context.current().sleep(visibilityPollMs);
+      } while (probe && !(await probe().catch(() => false)));
     }
   }
+}
+
+/** A probe that the objects at these Graph paths can be read (GET answers 200). */
+export function visible(graph: { api(path: string): { select(fields: string): { get(): Promise<unknown> } } }, ...paths: string[]): VisibilityProbe {
+  return async () => {
+    for (const path of paths) await graph.api(path).select('id').get();
+    return true;
+  };
 }
 
 /** A failed Graph call's error as the classified failure the activity throws (for calls with their own handling). */
@@ -36,15 +52,18 @@ export function classified(error: unknown, operation: GraphOperation): Applicati
   return classifyGraphFailure(error, operation, currentStep());
 }
 
-/** Runs one Graph call; any failure leaves as a classified ApplicationFailure (after the visibility wait). */
-export function graphCall<T>(operation: GraphOperation, call: () => Promise<T>): Promise<T> {
+/**
+ * Runs one Graph call; any failure leaves as a classified ApplicationFailure (after the visibility wait, which
+ * watches `probe` when the call is a write naming new objects).
+ */
+export function graphCall<T>(operation: GraphOperation, call: () => Promise<T>, probe?: VisibilityProbe): Promise<T> {
   return untilVisible(async () => {
     try {
       return await call();
     } catch (error) {
       throw classified(error, operation);
     }
-  });
+  }, probe);
 }
 
 /** What graphCallOrNotFound resolves to when Graph answers 404. */

@@ -1,7 +1,7 @@
 // The assignment policy: who may be assigned (the requestor), with no approval, expiring after N days.
 
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { EM, createdByThisStep, deleteCreated, graphCall, odataString, type GraphList } from './graph-call.js';
+import { EM, createdByThisStep, deleteCreated, firstAttempt, graphCall, odataString, visible, type GraphList } from './graph-call.js';
 import type { CreatedOrAdopted, UndoOutcome } from './types.js';
 
 const permission = 'EntitlementManagement.ReadWrite.All';
@@ -20,6 +20,8 @@ export interface CreatePolicyInput {
   /** The requestor: the one user the policy allows. */
   requestorId: string;
   durationDays: number;
+  /** The run created the package moments ago: it has no policies yet, so the first attempt skips the lookup. */
+  packageCreated?: boolean;
 }
 
 export interface DeletePolicyInput {
@@ -71,11 +73,13 @@ export function policyActivities(graph: Client) {
     /** POST assignmentPolicies, after looking for a policy of that name on the package. */
     async createPolicy(input: CreatePolicyInput): Promise<CreatedOrAdopted> {
       // A policy of the same name for another requestor is not ours to reuse: it would not allow this one.
-      const existing = await findPolicy(input.accessPackageId, input.displayName, input.requestorId);
+      const existing =
+        input.packageCreated && firstAttempt() ? undefined : await findPolicy(input.accessPackageId, input.displayName, input.requestorId);
       if (existing) return { id: existing.id, created: createdByThisStep(existing.createdDateTime) };
       const created = await graphCall(
         { description: `create policy "${input.displayName}" on access package ${input.accessPackageId}`, permission, mayLag: true },
         () => graph.api(`${EM}/assignmentPolicies`).post(policyBody(input)) as Promise<PolicyRecord>,
+        visible(graph, `${EM}/accessPackages/${input.accessPackageId}`, `/users/${input.requestorId}`),
       );
       return { id: created.id, created: true };
     },

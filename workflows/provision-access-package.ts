@@ -145,12 +145,13 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
           { catalogId, displayName: input.packageName, description: input.packageName },
         ]),
       ), describeMade);
-    const createPolicy = (accessPackageId: string) =>
+    const createPolicy = (accessPackage: { id: string; created: boolean }) =>
       state.step('createPolicy', () =>
         make('assignmentPolicy', input.policyName, () =>
           forward.createPolicy.executeWithOptions({ summary: `create policy "${input.policyName}"` }, [
             {
-              accessPackageId,
+              accessPackageId: accessPackage.id,
+              packageCreated: accessPackage.created,
               displayName: input.policyName,
               description: `${input.policyName} can request assignment`,
               requestorId: user.id,
@@ -179,7 +180,7 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
     if (patched('policy-beside-catalog')) {
       // The policy needs only the package and the user: it is created while the catalog steps wait for Entra, so
       // that it has replicated by the time the request names it.
-      const policyStep = packageStep.then((created) => createPolicy(created.id));
+      const policyStep = packageStep.then((created) => createPolicy(created));
       const [{ resource, role }, createdPackage, createdPolicy] = await joinSteps([catalogSteps, packageStep, policyStep]);
       accessPackage = createdPackage;
       policy = createdPolicy;
@@ -189,7 +190,7 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
       const [{ resource, role }, createdPackage] = await joinSteps([catalogSteps, packageStep]);
       accessPackage = createdPackage;
       await addRoleScope(accessPackage, resource, role);
-      policy = await createPolicy(accessPackage.id);
+      policy = await createPolicy(accessPackage);
     }
 
     // 4. Request the assignment and poll until it is delivered.

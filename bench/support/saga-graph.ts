@@ -1,7 +1,8 @@
 // The saga's dependency graph (cleanup "now"), as workflows/provision-access-package.ts and workflows/undo.ts run it:
 // each step is one activity (or one wait), lists the Graph calls it makes one after another on its happy path
 // (lookups included), and starts when the steps it depends on have finished. Steps with no path between them run
-// side by side, so their branches count once.
+// side by side, so their branches count once. A step whose parent object the run has just created skips its
+// idempotency lookup on a first attempt (nothing can be there yet), so its happy path is the write alone.
 //
 // The critical path is the longest way through this graph when every call costs the emulator's latency and a status
 // read waits for the request's delivery: the least time any client making these calls in this order could take.
@@ -40,7 +41,7 @@ export const sagaGraph: readonly StepModel[] = [
   { name: 'checkPermissions', after: [], calls: [] },
   { name: 'checkRequestorDomain', after: [], calls: [{ route: 'GET /v1.0/domains/{id}' }] },
   { name: 'findCatalog', after: [], calls: [{ route: `GET ${EM}/catalogs` }] },
-  // The user ∥ the group: look up by key, then create.
+  // The user ∥ the group: look up by key (they may exist before the run), then create.
   {
     name: 'createUser', after: ['checkPermissions', 'checkRequestorDomain', 'findCatalog'],
     calls: [{ route: 'GET /v1.0/users/{id}' }, { route: 'POST /v1.0/users', creates: 'user' }],
@@ -52,7 +53,7 @@ export const sagaGraph: readonly StepModel[] = [
   // The catalog branch ∥ the access package, then its policy (which needs only the package and the user).
   {
     name: 'addGroupToCatalog', after: ['createUser', 'createGroup'],
-    calls: [{ route: `GET ${EM}/catalogs/{catalogId}/resources` }, { route: `POST ${EM}/resourceRequests`, needs: lag('group'), creates: 'resource' }],
+    calls: [{ route: `POST ${EM}/resourceRequests`, needs: lag('group'), creates: 'resource' }],
   },
   { name: 'findCatalogResource', after: ['addGroupToCatalog'], calls: [{ route: `GET ${EM}/catalogs/{catalogId}/resources`, needs: lag('resource') }] },
   { name: 'findMemberRole', after: ['findCatalogResource'], calls: [{ route: `GET ${EM}/catalogs/{catalogId}/resourceRoles`, needs: lag('resource') }] },
@@ -62,21 +63,15 @@ export const sagaGraph: readonly StepModel[] = [
   },
   {
     name: 'createPolicy', after: ['createAccessPackage'],
-    calls: [
-      { route: `GET ${EM}/assignmentPolicies` },
-      { route: `POST ${EM}/assignmentPolicies`, needs: lag('package', 'user'), creates: 'policy' },
-    ],
+    calls: [{ route: `POST ${EM}/assignmentPolicies`, needs: lag('package', 'user'), creates: 'policy' }],
   },
   {
     name: 'addRoleScope', after: ['findMemberRole', 'createAccessPackage', 'createPolicy'],
-    calls: [
-      { route: `GET ${EM}/accessPackages/{id}/resourceRoleScopes`, needs: lag('package') },
-      { route: `POST ${EM}/accessPackages/{id}/resourceRoleScopes`, needs: lag('package', 'resource') },
-    ],
+    calls: [{ route: `POST ${EM}/accessPackages/{id}/resourceRoleScopes`, needs: lag('package', 'resource') }],
   },
   {
     name: 'requestAssignment', after: ['addRoleScope'],
-    calls: [{ route: `GET ${EM}/assignments` }, { route: `POST ${EM}/assignmentRequests`, needs: lag('policy', 'user'), creates: 'addRequest' }],
+    calls: [{ route: `POST ${EM}/assignmentRequests`, needs: lag('policy', 'user'), creates: 'addRequest' }],
   },
   // Delivery: the request is read once it can be delivered.
   { name: 'awaitDelivery', after: ['requestAssignment'], calls: [{ route: `GET ${EM}/assignmentRequests/{id}`, needs: [{ object: 'addRequest', wait: 'delivery' }] }] },
@@ -93,10 +88,7 @@ export const sagaGraph: readonly StepModel[] = [
   { name: 'deletePolicy', after: ['awaitRemoval'], calls: [{ route: `DELETE ${EM}/assignmentPolicies/{id}` }] },
   // The role scope goes with the package this run created: no call of its own.
   { name: 'deleteAccessPackage', after: ['deletePolicy'], calls: [{ route: `DELETE ${EM}/accessPackages/{id}` }] },
-  {
-    name: 'removeGroupFromCatalog', after: ['deleteAccessPackage'],
-    calls: [{ route: `GET ${EM}/catalogs/{catalogId}/resources` }, { route: `POST ${EM}/resourceRequests` }],
-  },
+  { name: 'removeGroupFromCatalog', after: ['deleteAccessPackage'], calls: [{ route: `POST ${EM}/resourceRequests` }] },
   { name: 'deleteGroup', after: ['removeGroupFromCatalog'], calls: [{ route: 'DELETE /v1.0/groups/{id}' }] },
   { name: 'deleteUser', after: ['removeGroupFromCatalog'], calls: [{ route: 'DELETE /v1.0/users/{id}' }] },
 ];

@@ -20,6 +20,13 @@ export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', impo
  */
 export const defaultGraphWritesPerSecond = 19;
 
+/**
+ * Workflows kept in the worker's cache. The SDK sizes it from the heap limit (thousands on a large machine); held runs
+ * sit idle for days, so a small cache keeps memory flat, and an evicted run replays its short history when its
+ * teardown signal or expiry comes.
+ */
+export const defaultMaxCachedWorkflows = 200;
+
 export interface ProvisioningWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -27,6 +34,8 @@ export interface ProvisioningWorkerOptions {
   taskQueue?: string;
   /** Graph writes per second for the whole task queue (all workers); 0 for no limit. Default 19. */
   graphWritesPerSecond?: number;
+  /** Workflows kept in the worker's cache. Default 200. */
+  maxCachedWorkflows?: number;
   /** A prebuilt bundle (tests bundle once per file); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Used when a Graph call happens outside an activity. */
@@ -71,6 +80,7 @@ export async function createProvisioningWorker(options: ProvisioningWorkerOption
     ...common,
     taskQueue,
     activities,
+    maxCachedWorkflows: options.maxCachedWorkflows ?? defaultMaxCachedWorkflows,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
   });
   const writes = await Worker.create({

@@ -7,7 +7,7 @@
 //   Payloads: ENTRA_SAGA_CODEC_KEYS | ENTRA_SAGA_CODEC_KEY_FILE (AES-256-GCM; default .entra-saga/codec-keys.json),
 //             ENTRA_SAGA_CODEC=off to store payloads in clear
 //   Worker:   ENTRA_SAGA_TASK_QUEUE, ENTRA_SAGA_GRAPH_WRITES_PER_SECOND (the tenant's write budget shared by all
-//             workers; default 19), ENTRA_SAGA_METRICS_ADDRESS (Prometheus, e.g. 0.0.0.0:9464), ENTRA_SAGA_LOG_LEVEL,
+//             workers; default 19), ENTRA_SAGA_MAX_CACHED_WORKFLOWS (default 200), ENTRA_SAGA_METRICS_ADDRESS (Prometheus, e.g. 0.0.0.0:9464), ENTRA_SAGA_LOG_LEVEL,
 //             ENTRA_SAGA_LOG_FORMAT (json | text; default json when stdout is not a terminal)
 
 import { NativeConnection, Runtime } from '@temporalio/worker';
@@ -42,6 +42,14 @@ function writesPerSecondFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   return value;
 }
 
+function cacheSizeFromEnv(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.ENTRA_SAGA_MAX_CACHED_WORKFLOWS?.trim();
+  if (!raw) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError('ENTRA_SAGA_MAX_CACHED_WORKFLOWS', `must be a whole number (got "${raw}")`);
+  return value;
+}
+
 function metricsFromEnv(env: NodeJS.ProcessEnv): string | undefined {
   const address = env.ENTRA_SAGA_METRICS_ADDRESS?.trim();
   if (!address) return undefined;
@@ -57,6 +65,7 @@ async function main(): Promise<void> {
   const temporal = temporalSettingsFromEnv(env);
   const metricsAddress = metricsFromEnv(env);
   const graphWritesPerSecond = writesPerSecondFromEnv(env);
+  const maxCachedWorkflows = cacheSizeFromEnv(env);
   const graphEnv = env.AZURE_TENANT_ID ? env : { ...env, ...emulatorEnv(await discoverEmbeddedEmulator(env)) };
   const graph = graphSettingsFromEnv(graphEnv);
   const codecKeys = codecKeysFromEnv(env);
@@ -81,6 +90,7 @@ async function main(): Promise<void> {
     taskQueue: temporal.taskQueue,
     graph,
     graphWritesPerSecond,
+    maxCachedWorkflows,
     logger,
     options: { dataConverter: dataConverterFor(codecKeys) },
   });

@@ -209,6 +209,9 @@ async function main(): Promise<void> {
     consistencyLagMs: flags['consistency-lag-ms'],
     throttleScale: 1,
   });
+  // Ctrl-C stops the emulator and removes its temporary directory.
+  const interrupted = () => void emulator.stop().finally(() => process.exit(130));
+  process.on('SIGINT', interrupted);
   try {
     const graph = createGraphClient(emulator.graph);
     await runSequentialBaseline(graph, tutorialNames(emulator.info.domain));
@@ -222,6 +225,7 @@ async function main(): Promise<void> {
     }
     console.log(`median ${seconds(median(results.map((r) => r.elapsedMs)))} s on ${machineLine(describeMachine())}`);
   } finally {
+    process.off('SIGINT', interrupted);
     await emulator.stop();
   }
 }

@@ -39,9 +39,16 @@ export async function startBenchStack(options: {
   onLine?: (line: string) => void;
 }): Promise<BenchStack> {
   const stops: (() => Promise<void>)[] = [];
-  const stop = async () => {
-    for (const step of stops.splice(0).reverse()) await step().catch(() => undefined);
-  };
+  // Ctrl-C stops the children in order and removes the emulator's temporary directory (the guard alone would only
+  // kill them). The handler stays installed while stopping: a terminal and tsx may both deliver the signal.
+  let stopping: Promise<void> | undefined;
+  const interrupted = () => void (stopping ?? stop()).finally(() => process.exit(130));
+  const stop = () =>
+    (stopping ??= (async () => {
+      for (const step of stops.splice(0).reverse()) await step().catch(() => undefined);
+      process.off('SIGINT', interrupted);
+    })());
+  process.on('SIGINT', interrupted);
   try {
     // Both start side by side; whichever started is stopped even if the other failed.
     const [server, graph] = await Promise.allSettled([startTemporalDevServer({ port: 0 }), startEmulatorProcess(options.emulator, options.onLine)]);

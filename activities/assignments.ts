@@ -11,6 +11,9 @@ import { EM, classified, firstAttempt, graphCall, graphCallOrNotFound, notFound,
 
 const permission = 'EntitlementManagement.ReadWrite.All';
 
+/** The longest a request read waits for the moment it is due. */
+const maxReadWaitMs = 1_000;
+
 interface AssignmentRecord {
   id: string;
   state: string;
@@ -125,8 +128,14 @@ export function assignmentActivities(graph: Client) {
       return { requestId: request.id, state: request.state, status: request.status, alreadyAssigned: false };
     },
 
-    /** GET assignmentRequests/{id}: the request's state (submitted, delivering, delivered, …). */
-    async getRequestState(input: { requestId: string }): Promise<AssignmentRequestState> {
+    /**
+     * GET assignmentRequests/{id}: the request's state (submitted, delivering, delivered, …). `readAt` (epoch ms) is
+     * when a poll is due: the read waits for it first, at most a second — the part of the poll's wait too short for a
+     * workflow timer (see PollSchedule).
+     */
+    async getRequestState(input: { requestId: string; readAt?: number }): Promise<AssignmentRequestState> {
+      const wait = Math.min((input.readAt ?? 0) - Date.now(), maxReadWaitMs);
+      if (wait > 0) await Context.current().sleep(wait);
       const request = await graphCall(
         { description: `read assignment request ${input.requestId}`, permission, mayLag: true },
         () => graph.api(`${EM}/assignmentRequests/${input.requestId}`).select('id,state,status').get() as Promise<RequestRecord>,

@@ -1,23 +1,68 @@
 // Waiting for Entra to deliver the assignment, and checking that it did.
 
-import { ApplicationFailure, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, patched, sleep } from '@temporalio/workflow';
 import { FailureType } from '../common/failure-types.js';
 import { deliveredState, isFailedRequestState } from '../common/request-states.js';
 import { reads } from './activity-proxies.js';
 import type { RunState } from './run-state.js';
 
 /**
- * The wait before the n-th read of a request (n from 1): every second for the first 30 s — Entra delivers most
- * requests within seconds, and a fixed pace finds them delivered at most a second late — then doubling up to 30 s for
- * the slow ones.
+ * When to read a request that is on its way. Reads fall on a one-second grid counted from the moment the request was
+ * made (1 s, 2 s, 3 s … after it) for the first 30 s — Entra delivers most requests within seconds, and a grid finds
+ * them delivered at most a second late, where a second's pause after each read would drift by the read's own time —
+ * then the pause doubles up to 30 s for the slow ones. A read that overran its slot moves the next one to the first
+ * slot still ahead, never to a burst of catching-up reads.
  */
-export function pollDelayMs(n: number): number {
-  const steadyPolls = 30;
-  return n <= steadyPolls ? 1_000 : Math.min(1_000 * 2 ** (n - steadyPolls), 30_000);
+export class PollSchedule {
+  private static readonly stepMs = 1_000;
+  private static readonly gridSlots = 30;
+  /** Reads closer together than this tell nothing new. */
+  private static readonly minGapMs = 200;
+  /** Workflow time when the request was made (deterministic: the activation's timestamp). */
+  private readonly madeAt = Date.now();
+  private slot = 0;
+
+  /** The wait before the next read; at most `limitMs`. */
+  nextDelayMs(limitMs = Number.POSITIVE_INFINITY): number {
+    const { stepMs, gridSlots, minGapMs } = PollSchedule;
+    let delay: number;
+    if (this.slot < gridSlots) {
+      const elapsed = Date.now() - this.madeAt;
+      this.slot = Math.max(this.slot + 1, Math.floor((elapsed + minGapMs) / stepMs) + 1);
+      delay = this.slot * stepMs - elapsed;
+    } else {
+      this.slot += 1;
+      delay = Math.min(stepMs * 2 ** (this.slot - gridSlots), 30_000);
+    }
+    return Math.min(delay, limitMs);
+  }
 }
 
 /**
- * Polls the assignment request until it is `delivered`, on the pollDelayMs schedule, with a deadline. deliveryFailed,
+ * Reads a request once its next poll is due. The Temporal server fires a timer in whole seconds (one of 0.8 s fires
+ * after about 1 s), so a wait's whole seconds are spent on a workflow timer and the rest in the read activity, which
+ * waits until `readAt` before it reads. Runs started before polls fell on a grid wait for each on a timer alone.
+ */
+export async function readWhenDue(
+  activities: Pick<typeof reads, 'getRequestState'>,
+  schedule: PollSchedule,
+  request: { requestId: string; what: string; state: string },
+  limitMs?: number,
+): Promise<string> {
+  const delay = schedule.nextDelayMs(limitMs);
+  const readAt = Date.now() + delay;
+  const onGrid = patched('polls-on-a-grid');
+  const timerMs = onGrid ? Math.floor(delay / 1000) * 1000 : delay;
+  if (timerMs > 0) await sleep(timerMs, { summary: `wait for the ${request.what} request (${request.state})` });
+  const { state } = await activities.getRequestState.executeWithOptions(
+    { summary: `read ${request.what} request ${request.requestId}` },
+    [onGrid ? { requestId: request.requestId, readAt } : { requestId: request.requestId }],
+  );
+  return state;
+}
+
+/**
+ * Polls the assignment request until it is `delivered`, on the PollSchedule, with a deadline. deliveryFailed,
  * partiallyDelivered, denied, canceled and the deadline end the run (and so compensate it).
  */
 export async function awaitDelivery(
@@ -27,7 +72,7 @@ export async function awaitDelivery(
 ): Promise<{ id: string; state: string }> {
   const deadline = Date.now() + timeoutSeconds * 1000;
   let current = requested.state;
-  let polls = 0;
+  const schedule = new PollSchedule();
   while (current !== deliveredState) {
     if (isFailedRequestState(current)) {
       throw ApplicationFailure.create({
@@ -44,12 +89,7 @@ export async function awaitDelivery(
         message: `the assignment request ${requested.requestId} was still ${current} after ${timeoutSeconds} s`,
       });
     }
-    polls += 1;
-    await sleep(Math.min(pollDelayMs(polls), remaining), { summary: `wait for delivery (request ${current})` });
-    ({ state: current } = await reads.getRequestState.executeWithOptions(
-      { summary: `read assignment request ${requested.requestId}` },
-      [{ requestId: requested.requestId }],
-    ));
+    current = await readWhenDue(reads, schedule, { requestId: requested.requestId, what: 'assignment', state: current }, remaining);
     state.setRequestState(current);
   }
   return { id: requested.requestId, state: current };

@@ -1,11 +1,11 @@
 // How each kind of object is undone. Shared by compensation (a failed or cancelled run), the tutorial's clean-up
 // (cleanup "now" or the end of a hold) and the teardown of a kept run.
 
-import { patched, sleep } from '@temporalio/workflow';
+import { patched } from '@temporalio/workflow';
 import type { UndoRecord } from '../common/provisioning.js';
 import { deliveredState, isFailedRequestState } from '../common/request-states.js';
 import { undo } from './activity-proxies.js';
-import { pollDelayMs } from './delivery.js';
+import { PollSchedule, readWhenDue } from './delivery.js';
 import type { Saga, TrackedObject } from './saga.js';
 
 /** The business keys of the run, to find an object whose step never reported. */
@@ -30,16 +30,14 @@ const settleDeadlineMs = 15 * 60_000;
  * read at once: it cannot have finished yet.
  */
 async function awaitRequestFinished(requestId: string, what: string, justMade = false): Promise<string> {
-  const read = async () =>
-    (await undo.getRequestState.executeWithOptions({ summary: `read ${what} request ${requestId}` }, [{ requestId }])).state;
   const deadline = Date.now() + settleDeadlineMs;
-  let polls = 0;
-  let current = justMade ? 'submitted' : await read();
+  const schedule = new PollSchedule();
+  let current = justMade
+    ? 'submitted'
+    : (await undo.getRequestState.executeWithOptions({ summary: `read ${what} request ${requestId}` }, [{ requestId }])).state;
   while (current !== deliveredState && !isFailedRequestState(current)) {
     if (Date.now() >= deadline) throw new Error(`the ${what} request ${requestId} was still ${current} after 15 minutes`);
-    polls += 1;
-    await sleep(pollDelayMs(polls), { summary: `wait for the ${what} request (${current})` });
-    current = await read();
+    current = await readWhenDue(undo, schedule, { requestId, what, state: current });
   }
   return current;
 }

@@ -5,9 +5,10 @@
 // Throttling is off and the worker's write budget unlimited so that provisioning 1,000 runs takes minutes, not the
 // hour the documented budget would take; the delivery delay is short for the same reason. Neither changes what a
 // holding run keeps in memory. `--cleanup now` runs the same number of runs that end instead, to tell what holding
-// costs from what processing the runs leaves behind; `--worker-heap-mb` caps the worker's V8 heap.
+// costs from what processing the runs leaves behind; `--worker-heap-mb` caps the worker's V8 heap and
+// `--max-cached-workflows` sets its workflow cache.
 //
-//   npm run bench:memory -- [--runs 1000] [--provisioning-in-flight 50] [--worker-heap-mb 0] [--cleanup hold] [--teardown]
+//   npm run bench:memory -- [--runs 1000] [--provisioning-in-flight 50] [--worker-heap-mb 0] [--max-cached-workflows 0] [--cleanup hold] [--teardown]
 
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ const flags = parseFlags('bench:memory — holding runs on one worker process, a
   'settle-seconds': { fallback: 15, help: 'quiet time before each memory reading' },
   'timeout-minutes': { fallback: 30, help: 'give up if the runs are not all holding by then' },
   'worker-heap-mb': { fallback: 0, help: "the worker's V8 heap limit (NODE_OPTIONS=--max-old-space-size); 0 = Node's default" },
+  'max-cached-workflows': { fallback: 0, help: "the worker's workflow cache (ENTRA_SAGA_MAX_CACHED_WORKFLOWS); 0 = the worker's default, 200" },
   teardown: { fallback: false, help: 'signal teardown to every run at the end and wait for them (else stop the stack)' },
   out: { fallback: 'bench/results/memory.json', help: 'where the raw figures are written' },
 });
@@ -38,9 +40,21 @@ interface Reading extends ProcessMemory {
   holding: number;
 }
 
-/** The heap limit also sizes the worker's workflow cache (the SDK's default maxCachedWorkflows follows it). */
-function heapLimitEnv(heapMb: number): Record<string, string> {
-  return heapMb > 0 ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${heapMb}`.trim() } : {};
+/** The worker's environment for a heap limit and a cache size (0: the defaults). */
+function workerEnv(heapMb: number, cachedWorkflows: number): Record<string, string> {
+  return {
+    ...(heapMb > 0 ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${heapMb}`.trim() } : {}),
+    ...(cachedWorkflows > 0 ? { ENTRA_SAGA_MAX_CACHED_WORKFLOWS: String(cachedWorkflows) } : {}),
+  };
+}
+
+/** The worker options the report names. */
+function describeWorker(heapMb: number, cachedWorkflows: number): string {
+  const settings = [
+    ...(heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : []),
+    ...(cachedWorkflows > 0 ? [`ENTRA_SAGA_MAX_CACHED_WORKFLOWS=${cachedWorkflows}`] : []),
+  ];
+  return settings.length > 0 ? settings.join(', ') : 'default worker options';
 }
 
 const holdingQuery = (taskQueue: string) => `ProvisioningStage = "Holding" AND TaskQueue = "${taskQueue}"`;
@@ -57,7 +71,7 @@ async function main(): Promise<void> {
   console.error('starting the dev server, the Graph emulator and a worker process…');
   const stack = await startBenchStack({
     emulator: { latencyMs: flags['latency-ms'], deliveryDelayMs: flags['delivery-delay-ms'], consistencyLagMs: 0, throttleScale: 0 },
-    worker: { graphWritesPerSecond: 0, env: heapLimitEnv(flags['worker-heap-mb']) },
+    worker: { graphWritesPerSecond: 0, env: workerEnv(flags['worker-heap-mb'], flags['max-cached-workflows']) },
   });
   const readings: Reading[] = [];
   try {
@@ -116,7 +130,7 @@ async function main(): Promise<void> {
     out.push(`## Memory — ${new Date().toISOString().slice(0, 10)}`, '');
     out.push(`Machine: ${machineLine(machine)}.`);
     out.push(
-      `${ids.length} runs with cleanup "${cleanup}" on one worker process (default worker options${flags['worker-heap-mb'] ? `, --max-old-space-size=${flags['worker-heap-mb']}` : ''}), at most ${flags['provisioning-in-flight']} provisioning at a time; ` +
+      `${ids.length} runs with cleanup "${cleanup}" on one worker process (${describeWorker(flags['worker-heap-mb'], flags['max-cached-workflows'])}), at most ${flags['provisioning-in-flight']} provisioning at a time; ` +
         `emulator delivery ${flags['delivery-delay-ms']} ms, latency ${flags['latency-ms']} ms, throttling off, worker write budget unlimited. ` +
         `${holding} holding and ${ended} ended after ${provisionSeconds.toFixed(0)} s.`,
       '',

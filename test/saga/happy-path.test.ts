@@ -68,7 +68,7 @@ describe('the tutorial as a saga', () => {
     // Whole seconds wait on a timer; what is left of a wait under a second is waited in the read.
     const timers = events.map((e) => e.timerStartedEventAttributes?.startToFireTimeout).filter((t) => t != null);
     expect(timers.length).toBeGreaterThan(0);
-    for (const timeout of timers) expect(timeout!.nanos ?? 0).toBe(0);
+    for (const timeout of timers) expect(timeout.nanos ?? 0).toBe(0);
   });
 
   it('keeps what it provisioned with cleanup "keep": the requestor is a member of the group', async () => {

@@ -16,7 +16,7 @@ import { main } from '../client/main.js';
 import { freePort, isPortFree } from '../devstack/ports.js';
 import { startStack, type Stack } from '../devstack/stack.js';
 import {
-  configureListColumns, launchChromium, openFilteredList, openRunTab, renderedMarkdown, scrollToTop, workflowListUrl,
+  configureListColumns, launchChromium, openFilteredList, openRunTab, userMetadata, scrollToTop, workflowListUrl,
 } from '../test/support/browser.js';
 
 const imagesDir = fileURLToPath(new URL('../docs/images/', import.meta.url));
@@ -118,8 +118,7 @@ async function listPicture(
 async function runPictures(page: Page, uiUrl: string, workflowId: string, dir: string): Promise<void> {
   await openFilteredList(page, workflowListUrl(uiUrl, `RequestorDomain="${domain}"`), workflowId);
   await page.getByRole('link', { name: workflowId, exact: true }).click();
-  await openRunTab(page, 'User Metadata');
-  await renderedMarkdown(page, 3);
+  await userMetadata(page, 3);
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(dir, 'web-ui-run.png') });
 

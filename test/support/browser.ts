@@ -111,16 +111,25 @@ export async function openRunTab(page: Page, tab: string): Promise<void> {
 
 /**
  * The text of the Markdown blocks on a run's "User Metadata" tab (summary, details, current details, in page order).
- * The UI renders each in its own iframe (`/render?content=…`), so the page's own text never contains them.
+ * The UI renders each in its own iframe (`/render?content=…`), so the page's own text never contains them. The
+ * current details are the answer to a query the UI sends the worker when the tab opens; on a busy machine the query
+ * can expire before the worker has replayed the run, and the UI leaves the block empty without asking again — so an
+ * empty block is read again after reloading the page, up to three times.
  */
-export async function renderedMarkdown(page: Page, atLeast: number): Promise<string[]> {
-  const frames = page.locator('iframe[title="output"]');
-  await frames.nth(atLeast - 1).waitFor();
-  const texts: string[] = [];
-  for (let i = 0; i < (await frames.count()); i++) {
-    const body = frames.nth(i).contentFrame().locator('body');
-    await body.locator('*').first().waitFor();
-    texts.push((await body.innerText()).trim());
+export async function userMetadata(page: Page, atLeast: number): Promise<string[]> {
+  for (let attempt = 1; ; attempt += 1) {
+    await openRunTab(page, 'User Metadata');
+    const frames = page.locator('iframe[title="output"]');
+    await frames.nth(atLeast - 1).waitFor();
+    const texts: string[] = [];
+    for (let i = 0; i < (await frames.count()); i++) {
+      const body = frames.nth(i).contentFrame().locator('body');
+      await body.locator('*').first().waitFor();
+      // The frame exists before its Markdown is rendered into it.
+      await body.filter({ hasText: /\S/ }).waitFor({ timeout: 10_000 }).catch(() => undefined);
+      texts.push((await body.innerText()).trim());
+    }
+    if (texts.every((text) => text !== '') || attempt === 3) return texts;
+    await page.reload();
   }
-  return texts;
 }

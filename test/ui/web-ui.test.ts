@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 
 import type { Browser } from 'playwright-core';
 import { main } from '../../client/main.js';
 import {
-  artifactPath, configureListColumns, launchChromium, openFilteredList, openRunTab, renderedMarkdown, scrollToTop, workflowListUrl,
+  artifactPath, configureListColumns, launchChromium, openFilteredList, userMetadata, scrollToTop, workflowListUrl,
   workflowRows,
 } from '../support/browser.js';
 import { type SagaFixture, startSagaFixture } from '../support/saga.js';
@@ -104,8 +104,7 @@ describe('the Temporal Web UI', () => {
 
     // User metadata: the CLI's static summary and details, and the workflow's current details (served by the live
     // worker through the built-in metadata query).
-    await openRunTab(page, 'User Metadata');
-    const [shownSummary, shownDetails, currentDetails] = await renderedMarkdown(page, 3);
+    const [shownSummary, shownDetails, currentDetails] = await userMetadata(page, 3);
     expect(shownSummary).toBe(typographic(summary));
     expect(shownDetails).toContain(`Requestor: ${upn}`);
     expect(shownDetails).toContain(`Access package: ${packageName} in catalog General`);

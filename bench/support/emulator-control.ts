@@ -1,45 +1,9 @@
-// The Graph emulator's control plane (`/_emulator/…`, loopback only), as far as the benchmarks use it, and the
-// readings they take from its call statistics.
+// The readings the benchmarks take from the Graph emulator's call statistics.
 
-import { Agent, fetch } from 'undici';
+import type { StatsSnapshot } from '../../emulator/server/stats.js';
 
 /** GET /_emulator/stats. `calls` is keyed "METHOD route-template", e.g. "GET /v1.0/users/{id}". */
-export interface EmulatorStats {
-  total: number;
-  calls: Record<string, number>;
-  statuses: Record<string, number>;
-  routes: Record<string, Record<string, number>>;
-  throttled: number;
-  faultsInjected: number;
-}
-
-export class EmulatorControl {
-  readonly #dispatcher: Agent;
-
-  constructor(
-    readonly baseUrl: string,
-    caPem: string,
-  ) {
-    this.#dispatcher = new Agent({ connect: { ca: caPem } });
-  }
-
-  async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await fetch(`${this.baseUrl}/_emulator/${path}`, {
-      method,
-      dispatcher: this.#dispatcher,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`${method} /_emulator/${path}: HTTP ${response.status} ${await response.text()}`);
-    return (response.status === 204 ? undefined : await response.json()) as T;
-  }
-
-  stats = () => this.#call<EmulatorStats>('GET', 'stats');
-  clearStats = () => this.#call<void>('DELETE', 'stats');
-  configure = (patch: Record<string, number>) => this.#call<unknown>('POST', 'config', patch);
-  objects = () => this.#call<Record<string, unknown[]>>('GET', 'objects');
-  close = () => this.#dispatcher.close();
-}
+export type EmulatorStats = StatsSnapshot;
 
 /** The route of an assignment request's status: what the saga and the baseline poll. */
 export const statusPollRoute = 'GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{id}';

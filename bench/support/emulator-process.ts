@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ManagedProcess } from '../../devstack/managed-process.js';
 import { type EmulatorInfo, emulatorEnv, fetchEmulatorInfo } from '../../graph/embedded-emulator.js';
 import { type GraphSettings, graphSettingsFromEnv } from '../../graph/settings.js';
-import { EmulatorControl } from './emulator-control.js';
+import { EmulatorControl } from '../../emulator/control/client.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 

@@ -1,0 +1,44 @@
+// A client for the emulator's control plane (`/_emulator/…`, loopback only) over HTTPS with the emulator's CA: what
+// tests and benchmarks use to arrange faults, read the directory and count calls.
+
+import { Agent, fetch } from 'undici';
+import type { FaultRuleInput } from '../server/faults.js';
+import type { StatsSnapshot } from '../server/stats.js';
+
+/** `Objects` types GET /_emulator/objects as far as the caller reads it. */
+export class EmulatorControl<Objects = Record<string, unknown>> {
+  readonly #dispatcher: Agent;
+
+  constructor(
+    readonly baseUrl: string,
+    caPem: string,
+  ) {
+    this.#dispatcher = new Agent({ connect: { ca: caPem } });
+  }
+
+  async #call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.baseUrl}/_emulator/${path}`, {
+      method,
+      dispatcher: this.#dispatcher,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} /_emulator/${path}: HTTP ${response.status} ${await response.text()}`);
+    return (response.status === 204 ? undefined : await response.json()) as T;
+  }
+
+  objects = () => this.#call<Objects>('GET', 'objects');
+  /** Call counts; `calls` is keyed "METHOD route-template", e.g. "GET /v1.0/users/{id}". */
+  stats = () => this.#call<StatsSnapshot>('GET', 'stats');
+  clearStats = () => this.#call<void>('DELETE', 'stats');
+  reset = () => this.#call<void>('POST', 'reset');
+  setFaults = (rules: FaultRuleInput[]) => this.#call<unknown>('POST', 'faults', { rules });
+  clearFaults = () => this.#call<void>('DELETE', 'faults');
+  setDeliveryFaults = (rules: { outcome: string; requestType?: string; times?: number }[]) =>
+    this.#call<unknown>('POST', 'delivery-faults', { rules });
+  advanceClock = (advanceMs: number) => this.#call<unknown>('POST', 'clock', { advanceMs });
+  configure = (patch: Record<string, unknown>) => this.#call<unknown>('POST', 'config', patch);
+  /** Which users have one of these strings as their password (passwords are stored hashed only). */
+  passwordCheck = (candidates: string[]) => this.#call<{ matches: string[] }>('POST', 'password-check', { candidates });
+  close = () => this.#dispatcher.close();
+}

@@ -6,16 +6,15 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { Agent, fetch } from 'undici';
 import { dataConverterFor } from '../codec/aes-gcm-codec.js';
 import { rotate, writeKeyFile } from '../codec/keys.js';
 import type { ObjectRecord, ProvisioningResult } from '../common/provisioning.js';
-import { ManagedProcess } from '../devstack/managed-process.js';
 import { freePort } from '../devstack/ports.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../devstack/temporal-server.js';
+import { startWorkerCommand } from '../devstack/worker-process.js';
 import { startEmulator } from '../emulator/index.js';
 import { emulatorEnv } from '../graph/embedded-emulator.js';
 import { type ChaosReport, duplicatedCreations } from './report.js';
@@ -35,7 +34,6 @@ export interface ChaosOptions {
   log?: (line: string) => void;
 }
 
-const workerEntry = fileURLToPath(new URL('../worker/main.ts', import.meta.url));
 
 /** A small seeded PRNG (mulberry32), so that a chaos run's timing choices are replayable. */
 function random(seed: number): () => number {
@@ -109,7 +107,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ENTRA_SAGA_LOG_LEVEL: 'INFO',
     };
     const startWorker = async () => {
-      const worker = new ManagedProcess({ name: 'worker', command: process.execPath, args: ['--import', 'tsx', workerEntry], env: workerEnv });
+      const worker = startWorkerCommand({ env: workerEnv });
       await worker.waitForLine(/worker ready/, 120_000);
       return worker;
     };

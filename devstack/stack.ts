@@ -13,6 +13,7 @@ import { type EmulatorInfo, emulatorEnv, fetchEmulatorInfo } from '../graph/embe
 import { ManagedProcess } from './managed-process.js';
 import { assertPortFree } from './ports.js';
 import { type TemporalDevServer, startTemporalDevServer } from './temporal-server.js';
+import { startWorkerCommand } from './worker-process.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const stackDir = join(root, '.entra-saga');
@@ -144,7 +145,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     };
     let worker: ManagedProcess | undefined;
     if (options.worker !== false) {
-      worker = tsxProcess('worker', 'worker/main.ts', [], { ...process.env, ...env, ENTRA_SAGA_LOG_FORMAT: 'text', ...options.workerEnv }, options.onLine);
+      const onLine = options.onLine;
+      worker = startWorkerCommand({
+        env: { ...process.env, ...env, ENTRA_SAGA_LOG_FORMAT: 'text', ...options.workerEnv },
+        onLine: onLine ? (line) => onLine(`[worker] ${line}`) : undefined,
+      });
       stopped.push(() => worker!.stop());
       await worker.waitForLine(/worker ready/, 120_000);
     }

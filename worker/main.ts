@@ -99,8 +99,12 @@ async function main(): Promise<void> {
   logger.info(
     `worker ready: task queue ${temporal.taskQueue} (Graph writes ≤ ${graphWritesPerSecond ?? defaultGraphWritesPerSecond}/s) on ${temporal.address}/${temporal.namespace}; ${describeGraphSettings(graph)}` +
       (codecKeys ? `; payloads encrypted with key ${codecKeys.current}` : '') +
-      (metricsAddress ? `; metrics on http://${metricsAddress}/metrics` : ''),
+      (metricsAddress ? `; metrics on http://${metricsAddress}/metrics` : '') +
+      (env.GLIBC_TUNABLES ? `; malloc ${env.GLIBC_TUNABLES}` : ''),
   );
+  if (process.platform === 'linux' && env.GLIBC_TUNABLES === undefined) {
+    logger.info('started without bin/entra-saga-worker\'s malloc settings: a worker keeps the memory of its busiest moment (README, "Configuration")');
+  }
   try {
     await worker.run();
   } finally {

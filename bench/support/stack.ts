@@ -1,6 +1,6 @@
 // What the saga benchmarks stand on, started by the benchmark itself and stopped at its end: a Temporal dev server on
-// a free port (headless, in memory), the Graph emulator process, and a provisioning worker process (`worker/main.ts`,
-// as `npm run worker` starts it). Each child runs behind the dev stack's guard, so none outlives the benchmark,
+// a free port (headless, in memory), the Graph emulator process, and a provisioning worker process
+// (bin/entra-saga-worker, as `npm run worker` starts it). Each child runs behind the dev stack's guard, so none outlives the benchmark,
 // however it ends.
 
 import type { Client } from '@temporalio/client';
@@ -8,15 +8,14 @@ import { connect } from '../../client/connect.js';
 import type { ManagedProcess } from '../../devstack/managed-process.js';
 import { type TemporalDevServer, startTemporalDevServer } from '../../devstack/temporal-server.js';
 import { emulatorEnv } from '../../graph/embedded-emulator.js';
-import { type EmulatorProcess, type EmulatorProfile, startEmulatorProcess, tsxProcess } from './emulator-process.js';
+import { startWorkerCommand } from '../../devstack/worker-process.js';
+import { type EmulatorProcess, type EmulatorProfile, startEmulatorProcess } from './emulator-process.js';
 
 export interface WorkerProcessOptions {
   /** ENTRA_SAGA_GRAPH_WRITES_PER_SECOND: the write budget of the task queue; 0 for no limit. */
   graphWritesPerSecond: number;
   /** ENTRA_SAGA_LOG_LEVEL. Default INFO: the ready line is logged at INFO; Graph calls answered 2xx are DEBUG. */
   logLevel?: string;
-  /** The worker's entry point, relative to the repository. Default worker/main.ts. */
-  entry?: string;
   /** Extra environment for the worker. */
   env?: Record<string, string>;
 }
@@ -72,7 +71,8 @@ export async function startBenchStack(options: {
     delete env.TEMPORAL_PROFILE;
     delete env.TEMPORAL_CONFIG_FILE;
     delete env.TEMPORAL_API_KEY;
-    const worker = tsxProcess('worker', options.worker.entry ?? 'worker/main.ts', [], env, options.onLine);
+    const onLine = options.onLine;
+    const worker = startWorkerCommand({ env, tailLines: 200, onLine: onLine ? (line) => onLine(`[worker] ${line}`) : undefined });
     stops.push(() => worker.stop());
     await worker.waitForLine(/worker ready/, 240_000);
     // The operator CLI's connection: the same settings and payload codec as the worker, from the same environment.

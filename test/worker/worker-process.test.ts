@@ -1,12 +1,12 @@
-// The worker as operators run it (`npm run worker`): JSON logs carrying the workflow id, the activity and each Graph
-// call's request-id and no secret, Prometheus metrics behind a setting, graceful shutdown, and settings errors that
-// name the setting.
+// The worker as operators run it (`npm run worker`: bin/entra-saga-worker): JSON logs carrying the workflow id, the
+// activity and each Graph call's request-id and no secret, Prometheus metrics behind a setting, graceful shutdown,
+// glibc malloc settings that an operator's own replace, and settings errors that name the setting.
 
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManagedProcess } from '../../devstack/managed-process.js';
 import { freePort } from '../../devstack/ports.js';
+import { workerCommand } from '../../devstack/worker-process.js';
 import type { provisionAccessPackage } from '../../workflows/provision-access-package.js';
 import { type TestEmulator, startTestEmulator } from '../support/emulator.js';
 import { tutorialInput } from '../support/saga.js';
@@ -14,7 +14,6 @@ import { type TestTemporal, connectTestTemporal, uniqueId } from '../support/tem
 import { createTestCodec } from '../support/codec.js';
 import { startWorkerProcess } from '../support/worker-process.js';
 
-const entry = fileURLToPath(new URL('../../worker/main.ts', import.meta.url));
 // Workers run as processes with the default encryption, reading this key; the test's client decrypts with it.
 const codec = createTestCodec();
 let temporal: TestTemporal;
@@ -35,7 +34,7 @@ afterAll(async () => {
  */
 function runWorker(env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env } });
+    const child = spawn(workerCommand, [], { env: { ...process.env, ...env } });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
@@ -59,6 +58,7 @@ describe('worker process', () => {
         ENTRA_SAGA_TASK_QUEUE: taskQueue,
         ENTRA_SAGA_LOG_LEVEL: 'DEBUG',
         ENTRA_SAGA_METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
+        GLIBC_TUNABLES: undefined,
       },
       (line) => lines.push(line),
     );
@@ -82,9 +82,22 @@ describe('worker process', () => {
     expect(graphCalls.length).toBeGreaterThan(10);
     expect(graphCalls.some((e) => e.activityType === 'createUser' && /POST \/v1\.0\/users → 201/.test(String(e.msg)))).toBe(true);
     expect(entries.some((e) => /worker stopped/.test(String(e.msg)))).toBe(true);
+    // The launcher's malloc settings reached the process (the ready line reports its GLIBC_TUNABLES).
+    const ready = entries.find((e) => /worker ready/.test(String(e.msg)));
+    expect(String(ready?.msg)).toMatch(/; malloc glibc\.malloc\.mmap_threshold=65536:glibc\.malloc\.trim_threshold=131072$/);
     const all = lines.join('\n');
     expect(all).not.toContain(emulator.emulator.info.clientSecret);
     expect(all).not.toMatch(/"password"|passwordProfile|Bearer /);
+  }, 120_000);
+
+  it("keeps an operator's own GLIBC_TUNABLES", async () => {
+    const lines: string[] = [];
+    const worker = await startWorkerProcess(
+      { ...emulator.env, ...codec.env, TEMPORAL_ADDRESS: temporal.address, GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' },
+      (line) => lines.push(line),
+    );
+    await worker.stop();
+    expect(lines.find((l) => l.includes('worker ready'))).toMatch(/; malloc glibc\.malloc\.arena_max=2"/);
   }, 120_000);
 
   it.each([

@@ -1,5 +1,5 @@
 // Memory benchmark: many provisioning runs holding (cleanup "hold": provisioned, then waiting for a teardown signal or
-// the expiry) on one worker process (`worker/main.ts`, default worker options). Reports the worker's resident memory
+// the expiry) on one worker process (bin/entra-saga-worker, default worker options). Reports the worker's resident memory
 // from /proc/<pid>/status at idle, while the runs are provisioned, every 5 s of the quiet period once every run holds,
 // and per run.
 //
@@ -19,7 +19,7 @@ import { tutorialNames } from './sequential-baseline.js';
 import { parseFlags } from './support/args.js';
 import { describeMachine, machineLine } from './support/machine.js';
 import { markdownTable, sleep } from './support/numbers.js';
-import { onlyChildOf, processMemory, type ProcessMemory } from './support/process-memory.js';
+import { onlyChildOf, processEnvVariable, processMemory, type ProcessMemory } from './support/process-memory.js';
 import { startBenchStack, type BenchStack } from './support/stack.js';
 
 const flags = parseFlags('bench:memory — holding runs on one worker process, and its resident memory', {
@@ -50,13 +50,14 @@ function workerEnv(heapMb: number, cachedWorkflows: number): Record<string, stri
   };
 }
 
-/** The worker options the report names. */
-function describeWorker(heapMb: number, cachedWorkflows: number): string {
+/** The worker options the report names, with the malloc settings the worker process started with. */
+function describeWorker(heapMb: number, cachedWorkflows: number, mallocTunables: string | undefined): string {
   const settings = [
+    mallocTunables ? `GLIBC_TUNABLES=${mallocTunables}` : "glibc's malloc defaults",
     ...(heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : []),
     ...(cachedWorkflows > 0 ? [`ENTRA_SAGA_MAX_CACHED_WORKFLOWS=${cachedWorkflows}`] : []),
   ];
-  return settings.length > 0 ? settings.join(', ') : 'default worker options';
+  return settings.join(', ');
 }
 
 const holdingQuery = (taskQueue: string) => `ProvisioningStage = "Holding" AND TaskQueue = "${taskQueue}"`;
@@ -78,6 +79,7 @@ async function main(): Promise<void> {
   const readings: Reading[] = [];
   try {
     const workerPid = onlyChildOf(stack.worker.pid ?? -1);
+    const mallocTunables = processEnvVariable(workerPid, 'GLIBC_TUNABLES');
     const read = (holding: number): Reading => {
       const reading = { atSeconds: (performance.now() - benchStarted) / 1000, holding, ...processMemory(workerPid) };
       readings.push(reading);
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
     out.push(`## Memory — ${new Date().toISOString().slice(0, 10)}`, '');
     out.push(`Machine: ${machineLine(machine)}.`);
     out.push(
-      `${ids.length} runs with cleanup "${cleanup}" on one worker process (${describeWorker(flags['worker-heap-mb'], flags['max-cached-workflows'])}), at most ${flags['provisioning-in-flight']} provisioning at a time; ` +
+      `${ids.length} runs with cleanup "${cleanup}" on one worker process (${describeWorker(flags['worker-heap-mb'], flags['max-cached-workflows'], mallocTunables)}), at most ${flags['provisioning-in-flight']} provisioning at a time; ` +
         `emulator delivery ${flags['delivery-delay-ms']} ms, latency ${flags['latency-ms']} ms, throttling off, worker write budget unlimited. ` +
         `${holding} holding and ${ended} ended after ${provisionSeconds.toFixed(0)} s.`,
       '',
@@ -161,7 +163,7 @@ async function main(): Promise<void> {
       out.push(markdownTable(['target', 'value', 'target', ''], [[`${ids.length} holding runs on one worker, steady state (${flags['settle-seconds']} s quiet)`, `${held.rssMiB.toFixed(0)} MiB`, '< 600 MB', verdict]]));
     }
     console.log(out.join('\n'));
-    writeFileSync(flags.out, `${JSON.stringify({ date: new Date().toISOString(), machine, flags, workerPid, provisionSeconds, holding, ended, perRunKiB, quiet: quiet.map((q) => ({ afterSeconds: q.afterSeconds, rssMiB: q.reading.rssMiB })), readings }, null, 2)}\n`);
+    writeFileSync(flags.out, `${JSON.stringify({ date: new Date().toISOString(), machine, flags, workerPid, mallocTunables, provisionSeconds, holding, ended, perRunKiB, quiet: quiet.map((q) => ({ afterSeconds: q.afterSeconds, rssMiB: q.reading.rssMiB })), readings }, null, 2)}\n`);
 
     if (flags.teardown && cleanup === 'hold') {
       console.error('signalling teardown to every run…');

@@ -4,10 +4,10 @@
 // side by side, so their branches count once. A step whose parent object the run has just created skips its
 // idempotency lookup on a first attempt (nothing can be there yet), so its happy path is the write alone.
 //
-// The critical path is the longest way through this graph when every call costs the emulator's latency and a status
-// read waits for the request's delivery: the least time any client making these calls in this order could take.
-// With `lagMs` > 0 a call naming an object also waits until the object has replicated — the lower bound once
-// replication lag is counted too.
+// The critical path is the longest way through this graph when every call costs the emulator's latency, a call naming
+// an object the run has just created waits until that object has replicated (the profile's replication lag: the
+// latency of that edge), and a status read waits for the request's delivery: the least time any client making these
+// calls in this order could take. With `lagMs` 0 it is the path of the call latencies and the deliveries alone.
 //
 // The model is checked against each measured run: its calls per route are compared with the emulator's counts, so a
 // change to the saga that the model does not follow shows up in the report.
@@ -96,7 +96,7 @@ export const sagaGraph: readonly StepModel[] = [
 export interface Timing {
   latencyMs: number;
   deliveryDelayMs: number;
-  /** 0 for the critical path proper; the profile's lag for the bound that counts replication. */
+  /** The profile's replication lag; 0 for the path of the call latencies and deliveries alone. */
   lagMs: number;
 }
 

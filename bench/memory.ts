@@ -19,7 +19,7 @@ import { tutorialNames } from './sequential-baseline.js';
 import { parseFlags } from './support/args.js';
 import { describeMachine, machineLine } from './support/machine.js';
 import { markdownTable, sleep } from './support/numbers.js';
-import { onlyChildOf, processEnvVariable, processMemory, type ProcessMemory } from './support/process-memory.js';
+import { onlyChildOf, processMemory, type ProcessMemory } from './support/process-memory.js';
 import { startBenchStack, type BenchStack } from './support/stack.js';
 
 const flags = parseFlags('bench:memory — holding runs on one worker process, and its resident memory', {
@@ -50,7 +50,7 @@ function workerEnv(heapMb: number, cachedWorkflows: number): Record<string, stri
   };
 }
 
-/** The worker options the report names, with the malloc settings the worker process started with. */
+/** The worker options the report names, with the malloc settings the worker reported when ready. */
 function describeWorker(heapMb: number, cachedWorkflows: number, mallocTunables: string | undefined): string {
   const settings = [
     mallocTunables ? `GLIBC_TUNABLES=${mallocTunables}` : "glibc's malloc defaults",
@@ -79,7 +79,8 @@ async function main(): Promise<void> {
   const readings: Reading[] = [];
   try {
     const workerPid = onlyChildOf(stack.worker.pid ?? -1);
-    const mallocTunables = processEnvVariable(workerPid, 'GLIBC_TUNABLES');
+    // As the worker process sees it (glibc rewrites the variable in /proc/<pid>/environ while it parses it).
+    const mallocTunables = /; malloc (\S+)$/.exec(stack.workerReady)?.[1];
     const read = (holding: number): Reading => {
       const reading = { atSeconds: (performance.now() - benchStarted) / 1000, holding, ...processMemory(workerPid) };
       readings.push(reading);

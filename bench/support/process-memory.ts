@@ -18,12 +18,6 @@ export function processMemory(pid: number): ProcessMemory {
   return { rssMiB: kib(status, 'VmRSS') / 1024, peakRssMiB: kib(status, 'VmHWM') / 1024 };
 }
 
-/** One variable of a process's environment as it started (/proc/<pid>/environ); undefined when it has none. */
-export function processEnvVariable(pid: number, name: string): string | undefined {
-  const entry = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((e) => e.startsWith(`${name}=`));
-  return entry?.slice(name.length + 1);
-}
-
 /**
  * The one child of `pid`: a managed process runs its command behind the guard, so the command (the worker) is the
  * guard's only child.

@@ -26,6 +26,8 @@ export interface BenchStack {
   emulator: EmulatorProcess;
   taskQueue: string;
   worker: ManagedProcess;
+  /** The worker's "worker ready" message: its queue, its Graph and the process's malloc settings. */
+  workerReady: string;
   stop(): Promise<void>;
 }
 
@@ -74,11 +76,12 @@ export async function startBenchStack(options: {
     const onLine = options.onLine;
     const worker = startWorkerCommand({ env, tailLines: 200, onLine: onLine ? (line) => onLine(`[worker] ${line}`) : undefined });
     stops.push(() => worker.stop());
-    await worker.waitForLine(/worker ready/, 240_000);
+    // The worker logs JSON: the message ends at its closing quote.
+    const [workerReady] = await worker.waitForLine(/worker ready[^"]*/, 240_000);
     // The operator CLI's connection: the same settings and payload codec as the worker, from the same environment.
     const connected = await connect(env);
     stops.push(() => connected.close());
-    return { temporal, client: connected.client, emulator, taskQueue: benchTaskQueue, worker, stop };
+    return { temporal, client: connected.client, emulator, taskQueue: benchTaskQueue, worker, workerReady, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -14,7 +14,7 @@ import { rotate, writeKeyFile } from '../codec/keys.js';
 import type { ObjectRecord, ProvisioningResult } from '../common/provisioning.js';
 import { freePort } from '../devstack/ports.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../devstack/temporal-server.js';
-import { startWorkerCommand } from '../devstack/worker-process.js';
+import { startWorkerCommand } from '../devstack/processes.js';
 import { startEmulator } from '../emulator/index.js';
 import { emulatorEnv } from '../graph/embedded-emulator.js';
 import { type ChaosReport, duplicatedCreations } from './report.js';

@@ -10,10 +10,10 @@ import { fileURLToPath } from 'node:url';
 import { readKeyFile, rotate, writeKeyFile } from '../codec/keys.js';
 import { ConfigError } from '../common/config-error.js';
 import { type EmulatorInfo, emulatorEnv, fetchEmulatorInfo } from '../graph/embedded-emulator.js';
-import { ManagedProcess } from './managed-process.js';
+import type { ManagedProcess } from './managed-process.js';
 import { assertPortFree } from './ports.js';
 import { type TemporalDevServer, startTemporalDevServer } from './temporal-server.js';
-import { startWorkerCommand } from './worker-process.js';
+import { prefixed, startWorkerCommand, tsxProcess } from './processes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const stackDir = join(root, '.entra-saga');
@@ -54,18 +54,6 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** Runs a TypeScript entry point of this repository with tsx, behind the guard. */
-function tsxProcess(name: string, entry: string, args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): ManagedProcess {
-  return new ManagedProcess({
-    name,
-    command: process.execPath,
-    args: ['--import', 'tsx', join(root, entry), ...args],
-    cwd: root,
-    env,
-    onLine: onLine ? (line) => onLine(`[${name}] ${line}`) : undefined,
-  });
-}
-
 function portSetting(name: string, fallback: number): number {
   const raw = process.env[name]?.trim();
   if (!raw) return fallback;
@@ -104,12 +92,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       'codec/main.ts',
       ['--port', String(codecPort)],
       {
-        ...process.env,
-        ENTRA_SAGA_CODEC_TOKEN_FILE: codec.tokenFile,
-        ENTRA_SAGA_CODEC_KEY_FILE: codec.keyFile,
-        ENTRA_SAGA_CODEC_ORIGINS: `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`,
+        env: {
+          ...process.env,
+          ENTRA_SAGA_CODEC_TOKEN_FILE: codec.tokenFile,
+          ENTRA_SAGA_CODEC_KEY_FILE: codec.keyFile,
+          ENTRA_SAGA_CODEC_ORIGINS: `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`,
+        },
+        onLine: prefixed('codec-server', options.onLine),
       },
-      options.onLine,
     );
     stopped.push(() => codecServer.stop());
     await codecServer.waitForLine(/Codec server listening on/, 60_000);
@@ -119,7 +109,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       port: temporalPort,
       uiPort,
       dbFile: options.persist === false ? undefined : join(dir, 'temporal.db'),
-      onLine: options.onLine ? (line) => options.onLine?.(`[temporal] ${line}`) : undefined,
+      onLine: prefixed('temporal', options.onLine),
     });
     stopped.push(() => temporal.stop());
 
@@ -128,8 +118,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       'emulator',
       'emulator/main.ts',
       ['--port', String(emulatorPort), '--state-dir', stateDir, ...(options.emulatorArgs ?? [])],
-      process.env,
-      options.onLine,
+      { env: process.env, onLine: prefixed('emulator', options.onLine) },
     );
     stopped.push(() => emulator.stop());
     const [, url = ''] = await emulator.waitForLine(/Graph emulator listening on (https:\/\/\S+)/, 60_000);
@@ -145,10 +134,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     };
     let worker: ManagedProcess | undefined;
     if (options.worker !== false) {
-      const onLine = options.onLine;
       worker = startWorkerCommand({
         env: { ...process.env, ...env, ENTRA_SAGA_LOG_FORMAT: 'text', ...options.workerEnv },
-        onLine: onLine ? (line) => onLine(`[worker] ${line}`) : undefined,
+        onLine: prefixed('worker', options.onLine),
       });
       stopped.push(() => worker!.stop());
       await worker.waitForLine(/worker ready/, 120_000);

@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ManagedProcess } from '../../devstack/managed-process.js';
+import type { ManagedProcess } from '../../devstack/managed-process.js';
+import { prefixed, tsxProcess } from '../../devstack/processes.js';
 import { type EmulatorInfo, emulatorEnv, fetchEmulatorInfo } from '../../graph/embedded-emulator.js';
 import { type GraphSettings, graphSettingsFromEnv } from '../../graph/settings.js';
 import { EmulatorControl } from '../../emulator/control/client.js';
@@ -30,19 +31,6 @@ export interface EmulatorProcess {
   stop(): Promise<void>;
 }
 
-/** A TypeScript entry point of this repository run with tsx, behind the guard. */
-export function tsxProcess(name: string, entry: string, args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): ManagedProcess {
-  return new ManagedProcess({
-    name,
-    command: process.execPath,
-    args: ['--import', 'tsx', join(repoRoot, entry), ...args],
-    cwd: repoRoot,
-    env,
-    tailLines: 200,
-    onLine: onLine ? (line) => onLine(`[${name}] ${line}`) : undefined,
-  });
-}
-
 export function emulatorArgs(profile: EmulatorProfile): string[] {
   return [
     '--latency-ms', String(profile.latencyMs),
@@ -54,7 +42,11 @@ export function emulatorArgs(profile: EmulatorProfile): string[] {
 
 export async function startEmulatorProcess(profile: EmulatorProfile, onLine?: (line: string) => void): Promise<EmulatorProcess> {
   const stateDir = mkdtempSync(join(tmpdir(), 'entra-saga-bench-emulator-'));
-  const child = tsxProcess('emulator', 'emulator/main.ts', ['--port', '0', '--state-dir', stateDir, ...emulatorArgs(profile)], process.env, onLine);
+  const child = tsxProcess('emulator', 'emulator/main.ts', ['--port', '0', '--state-dir', stateDir, ...emulatorArgs(profile)], {
+    env: process.env,
+    tailLines: 200,
+    onLine: prefixed('emulator', onLine),
+  });
   const stop = async () => {
     await child.stop();
     rmSync(stateDir, { recursive: true, force: true });

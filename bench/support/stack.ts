@@ -8,7 +8,7 @@ import { connect } from '../../client/connect.js';
 import type { ManagedProcess } from '../../devstack/managed-process.js';
 import { type TemporalDevServer, startTemporalDevServer } from '../../devstack/temporal-server.js';
 import { emulatorEnv } from '../../graph/embedded-emulator.js';
-import { startWorkerCommand } from '../../devstack/worker-process.js';
+import { prefixed, startWorkerCommand } from '../../devstack/processes.js';
 import { type EmulatorProcess, type EmulatorProfile, startEmulatorProcess } from './emulator-process.js';
 
 export interface WorkerProcessOptions {
@@ -73,8 +73,7 @@ export async function startBenchStack(options: {
     delete env.TEMPORAL_PROFILE;
     delete env.TEMPORAL_CONFIG_FILE;
     delete env.TEMPORAL_API_KEY;
-    const onLine = options.onLine;
-    const worker = startWorkerCommand({ env, tailLines: 200, onLine: onLine ? (line) => onLine(`[worker] ${line}`) : undefined });
+    const worker = startWorkerCommand({ env, tailLines: 200, onLine: prefixed('worker', options.onLine) });
     stops.push(() => worker.stop());
     // The worker logs JSON: the message ends at its closing quote.
     const [workerReady] = await worker.waitForLine(/worker ready[^"]*/, 240_000);

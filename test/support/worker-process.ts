@@ -2,7 +2,7 @@
 // tests can SIGKILL it mid-run and start another.
 
 import type { ManagedProcess } from '../../devstack/managed-process.js';
-import { startWorkerCommand } from '../../devstack/worker-process.js';
+import { startWorkerCommand } from '../../devstack/processes.js';
 
 /** `env` is laid over this process's environment; a variable given as undefined is left out. */
 export async function startWorkerProcess(env: Record<string, string | undefined>, onLine?: (line: string) => void): Promise<ManagedProcess> {

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManagedProcess } from '../../devstack/managed-process.js';
 import { freePort } from '../../devstack/ports.js';
-import { workerCommand } from '../../devstack/worker-process.js';
+import { workerCommand } from '../../devstack/processes.js';
 import type { provisionAccessPackage } from '../../workflows/provision-access-package.js';
 import { type TestEmulator, startTestEmulator } from '../support/emulator.js';
 import { tutorialInput } from '../support/saga.js';

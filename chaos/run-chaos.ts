@@ -34,7 +34,6 @@ export interface ChaosOptions {
   log?: (line: string) => void;
 }
 
-
 /** A small seeded PRNG (mulberry32), so that a chaos run's timing choices are replayable. */
 function random(seed: number): () => number {
   let a = seed >>> 0;

@@ -12,6 +12,8 @@ export interface Exchange {
   requestId: string;
   clientRequestId: string;
   remoteAddress: string;
+  /** Set by a fired fault rule: the listener holds the answer back this long once the call is handled and counted. */
+  answerDelayMs: number;
 }
 
 export interface Reply {

@@ -1,7 +1,12 @@
 // Scripted faults (POST /_emulator/faults). Rules are tried in order; the first whose method and path pattern
 // match and which has firings left is the candidate, and it fires with its probability drawn from the seeded RNG
-// (a run with the same seed and the same calls replays the same faults). A rule with a status below 400 only
-// delays the call, which then proceeds normally.
+// (a run with the same seed and the same calls replays the same faults). A fired rule first waits `delayMs`, then:
+//   status < 400               the call is handled and its own answer goes out;
+//   status ≥ 400               the call is not handled: the rule's error is the answer;
+//   status ≥ 400, `applied`    the call is handled (its effect stands) and the rule's error replaces its answer,
+//                              as Graph does when it applies a write and still answers 5xx.
+// In every case the answer is then held back `answerDelayMs`: a write that lands at once is answered late, past the
+// client's timeout. The caller handles the call and holds the answer; this module only decides.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SeededRandom } from '../rng.js';
@@ -13,7 +18,12 @@ export interface FaultRuleInput {
   code?: string;
   message?: string;
   retryAfterSeconds?: number;
+  /** Before the call is handled. */
   delayMs?: number;
+  /** After the call is handled, before its answer is written. */
+  answerDelayMs?: number;
+  /** With a status ≥ 400: handle the call first, then answer the error. */
+  applied?: boolean;
   times?: number;
   probability?: number;
 }
@@ -24,18 +34,26 @@ interface ActiveRule extends FaultRuleInput {
   fired: number;
 }
 
-export interface FiredFault {
+export interface InjectedError {
   status: number;
   code: string | undefined;
   message: string | undefined;
   retryAfterSeconds: number | undefined;
 }
 
+export interface FiredFault {
+  /** The answer to give instead of the call's own, or undefined to give its own. */
+  error: InjectedError | undefined;
+  /** Whether the call is handled (its effect stands), whatever the answer. */
+  handled: boolean;
+  answerDelayMs: number;
+}
+
 export class FaultRuleError extends Error {
   override readonly name = 'FaultRuleError';
 }
 
-const ruleKeys = new Set(['method', 'path', 'status', 'code', 'message', 'retryAfterSeconds', 'delayMs', 'times', 'probability']);
+const ruleKeys = new Set(['method', 'path', 'status', 'code', 'message', 'retryAfterSeconds', 'delayMs', 'answerDelayMs', 'applied', 'times', 'probability']);
 
 function validate(raw: unknown, index: number): ActiveRule {
   const where = `rules[${index}]`;
@@ -55,10 +73,15 @@ function validate(raw: unknown, index: number): ActiveRule {
   };
   optionalNumber('retryAfterSeconds', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer');
   optionalNumber('delayMs', (n) => n >= 0, 'a non-negative number');
+  optionalNumber('answerDelayMs', (n) => n >= 0, 'a non-negative number');
   optionalNumber('times', (n) => Number.isInteger(n) && n > 0, 'a positive integer');
   optionalNumber('probability', (n) => n >= 0 && n <= 1, 'between 0 and 1');
   for (const key of ['method', 'code', 'message']) {
     if (rule[key] !== undefined && typeof rule[key] !== 'string') throw new FaultRuleError(`${where}.${key} must be a string`);
+  }
+  if (rule.applied !== undefined) {
+    if (typeof rule.applied !== 'boolean') throw new FaultRuleError(`${where}.applied must be a boolean`);
+    if ((rule.status as number) < 400) throw new FaultRuleError(`${where}.applied needs an error status (400 or above); with a lower status the call is always handled`);
   }
   const input = rule as unknown as FaultRuleInput;
   return { ...input, pattern, remaining: input.times ?? Number.POSITIVE_INFINITY, fired: 0 };
@@ -83,7 +106,7 @@ export class FaultInjector {
     return this.rules.map(({ pattern: _pattern, remaining, fired, ...rule }) => ({ ...rule, remaining: Number.isFinite(remaining) ? remaining : null, fired }));
   }
 
-  /** Delays and/or returns the fault to answer with, or undefined to let the call through. */
+  /** Waits the fired rule's `delayMs` and says how to handle and answer the call; undefined when no rule fires. */
   async apply(method: string, path: string): Promise<FiredFault | undefined> {
     const rule = this.rules.find((r) => r.remaining > 0 && (!r.method || r.method.toUpperCase() === method) && r.pattern.test(path));
     if (!rule) return undefined;
@@ -91,7 +114,12 @@ export class FaultInjector {
     rule.remaining -= 1;
     rule.fired += 1;
     if (rule.delayMs) await sleep(rule.delayMs);
-    if (rule.status < 400) return undefined;
-    return { status: rule.status, code: rule.code, message: rule.message, retryAfterSeconds: rule.retryAfterSeconds };
+    const answerDelayMs = rule.answerDelayMs ?? 0;
+    if (rule.status < 400) return { error: undefined, handled: true, answerDelayMs };
+    return {
+      error: { status: rule.status, code: rule.code, message: rule.message, retryAfterSeconds: rule.retryAfterSeconds },
+      handled: rule.applied ?? false,
+      answerDelayMs,
+    };
   }
 }

@@ -1,7 +1,9 @@
 // A Graph call, in the order the stages run:
 //   resolve route (no error yet) → authenticate (401) → scripted faults → throttle (429) → latency
 //   → route errors (400 unknown segment / 405) → authorize (403) → handler.
-// Every failure is a GraphError; the listener writes it in Graph's envelope.
+// Every failure is a GraphError; the listener writes it in Graph's envelope. A fired fault may skip the stages after
+// it, or let them run and replace their answer (see faults.ts); it also tells the listener how long to hold the
+// answer. Nothing here watches the client's socket: once received, a call runs to the end, as on a real server.
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmulatorContext } from '../context.js';
@@ -11,7 +13,7 @@ import { authenticate } from '../identity/authenticate.js';
 import type { Caller } from '../identity/caller.js';
 import { parseQuery } from '../odata/query.js';
 import type { GraphCall, RouteDefinition } from '../graph/route.js';
-import type { Router } from '../graph/router.js';
+import type { RouteResolution, Router } from '../graph/router.js';
 import { header, type Exchange, type Reply } from './exchange.js';
 
 export interface GraphOutcome {
@@ -44,10 +46,22 @@ export async function serveGraph(ctx: EmulatorContext, router: Router, exchange:
   const fault = await ctx.faults.apply(exchange.method, exchange.url.pathname);
   if (fault) {
     ctx.stats.countFault();
-    const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
-    throw graphErrors.injected(fault.status, fault.code ?? defaultCodeForStatus(fault.status), fault.message ?? 'Fault injected by the Graph emulator.', headers);
+    exchange.answerDelayMs = fault.answerDelayMs;
   }
+  if (!fault?.error) return handleCall(ctx, exchange, resolution, caller);
+  if (fault.handled) {
+    // Applied, then answered an error: the call's own answer, success or Graph error, is dropped.
+    await handleCall(ctx, exchange, resolution, caller).catch((error: unknown) => {
+      if (!(error instanceof GraphError)) throw error;
+    });
+  }
+  const { status, code, message, retryAfterSeconds } = fault.error;
+  const headers: Record<string, string> = retryAfterSeconds !== undefined ? { 'Retry-After': String(retryAfterSeconds) } : {};
+  throw graphErrors.injected(status, code ?? defaultCodeForStatus(status), message ?? 'Fault injected by the Graph emulator.', headers);
+}
 
+/** The stages after the faults: throttle → latency → route errors → authorize → handler. */
+async function handleCall(ctx: EmulatorContext, exchange: Exchange, resolution: RouteResolution, caller: Caller): Promise<Reply> {
   const search = exchange.url.searchParams;
   const decision = ctx.throttle.charge(
     caller.appId, caller.tenantId, exchange.method,

@@ -21,11 +21,14 @@ export function matchIdentity(ctx: EmulatorContext, exchange: Exchange): Identit
       const fault = await ctx.faults.apply(method, path);
       if (fault) {
         ctx.stats.countFault();
-        const reply = oauthError(fault.status, fault.status === 429 ? 'temporarily_unavailable' : 'server_error', 50196, fault.message ?? 'Fault injected by the Graph emulator.', exchange.clientRequestId);
-        if (fault.retryAfterSeconds !== undefined) reply.headers = { ...reply.headers, 'Retry-After': String(fault.retryAfterSeconds) };
-        return reply;
+        exchange.answerDelayMs = fault.answerDelayMs;
       }
-      return produce();
+      if (!fault?.error) return produce();
+      if (fault.handled) produce(); // applied: the request is served, its answer replaced by the error
+      const { status, message, retryAfterSeconds } = fault.error;
+      const reply = oauthError(status, status === 429 ? 'temporarily_unavailable' : 'server_error', 50196, message ?? 'Fault injected by the Graph emulator.', exchange.clientRequestId);
+      if (retryAfterSeconds !== undefined) reply.headers = { ...reply.headers, 'Retry-After': String(retryAfterSeconds) };
+      return reply;
     },
   });
   if (method === 'GET' && path === '/common/discovery/instance') return withFaults('GET /common/discovery/instance', () => instanceDiscovery(ctx));

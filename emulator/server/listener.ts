@@ -1,10 +1,13 @@
 // The HTTP entry point, written out in order (the Azurite way):
 //   request id → control plane (/_emulator, loopback only) | identity endpoints | Graph pipeline
 //   → one place that turns any GraphError into Graph's envelope, echoes request-id / client-request-id and counts
-//   the call. Unexpected errors are logged (message only; bodies and headers may hold secrets) and become 500.
+//   the call → the answer (a scripted fault may hold it back), written unless the client has gone.
+// A call once received runs to the end whatever its client does, as on a real server. Unexpected errors are logged
+// (message only; bodies and headers may hold secrets) and become 500.
 
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmulatorContext } from '../context.js';
 import { serveControl } from '../control/control-plane.js';
 import { errorEnvelope, GraphError } from '../errors/graph-error.js';
@@ -65,6 +68,7 @@ async function handle(ctx: EmulatorContext, router: Router, req: IncomingMessage
     requestId,
     clientRequestId: requestId,
     remoteAddress: req.socket.remoteAddress ?? '',
+    answerDelayMs: 0,
   };
   exchange.path = exchange.url.pathname;
   exchange.clientRequestId = header(exchange, 'client-request-id') ?? requestId;
@@ -94,6 +98,9 @@ async function handle(ctx: EmulatorContext, router: Router, req: IncomingMessage
     reply = { status: graphError.status, headers: graphError.extra.headers ?? {}, body: errorEnvelope(graphError, exchange.requestId, exchange.clientRequestId, Date.now()) };
   }
   if (routeKey) ctx.stats.record(routeKey, reply.status);
+  // A late answer (scripted): the call has been handled and counted already. A client that gave up meanwhile has
+  // closed its socket, which undoes nothing; its answer is simply not written.
+  if (exchange.answerDelayMs > 0) await sleep(exchange.answerDelayMs);
   if (res.destroyed) return;
   write(res, exchange, reply);
 }

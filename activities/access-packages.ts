@@ -1,42 +1,41 @@
-// The access package and the resource role scope that puts the group's Member role into it.
+// The access package and the resource role scope that puts the group's Member role into it, each made once per key
+// across runs (keyed-objects.ts).
 
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { EM, createdByThisStep, deleteCreated, firstAttempt, graphCall, graphCallOrNotFound, notFound, odataString, visible, type GraphList } from './graph-call.js';
-import type { CreatedOrAdopted, UndoOutcome } from './types.js';
+import { EM, graphCall, odataString, visible, type FoundObject, type GraphList } from './graph-call.js';
+import { type KeyedObjectGraph, makeOnce, removeOnce } from './keyed-objects.js';
+import type { Holder } from '../common/object-keys.js';
+import type { MadeObject, RemovedObject } from './types.js';
 
 const permission = 'EntitlementManagement.ReadWrite.All';
 
-interface AccessPackageRecord {
-  id: string;
+interface AccessPackageRecord extends FoundObject {
   displayName: string;
-  createdDateTime?: string | null;
   catalog?: { id: string };
 }
 
-interface RoleScopeRecord {
-  id: string;
-  createdDateTime?: string | null;
+interface RoleScopeRecord extends FoundObject {
   role?: { id: string; originId: string };
   scope?: { id: string; originId: string };
 }
 
 export interface CreateAccessPackageInput {
+  holder: Holder;
   catalogId: string;
   displayName: string;
   description: string;
 }
 
 export interface DeleteAccessPackageInput {
-  id?: string;
-  /** Without an id: the package with this name in this catalog, only if created at or after `createdSince`. */
-  catalogId?: string;
-  displayName?: string;
-  createdSince?: string;
+  holder: Holder;
+  catalogId: string;
+  displayName: string;
 }
 
 export interface AddRoleScopeInput {
+  holder: Holder;
   accessPackageId: string;
-  /** The run created the package moments ago: it has no role scopes yet, so the first attempt skips the lookup. */
+  /** The run created the package moments ago: it has no role scopes yet, so a first maker skips the lookup. */
   packageCreated?: boolean;
   resourceId: string;
   roleId: string;
@@ -45,80 +44,96 @@ export interface AddRoleScopeInput {
   scopeOriginId: string;
 }
 
+export interface RemoveRoleScopeInput {
+  holder: Holder;
+  accessPackageId: string;
+  roleOriginId: string;
+  scopeOriginId: string;
+}
+
 export function accessPackageActivities(graph: Client) {
-  async function findPackage(catalogId: string, displayName: string): Promise<AccessPackageRecord | undefined> {
-    const page = await graphCall({ description: `look up access package "${displayName}"`, permission }, () =>
-      graph
-        .api(`${EM}/accessPackages`)
-        .filter(`displayName eq ${odataString(displayName)}`)
-        .expand('catalog')
-        .get() as Promise<GraphList<AccessPackageRecord>>,
-    );
-    return page.value.find((p) => p.catalog?.id === catalogId);
+  function packageGraph(catalogId: string, displayName: string, description = displayName): KeyedObjectGraph {
+    return {
+      what: `access package "${displayName}"`,
+      permission,
+      async findAll() {
+        const page = await graphCall({ description: `look up access package "${displayName}"`, permission }, () =>
+          graph
+            .api(`${EM}/accessPackages`)
+            .filter(`displayName eq ${odataString(displayName)}`)
+            .expand('catalog')
+            .get() as Promise<GraphList<AccessPackageRecord>>,
+        );
+        return page.value.filter((p) => p.catalog?.id === catalogId);
+      },
+      async create() {
+        const created = (await graph.api(`${EM}/accessPackages`).post({
+          displayName,
+          description,
+          isHidden: false,
+          catalog: { id: catalogId },
+        })) as FoundObject;
+        return created.id;
+      },
+      remove: (id) => graph.api(`${EM}/accessPackages/${id}`).delete() as Promise<unknown>,
+      read: (id) => graph.api(`${EM}/accessPackages/${id}`).select('id').get() as Promise<unknown>,
+    };
   }
 
+  function roleScopeGraph(key: Omit<RemoveRoleScopeInput, 'holder'>, add?: AddRoleScopeInput): KeyedObjectGraph {
+    const scopes = `${EM}/accessPackages/${key.accessPackageId}/resourceRoleScopes`;
+    return {
+      what: `role scope ${key.roleOriginId} of access package ${key.accessPackageId}`,
+      permission,
+      async findAll() {
+        const page = await graphCall(
+          { description: `list role scopes of access package ${key.accessPackageId}`, permission, mayLag: true },
+          () => graph.api(scopes).expand('role,scope').get() as Promise<GraphList<RoleScopeRecord>>,
+        );
+        return page.value.filter((rs) => rs.role?.originId === key.roleOriginId && rs.scope?.originId === key.scopeOriginId);
+      },
+      async create() {
+        if (!add) throw new Error('a role scope is created only by addRoleScope');
+        const created = (await graph.api(scopes).post({
+          role: { id: add.roleId, originId: add.roleOriginId, originSystem: 'AadGroup', resource: { id: add.resourceId } },
+          scope: { id: add.scopeId, originId: add.scopeOriginId, originSystem: 'AadGroup', isRootScope: true },
+        })) as FoundObject;
+        return created.id;
+      },
+      remove: (id) => graph.api(`${scopes}/${id}`).delete() as Promise<unknown>,
+      read: (id) => graph.api(`${scopes}/${id}`).get() as Promise<unknown>,
+    };
+  }
+
+  const roleScopeKey = (input: Omit<RemoveRoleScopeInput, 'holder'>) =>
+    ({ kind: 'roleScope', accessPackageId: input.accessPackageId, roleOriginId: input.roleOriginId, scopeOriginId: input.scopeOriginId }) as const;
+
   return {
-    /** POST accessPackages in the catalog, after looking the name up there. */
-    async createAccessPackage(input: CreateAccessPackageInput): Promise<CreatedOrAdopted> {
-      const existing = await findPackage(input.catalogId, input.displayName);
-      if (existing) return { id: existing.id, created: createdByThisStep(existing.createdDateTime) };
-      const created = await graphCall({ description: `create access package "${input.displayName}"`, permission }, () =>
-        graph.api(`${EM}/accessPackages`).post({
-          displayName: input.displayName,
-          description: input.description,
-          isHidden: false,
-          catalog: { id: input.catalogId },
-        }) as Promise<AccessPackageRecord>,
+    /** POST accessPackages in the catalog, unless a package of that name is there (adopted). */
+    createAccessPackage(input: CreateAccessPackageInput): Promise<MadeObject> {
+      return makeOnce(
+        input.holder,
+        { kind: 'accessPackage', catalogId: input.catalogId, displayName: input.displayName },
+        packageGraph(input.catalogId, input.displayName, input.description),
       );
-      return { id: created.id, created: true };
     },
 
-    /** DELETE accessPackages/{id}; Graph refuses while assignments exist, so teardown removes them first. */
-    deleteAccessPackage(input: DeleteAccessPackageInput): Promise<UndoOutcome> {
-      const { catalogId, displayName } = input;
-      return deleteCreated({
-        id: input.id,
-        createdSince: input.createdSince,
-        find: catalogId && displayName ? () => findPackage(catalogId, displayName) : undefined,
-        remove: (id) => graph.api(`${EM}/accessPackages/${id}`).delete() as Promise<unknown>,
-        operation: { description: `delete access package ${input.id ?? displayName}`, permission },
-      });
+    /** DELETE accessPackages/{id} (and its role scopes and policies with it); Graph refuses while assignments exist. */
+    deleteAccessPackage(input: DeleteAccessPackageInput): Promise<RemovedObject> {
+      return removeOnce(input.holder, { kind: 'accessPackage', catalogId: input.catalogId, displayName: input.displayName }, packageGraph(input.catalogId, input.displayName));
     },
 
     /** POST accessPackages/{id}/resourceRoleScopes: the group's Member role at its root scope. */
-    async addRoleScope(input: AddRoleScopeInput): Promise<CreatedOrAdopted> {
-      const page: GraphList<RoleScopeRecord> =
-        input.packageCreated && firstAttempt()
-          ? { value: [] }
-          : await graphCall({ description: `list role scopes of access package ${input.accessPackageId}`, permission, mayLag: true }, () =>
-              graph
-                .api(`${EM}/accessPackages/${input.accessPackageId}/resourceRoleScopes`)
-                .expand('role,scope')
-                .get() as Promise<GraphList<RoleScopeRecord>>,
-            );
-      const existing = page.value.find(
-        (rs) => rs.role?.originId === input.roleOriginId && rs.scope?.originId === input.scopeOriginId,
-      );
-      if (existing) return { id: existing.id, created: createdByThisStep(existing.createdDateTime) };
-      const created = await graphCall(
-        { description: `add the Member role to access package ${input.accessPackageId}`, permission, mayLag: true },
-        () =>
-          graph.api(`${EM}/accessPackages/${input.accessPackageId}/resourceRoleScopes`).post({
-            role: { id: input.roleId, originId: input.roleOriginId, originSystem: 'AadGroup', resource: { id: input.resourceId } },
-            scope: { id: input.scopeId, originId: input.scopeOriginId, originSystem: 'AadGroup', isRootScope: true },
-          }) as Promise<RoleScopeRecord>,
-        visible(graph, `${EM}/accessPackages/${input.accessPackageId}`),
-      );
-      return { id: created.id, created: true };
+    addRoleScope(input: AddRoleScopeInput): Promise<MadeObject> {
+      return makeOnce(input.holder, roleScopeKey(input), roleScopeGraph(input, input), {
+        parentJustMade: input.packageCreated,
+        probe: visible(graph, `${EM}/accessPackages/${input.accessPackageId}`),
+      });
     },
 
-    /** DELETE accessPackages/{id}/resourceRoleScopes/{id}: only for a package the run adopted. */
-    async removeRoleScope(input: { accessPackageId: string; roleScopeId: string }): Promise<UndoOutcome> {
-      const result = await graphCallOrNotFound(
-        { description: `remove role scope ${input.roleScopeId} from access package ${input.accessPackageId}`, permission },
-        () => graph.api(`${EM}/accessPackages/${input.accessPackageId}/resourceRoleScopes/${input.roleScopeId}`).delete() as Promise<unknown>,
-      );
-      return { outcome: result === notFound ? 'alreadyGone' : 'undone' };
+    /** DELETE accessPackages/{id}/resourceRoleScopes/{id} when this run is the last to hold a scope a run added. */
+    removeRoleScope(input: RemoveRoleScopeInput): Promise<RemovedObject> {
+      return removeOnce(input.holder, roleScopeKey(input), roleScopeGraph(input));
     },
   };
 }

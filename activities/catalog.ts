@@ -7,8 +7,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { FailureType } from '../common/failure-types.js';
 import { visibilityRetryDelayMs } from './failures.js';
-import { EM, classified, createdAtOrAfter, createdByThisStep, firstAttempt, graphCall, graphCallOrNotFound, notFound, odataString, untilVisible, visible, type GraphList } from './graph-call.js';
-import type { UndoOutcome } from './types.js';
+import { EM, graphCall, odataString, untilVisible, visible, type GraphList } from './graph-call.js';
+import { type KeyedObjectGraph, makeOnce, removeOnce } from './keyed-objects.js';
+import type { Holder } from '../common/object-keys.js';
+import type { MadeObject, RemovedObject } from './types.js';
 
 const readPermission = 'EntitlementManagement.Read.All';
 const writePermission = 'EntitlementManagement.ReadWrite.All';
@@ -58,6 +60,13 @@ function notYetVisible(what: string): ApplicationFailure {
   });
 }
 
+const catalogResourceKey = (input: CatalogGroupInput) => ({ kind: 'catalogResource', catalogId: input.catalogId, groupId: input.groupId }) as const;
+
+/** Graph's answer for a group that is not a resource of the catalog (the resource list has no GET by originId). */
+function notInCatalog(input: CatalogGroupInput): GraphError {
+  return Object.assign(new GraphError(404, `group ${input.groupId} is not a resource of catalog ${input.catalogId}`), { code: 'ResourceNotFound' });
+}
+
 export function catalogActivities(graph: Client) {
   async function findResource(input: CatalogGroupInput, expandScopes: boolean): Promise<ResourceRecord | undefined> {
     const page = await graphCall(
@@ -80,6 +89,27 @@ export function catalogActivities(graph: Client) {
     }) as Promise<{ id: string; state: string }>;
   }
 
+  /** The group as a keyed object of the catalog; its id is the group's (the resource's originId). */
+  function resourceGraph(input: CatalogGroupInput): KeyedObjectGraph {
+    return {
+      what: `group ${input.groupId} in catalog ${input.catalogId}`,
+      permission: writePermission,
+      async findAll() {
+        const found = await findResource(input, false);
+        return found ? [{ id: input.groupId, createdDateTime: found.createdDateTime }] : [];
+      },
+      create: async () => {
+        await resourceRequest('adminAdd', input);
+        return input.groupId;
+      },
+      isAlreadyThere: (error) => error instanceof GraphError && (error.statusCode === 400 || error.statusCode === 409) && isAlreadyOnboarded(error),
+      remove: () => resourceRequest('adminRemove', input),
+      read: async () => {
+        if (!(await findResource(input, false))) throw notInCatalog(input);
+      },
+    };
+  }
+
   return {
     /** GET catalogs?$filter=displayName eq '…': the catalog must exist (preflight). */
     async findCatalog(input: { catalogName: string }): Promise<{ catalogId: string }> {
@@ -100,48 +130,19 @@ export function catalogActivities(graph: Client) {
     },
 
     /**
-     * POST resourceRequests (adminAdd of the AadGroup); a group already in the catalog is adopted. A group this run
-     * has just created cannot be in the catalog yet, so its first attempt skips the lookup.
+     * POST resourceRequests (adminAdd of the AadGroup), unless the group is in the catalog (adopted). The resource is
+     * known by the group's id (its originId): Graph refuses to onboard a group twice.
      */
-    async addGroupToCatalog(input: CatalogGroupInput & { groupCreated?: boolean }): Promise<{ created: boolean }> {
-      const existing = input.groupCreated && firstAttempt() ? undefined : await findResource(input, false);
-      if (existing) return { created: createdByThisStep(existing.createdDateTime) };
-      return untilVisible(async () => {
-        try {
-          await resourceRequest('adminAdd', input);
-          return { created: true };
-        } catch (error) {
-          // Already onboarded but not yet visible to our lookup: ours if an earlier attempt added it, else adopted.
-          if (error instanceof GraphError && (error.statusCode === 400 || error.statusCode === 409) && isAlreadyOnboarded(error)) {
-            return { created: !firstAttempt() };
-          }
-          throw classified(error, {
-            description: `add group ${input.groupId} to catalog ${input.catalogId}`,
-            permission: writePermission,
-            mayLag: true,
-          });
-        }
-      }, visible(graph, `/groups/${input.groupId}`));
+    addGroupToCatalog(input: CatalogGroupInput & { holder: Holder; groupCreated?: boolean }): Promise<MadeObject> {
+      return makeOnce(input.holder, catalogResourceKey(input), resourceGraph(input), {
+        parentJustMade: input.groupCreated,
+        probe: visible(graph, `/groups/${input.groupId}`),
+      });
     },
 
-    /**
-     * POST resourceRequests (adminRemove). A group no longer in the catalog counts as done. With `createdSince`, a
-     * resource added before that time is someone else's and is left alone.
-     */
-    async removeGroupFromCatalog(input: CatalogGroupInput & { createdSince?: string; addedByRun?: boolean }): Promise<UndoOutcome> {
-      // When the run knows it added the group, its first attempt asks at once; otherwise (or on a retry) look first.
-      if (!(input.addedByRun && firstAttempt())) {
-        const existing = await findResource(input, false);
-        if (!existing) return { outcome: 'alreadyGone' };
-        if (input.createdSince && !createdAtOrAfter(existing.createdDateTime, Date.parse(input.createdSince))) {
-          return { outcome: 'skippedAdopted' };
-        }
-      }
-      const removed = await graphCallOrNotFound(
-        { description: `remove group ${input.groupId} from catalog ${input.catalogId}`, permission: writePermission },
-        () => resourceRequest('adminRemove', input),
-      );
-      return { outcome: removed === notFound ? 'alreadyGone' : 'undone' };
+    /** POST resourceRequests (adminRemove) when this run is the last to hold a resource that a run added. */
+    removeGroupFromCatalog(input: CatalogGroupInput & { holder: Holder }): Promise<RemovedObject> {
+      return removeOnce(input.holder, catalogResourceKey(input), resourceGraph(input));
     },
 
     /** GET catalogs/{id}/resources?$filter=originId eq '…'&$expand=scopes: the resource id and its root scope. */

@@ -4,6 +4,7 @@
 
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../common/failure-types.js';
+import { replicationLagWindowMs } from '../common/graph-timing.js';
 import { describeGraphFailure, type GraphFailure } from '../graph/errors.js';
 
 export interface GraphOperation {
@@ -16,10 +17,14 @@ export interface GraphOperation {
    * exist) may be replication lag, and is retried while the step is younger than the lag window.
    */
   mayLag?: boolean;
+  /**
+   * When the object the call names was made (epoch ms), if known: the lag window counts from then instead of from
+   * the step's start (an undo runs long after the step that made its object).
+   */
+  madeAt?: number;
 }
 
-/** How long a just-created object may stay invisible before a 404 is believed. Entra publishes no SLA. */
-export const replicationLagWindowMs = 5 * 60_000;
+export { replicationLagWindowMs };
 
 /**
  * The wait before the next attempt when an object is still not visible after the in-activity wait
@@ -87,7 +92,8 @@ export function classifyGraphFailure(
       failure,
     );
   }
-  const lagging = operation.mayLag === true && step.ageMs < replicationLagWindowMs;
+  const ageMs = operation.madeAt !== undefined ? Date.now() - operation.madeAt : step.ageMs;
+  const lagging = operation.mayLag === true && ageMs < replicationLagWindowMs;
   switch (true) {
     case failure.status === 429:
       return retryable(FailureType.Throttled, `${message}. Throttled by Graph; retrying after Retry-After.`, failure);

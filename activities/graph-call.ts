@@ -1,12 +1,11 @@
-// Shared plumbing of the activities: running a Graph call with the failure classifier, and deciding whether an
-// object found by its key was created by this run or existed before it.
+// Shared plumbing of the activities: running a Graph call with the failure classifier, waiting out replication lag,
+// and reading Graph's creation times.
 
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../common/failure-types.js';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { classifyGraphFailure, type GraphOperation } from './failures.js';
-import type { UndoOutcome } from './types.js';
 
 /** How long one attempt waits, in place, for a just-created object to become visible, and how often it looks. */
 export const visibilityWaitMs = 2_000;
@@ -89,18 +88,6 @@ export function currentStep(): { ageMs: number; attempt: number } {
 }
 
 /**
- * Decides whether an object found by its key was made by this step. On the first attempt nothing of ours can exist
- * yet, so anything found was there before: adopt it. On a retry, an earlier attempt may have created it and died
- * before reporting; it is ours when Graph says it was created after this step was first scheduled. With no creation
- * time, a retry keeps treating it as adopted: leaving an object behind is safer than deleting someone else's.
- */
-export function createdByThisStep(createdDateTime: string | null | undefined): boolean {
-  const { attempt, scheduledTimestampMs } = Context.current().info;
-  if (attempt <= 1) return false;
-  return createdAtOrAfter(createdDateTime, scheduledTimestampMs);
-}
-
-/**
  * Whether Graph's creation time is at or after a moment. Graph may give whole seconds only, so the moment is taken
  * to its second; an object with no creation time is not claimed.
  */
@@ -127,35 +114,8 @@ export interface GraphList<T> {
 
 export const EM = '/identityGovernance/entitlementManagement';
 
-/** An object found by its key, as far as an undo needs it. */
+/** An object found by its key, with Graph's creation time. */
 export interface FoundObject {
   id: string;
   createdDateTime?: string | null;
-}
-
-/**
- * The undo of a create: delete by id when the step reported one; otherwise find the object by its key and delete it
- * only if it was created at or after `createdSince` (the step began then: anything older is someone else's). A 404
- * on delete, or nothing found, counts as already gone.
- */
-export async function deleteCreated(options: {
-  id?: string;
-  createdSince?: string;
-  find?: () => Promise<FoundObject | undefined>;
-  remove: (id: string) => Promise<unknown>;
-  operation: GraphOperation;
-}): Promise<UndoOutcome> {
-  let id = options.id;
-  if (!id && options.find) {
-    const found = await options.find();
-    if (!found) return { outcome: 'alreadyGone' };
-    if (options.createdSince && !createdAtOrAfter(found.createdDateTime, Date.parse(options.createdSince))) {
-      return { outcome: 'skippedAdopted' };
-    }
-    id = found.id;
-  }
-  if (!id) return { outcome: 'alreadyGone' };
-  const target = id;
-  const result = await graphCallOrNotFound(options.operation, () => options.remove(target));
-  return { outcome: result === notFound ? 'alreadyGone' : 'undone' };
 }

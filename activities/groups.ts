@@ -1,10 +1,14 @@
-// The security group the access package grants: create (or adopt), delete, and list its members.
+// The security group the access package grants: create (or adopt) once per mailNickname across runs, delete, and
+// list its members.
 
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { createdByThisStep, deleteCreated, graphCall, odataString, type GraphList } from './graph-call.js';
-import type { CreatedOrAdopted, UndoOutcome } from './types.js';
+import { graphCall, odataString, type FoundObject, type GraphList } from './graph-call.js';
+import { type KeyedObjectGraph, makeOnce, removeOnce } from './keyed-objects.js';
+import type { Holder } from '../common/object-keys.js';
+import type { MadeObject, RemovedObject } from './types.js';
 
 export interface CreateGroupInput {
+  holder: Holder;
   displayName: string;
   /** The lookup key: an existing group with this mailNickname is adopted. */
   mailNickname: string;
@@ -12,60 +16,51 @@ export interface CreateGroupInput {
 }
 
 export interface DeleteGroupInput {
-  id?: string;
-  /** Without an id: delete the group with this mailNickname, only if created at or after `createdSince`. */
-  mailNickname?: string;
-  createdSince?: string;
-}
-
-interface GroupRecord {
-  id: string;
-  displayName: string;
+  holder: Holder;
   mailNickname: string;
-  createdDateTime?: string | null;
 }
 
 const permission = 'Group.ReadWrite.All';
 
 export function groupActivities(graph: Client) {
-  async function findByNickname(mailNickname: string): Promise<GroupRecord | undefined> {
-    const page = await graphCall({ description: `look up group ${mailNickname}`, permission }, () =>
-      graph
-        .api('/groups')
-        .filter(`mailNickname eq ${odataString(mailNickname)}`)
-        .select('id,displayName,mailNickname,createdDateTime')
-        .get() as Promise<GraphList<GroupRecord>>,
-    );
-    return page.value[0];
+  function groupGraph(mailNickname: string, body?: Omit<CreateGroupInput, 'holder' | 'mailNickname'>): KeyedObjectGraph {
+    return {
+      what: `group ${mailNickname}`,
+      permission,
+      async findAll() {
+        const page = await graphCall({ description: `look up group ${mailNickname}`, permission }, () =>
+          graph
+            .api('/groups')
+            .filter(`mailNickname eq ${odataString(mailNickname)}`)
+            .select('id,displayName,mailNickname,createdDateTime')
+            .get() as Promise<GraphList<FoundObject>>,
+        );
+        return page.value;
+      },
+      async create() {
+        const group = (await graph.api('/groups').post({
+          displayName: body?.displayName ?? mailNickname,
+          description: body?.description ?? mailNickname,
+          mailEnabled: false,
+          mailNickname,
+          securityEnabled: true,
+        })) as FoundObject;
+        return group.id;
+      },
+      remove: (id) => graph.api(`/groups/${id}`).delete() as Promise<unknown>,
+      read: (id) => graph.api(`/groups/${id}`).select('id').get() as Promise<unknown>,
+    };
   }
 
   return {
-    /** POST /groups (a security group), after looking the mailNickname up. */
-    async createGroup(input: CreateGroupInput): Promise<CreatedOrAdopted> {
-      const existing = await findByNickname(input.mailNickname);
-      if (existing) return { id: existing.id, created: createdByThisStep(existing.createdDateTime) };
-      const group = await graphCall({ description: `create group "${input.displayName}"`, permission }, () =>
-        graph.api('/groups').post({
-          displayName: input.displayName,
-          description: input.description,
-          mailEnabled: false,
-          mailNickname: input.mailNickname,
-          securityEnabled: true,
-        }) as Promise<GroupRecord>,
-      );
-      return { id: group.id, created: true };
+    /** POST /groups (a security group), unless a group with the mailNickname exists (adopted). */
+    createGroup(input: CreateGroupInput): Promise<MadeObject> {
+      return makeOnce(input.holder, { kind: 'group', mailNickname: input.mailNickname }, groupGraph(input.mailNickname, input));
     },
 
-    /** DELETE /groups/{id}; a group that is already gone counts as done. */
-    deleteGroup(input: DeleteGroupInput): Promise<UndoOutcome> {
-      const nickname = input.mailNickname;
-      return deleteCreated({
-        id: input.id,
-        createdSince: input.createdSince,
-        find: nickname ? () => findByNickname(nickname) : undefined,
-        remove: (id) => graph.api(`/groups/${id}`).delete() as Promise<unknown>,
-        operation: { description: `delete group ${input.id ?? nickname}`, permission },
-      });
+    /** DELETE /groups/{id} when this run is the last to hold a group that a run created. */
+    deleteGroup(input: DeleteGroupInput): Promise<RemovedObject> {
+      return removeOnce(input.holder, { kind: 'group', mailNickname: input.mailNickname }, groupGraph(input.mailNickname));
     },
 
     /** GET /groups/{id}/members: the ids of the group's direct members. */

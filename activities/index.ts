@@ -8,6 +8,7 @@ import { assignmentActivities } from './assignments.js';
 import { catalogActivities } from './catalog.js';
 import { directoryActivities } from './directory.js';
 import { groupActivities } from './groups.js';
+import { heartbeating } from './heartbeat.js';
 import { permissionActivities } from './permissions.js';
 import { policyActivities } from './policies.js';
 import { userActivities } from './users.js';
@@ -20,7 +21,7 @@ export interface ActivityDependencies {
 }
 
 export function createActivities({ graph, credential, scope }: ActivityDependencies) {
-  return {
+  const activities = {
     ...permissionActivities(credential, scope),
     ...directoryActivities(graph),
     ...userActivities(graph),
@@ -30,6 +31,8 @@ export function createActivities({ graph, credential, scope }: ActivityDependenc
     ...policyActivities(graph),
     ...assignmentActivities(graph),
   };
+  // Every activity heartbeats while it runs (heartbeat.ts): a dead worker's step is retried within seconds.
+  return Object.fromEntries(Object.entries(activities).map(([name, activity]) => [name, heartbeating(activity as never)])) as typeof activities;
 }
 
 export type Activities = ReturnType<typeof createActivities>;

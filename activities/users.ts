@@ -1,32 +1,25 @@
-// The requestor's user account: create (or adopt) and delete.
+// The requestor's user account: create (or adopt) and delete, once per UPN across runs (keyed-objects.ts).
 
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { GraphError } from '@microsoft/microsoft-graph-client';
-import { classified, createdByThisStep, deleteCreated, graphCallOrNotFound, notFound } from './graph-call.js';
-import type { CreatedOrAdopted, UndoOutcome } from './types.js';
+import { graphCallOrNotFound, notFound, type FoundObject } from './graph-call.js';
+import { type KeyedObjectGraph, makeOnce, removeOnce } from './keyed-objects.js';
+import type { Holder } from '../common/object-keys.js';
+import type { MadeObject, RemovedObject } from './types.js';
 
 export interface CreateUserInput {
+  holder: Holder;
   userPrincipalName: string;
   displayName: string;
 }
 
 export interface DeleteUserInput {
-  /** The user's id when known. */
-  id?: string;
-  /** Without an id: delete the user with this UPN, but only if it was created at or after `createdSince`. */
-  userPrincipalName?: string;
-  createdSince?: string;
-}
-
-interface UserRecord {
-  id: string;
+  holder: Holder;
   userPrincipalName: string;
-  createdDateTime?: string | null;
 }
 
 const permission = 'User.ReadWrite.All';
-const userFields = '$select=id,userPrincipalName,createdDateTime';
 
 /**
  * A password that meets Entra's complexity rules (upper, lower, digit, symbol; 8–256 characters). It exists only
@@ -44,48 +37,42 @@ function nicknameOf(userPrincipalName: string): string {
 }
 
 export function userActivities(graph: Client) {
-  async function findUser(userPrincipalName: string): Promise<UserRecord | undefined> {
-    const user = await graphCallOrNotFound({ description: `look up user ${userPrincipalName}`, permission }, () =>
-      graph.api(`/users/${encodeURIComponent(userPrincipalName)}?${userFields}`).get() as Promise<UserRecord>,
-    );
-    return user === notFound ? undefined : user;
+  function userGraph(userPrincipalName: string, displayName = userPrincipalName): KeyedObjectGraph {
+    return {
+      what: `user ${userPrincipalName}`,
+      permission,
+      async findAll() {
+        const user = await graphCallOrNotFound({ description: `look up user ${userPrincipalName}`, permission }, () =>
+          graph.api(`/users/${encodeURIComponent(userPrincipalName)}`).select('id,userPrincipalName,createdDateTime').get() as Promise<FoundObject>,
+        );
+        return user === notFound ? [] : [user];
+      },
+      async create() {
+        const user = (await graph.api('/users').post({
+          accountEnabled: true,
+          displayName,
+          mailNickname: nicknameOf(userPrincipalName),
+          userPrincipalName,
+          passwordProfile: { forceChangePasswordNextSignIn: true, password: generatePassword() },
+        })) as FoundObject;
+        return user.id;
+      },
+      // Graph refuses a second user with a UPN (even one not visible yet): it is there, so look it up.
+      isAlreadyThere: (error) => error instanceof GraphError && error.statusCode === 400 && String(error.body).includes('ObjectConflict'),
+      remove: (id) => graph.api(`/users/${id}`).delete() as Promise<unknown>,
+      read: (id) => graph.api(`/users/${id}`).select('id').get() as Promise<unknown>,
+    };
   }
 
   return {
-    /** POST /users, after looking the UPN up: an existing user is adopted, never duplicated. */
-    async createUser(input: CreateUserInput): Promise<CreatedOrAdopted> {
-      const existing = await findUser(input.userPrincipalName);
-      if (existing) return { id: existing.id, created: createdByThisStep(existing.createdDateTime) };
-      const body = {
-        accountEnabled: true,
-        displayName: input.displayName,
-        mailNickname: nicknameOf(input.userPrincipalName),
-        userPrincipalName: input.userPrincipalName,
-        passwordProfile: { forceChangePasswordNextSignIn: true, password: generatePassword() },
-      };
-      try {
-        const user = (await graph.api('/users').post(body)) as UserRecord;
-        return { id: user.id, created: true };
-      } catch (error) {
-        // Someone created the same UPN between our lookup and our POST: theirs, so adopt it.
-        if (error instanceof GraphError && error.statusCode === 400 && String(error.body).includes('ObjectConflict')) {
-          const raced = await findUser(input.userPrincipalName);
-          if (raced) return { id: raced.id, created: false };
-        }
-        throw classified(error, { description: `create user ${input.userPrincipalName}`, permission });
-      }
+    /** POST /users, unless the UPN exists (adopted, never duplicated: Graph refuses a second UPN anyway). */
+    createUser(input: CreateUserInput): Promise<MadeObject> {
+      return makeOnce(input.holder, { kind: 'user', userPrincipalName: input.userPrincipalName }, userGraph(input.userPrincipalName, input.displayName));
     },
 
-    /** DELETE /users/{id}; a user that is already gone counts as done. */
-    deleteUser(input: DeleteUserInput): Promise<UndoOutcome> {
-      const upn = input.userPrincipalName;
-      return deleteCreated({
-        id: input.id,
-        createdSince: input.createdSince,
-        find: upn ? () => findUser(upn) : undefined,
-        remove: (id) => graph.api(`/users/${id}`).delete() as Promise<unknown>,
-        operation: { description: `delete user ${upn ?? input.id}`, permission },
-      });
+    /** DELETE /users/{id} when this run is the last to hold a user that a run created. */
+    deleteUser(input: DeleteUserInput): Promise<RemovedObject> {
+      return removeOnce(input.holder, { kind: 'user', userPrincipalName: input.userPrincipalName }, userGraph(input.userPrincipalName));
     },
   };
 }

@@ -32,12 +32,3 @@ export interface BulkProgress {
   counts: Record<BulkItemStatus, number>;
   items: BulkItemReport[];
 }
-
-/**
- * The shared objects an item may create: its access package (by catalog and name) and its group (by mailNickname).
- * Items with a key in common must not create it at the same time: the first creates it, the others adopt it.
- */
-export function sharedObjectKeys(item: Pick<ProvisioningInput, 'catalogName' | 'packageName' | 'groupMailNickname' | 'groupName'>): string[] {
-  const norm = (s: string) => s.trim().toLowerCase();
-  return [`package:${norm(item.catalogName)}/${norm(item.packageName)}`, `group:${norm(item.groupMailNickname ?? item.groupName)}`];
-}

@@ -1,5 +1,7 @@
 // Types shared by the workflow, the worker and the client, so that none of them can drift from the others.
 
+import type { ObjectKey } from './object-keys.js';
+
 export const TASK_QUEUE = 'entra-saga';
 
 /** The task queue a run's Graph writes go to; its rate limit is the tenant's write budget. */
@@ -79,6 +81,10 @@ export interface ObjectRecord {
   /** Human name for messages: UPN, display name, or the ids it joins. */
   name: string;
   created: boolean;
+  /** The business key the object is made and removed by (every kind but the assignment). */
+  key?: ObjectKey;
+  /** Copies of the object that runs had made besides it (a create whose outcome was unknown), found and deleted. */
+  strays?: string[];
 }
 export type ObjectKind =
   | 'user'
@@ -89,13 +95,19 @@ export type ObjectKind =
   | 'assignmentPolicy'
   | 'assignment';
 
-/** One undo (compensation or teardown step) and how it went. */
+/**
+ * One undo (compensation or teardown step) and how it went: `undone` (deleted, and a read confirmed it), `alreadyGone`
+ * (nothing of this run's was there), `skippedAdopted` (it existed before any run: never removed), `leftInUse` (another
+ * run still holds it: the last of them removes it), `failed`.
+ */
 export interface UndoRecord {
   kind: ObjectKind;
   name: string;
   id?: string;
-  outcome: 'undone' | 'alreadyGone' | 'failed' | 'skippedAdopted';
+  outcome: 'undone' | 'alreadyGone' | 'failed' | 'skippedAdopted' | 'leftInUse';
   error?: string;
+  /** Stray copies of the object (made by runs, besides it) that the undo deleted too. */
+  strays?: string[];
 }
 
 export interface Progress {

@@ -8,9 +8,11 @@ export interface ValidationIssue {
   problem: string;
 }
 
-export type ValidationResult =
-  | { ok: true; input: ProvisioningInput & Required<Pick<ProvisioningInput, 'groupMailNickname' | 'requestorDisplayName' | 'policyName' | 'deliveryTimeoutSeconds' | 'dryRun'>> }
-  | { ok: false; issues: ValidationIssue[] };
+/** A provisioning input that passed validation, with every default filled in. */
+export type ValidProvisioningInput = ProvisioningInput &
+  Required<Pick<ProvisioningInput, 'groupMailNickname' | 'requestorDisplayName' | 'policyName' | 'deliveryTimeoutSeconds' | 'dryRun'>>;
+
+export type ValidationResult = { ok: true; input: ValidProvisioningInput } | { ok: false; issues: ValidationIssue[] };
 
 export const limits = {
   durationDays: { min: 1, max: 3650 },

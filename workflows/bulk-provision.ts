@@ -1,15 +1,13 @@
 // Bulk provisioning: a parent run that starts one provisioning run per item as a child workflow, at most
 // `concurrency` at a time, and reports per item what was created, adopted, failed or compensated.
 //
-// Items may share an access package or a group. The first item naming a shared object runs alone; once it has
-// created it, the other items naming it run side by side and adopt it, so that two children never race to create
-// the same group or package. If the first fails, the next item naming the object takes its place.
+// Items may share an access package or a group: their runs start side by side, and each object's coordinator
+// (shared-object.ts) lets one of them create it while the others wait for it and use it.
 
 import {
   ApplicationFailure,
   ChildWorkflowFailure,
   ParentClosePolicy,
-  condition,
   executeChild,
   isCancellation,
   setCurrentDetails,
@@ -17,7 +15,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { type BulkInput, type BulkItemReport, type BulkItemStatus, type BulkProgress, bulkLimits, sharedObjectKeys } from '../common/bulk.js';
+import { type BulkInput, type BulkItemReport, type BulkItemStatus, type BulkProgress, bulkLimits } from '../common/bulk.js';
 import { FailureType } from '../common/failure-types.js';
 import type { ProvisioningInput } from '../common/provisioning.js';
 import { ProvisioningOutcome, ProvisioningStage } from '../common/search-attributes.js';
@@ -76,16 +74,9 @@ export async function bulkProvision(input: BulkInput): Promise<BulkProgress> {
   upsertSearchAttributes([{ key: ProvisioningStage, value: 'Provisioning' }]);
   render();
 
-  // Per shared object: 'seeding' while the item that may create it runs, 'seeded' once one has succeeded.
-  const seeds = new Map<string, 'seeding' | 'seeded'>();
-  const isReady = (index: number) => sharedObjectKeys(items[index] as ProvisioningInput).every((key) => seeds.get(key) !== 'seeding');
-  const pending = new Set(reports.map((r) => r.index));
-
   async function runItem(index: number): Promise<void> {
     const item = items[index] as ProvisioningInput;
     const report = reports[index] as BulkItemReport;
-    const seeding = sharedObjectKeys(item).filter((key) => !seeds.has(key));
-    for (const key of seeding) seeds.set(key, 'seeding');
     report.status = 'running';
     render();
     try {
@@ -98,28 +89,16 @@ export async function bulkProvision(input: BulkInput): Promise<BulkProgress> {
       report.status = 'completed';
       report.created = result.objects.filter((o) => o.created).length;
       report.adopted = result.objects.filter((o) => !o.created).length;
-      for (const key of seeding) seeds.set(key, 'seeded');
     } catch (error) {
       Object.assign(report, statusOf(error));
-      for (const key of seeding) seeds.delete(key);
     }
     render();
   }
 
-  // A fixed pool of lanes; each takes the next item whose package is ready. The choice is made after the wait, in
-  // the same synchronous step that claims the item, so that two lanes woken together never take the same one.
-  const nextReady = () => [...pending].find(isReady);
+  // A fixed pool of lanes, each taking the next item in file order.
+  let next = 0;
   const lanes = Array.from({ length: Math.min(input.concurrency, items.length) }, async () => {
-    for (;;) {
-      await condition(() => nextReady() !== undefined || pending.size === 0);
-      const next = nextReady();
-      if (next === undefined) {
-        if (pending.size === 0) return;
-        continue;
-      }
-      pending.delete(next);
-      await runItem(next);
-    }
+    while (next < items.length) await runItem(next++);
   });
   await Promise.all(lanes);
 

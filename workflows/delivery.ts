@@ -1,6 +1,6 @@
 // Waiting for Entra to deliver the assignment, and checking that it did.
 
-import { ApplicationFailure, patched, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, sleep } from '@temporalio/workflow';
 import { FailureType } from '../common/failure-types.js';
 import { deliveredState, isFailedRequestState } from '../common/request-states.js';
 import { reads } from './activity-proxies.js';
@@ -41,7 +41,7 @@ export class PollSchedule {
 /**
  * Reads a request once its next poll is due. The Temporal server fires a timer in whole seconds (one of 0.8 s fires
  * after about 1 s), so a wait's whole seconds are spent on a workflow timer and the rest in the read activity, which
- * waits until `readAt` before it reads. Runs started before polls fell on a grid wait for each on a timer alone.
+ * waits until `readAt` before it reads.
  */
 export async function readWhenDue(
   activities: Pick<typeof reads, 'getRequestState'>,
@@ -51,12 +51,11 @@ export async function readWhenDue(
 ): Promise<string> {
   const delay = schedule.nextDelayMs(limitMs);
   const readAt = Date.now() + delay;
-  const onGrid = patched('polls-on-a-grid');
-  const timerMs = onGrid ? Math.floor(delay / 1000) * 1000 : delay;
+  const timerMs = Math.floor(delay / 1000) * 1000;
   if (timerMs > 0) await sleep(timerMs, { summary: `wait for the ${request.what} request (${request.state})` });
   const { state } = await activities.getRequestState.executeWithOptions(
     { summary: `read ${request.what} request ${request.requestId}` },
-    [onGrid ? { requestId: request.requestId, readAt } : { requestId: request.requestId }],
+    [{ requestId: request.requestId, readAt }],
   );
   return state;
 }

@@ -2,3 +2,4 @@
 export { provisionAccessPackage } from './provision-access-package.js';
 export { teardownProvisioning } from './teardown-provisioning.js';
 export { bulkProvision } from './bulk-provision.js';
+export { sharedObject } from './shared-object.js';

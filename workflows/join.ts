@@ -2,13 +2,9 @@
 // running; compensating then would miss what a straggler creates a moment later. `joinSteps` waits for every step
 // to settle, then fails with the first failure.
 
-import { patched } from '@temporalio/workflow';
-
 type Settled<T extends readonly unknown[]> = { [K in keyof T]: Promise<T[K]> };
 
 export async function joinSteps<T extends readonly unknown[]>(steps: Settled<T>): Promise<T> {
-  // Runs started before this existed replay with Promise.all.
-  if (!patched('join-settles-all-steps')) return Promise.all(steps);
   const results = await Promise.allSettled(steps);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;

@@ -1,32 +1,31 @@
-// The compensation stack. Each step that may leave something behind registers its object *before* it runs; when
-// the step reports, the object gets its id and whether this run created it or adopted it. Unwinding undoes only what
-// this run created, in dependency order, and keeps going past a failed undo, recording every outcome.
+// The compensation stack. Each step that may leave something behind registers its object — by the business key it
+// is made by — *before* it runs; when the step reports, the object gets its id and whether a run created it. Unwinding
+// goes through every registered object in dependency order (the undo decides, with the object's coordinator, what is
+// this run's to remove), and keeps going past a failed undo, recording every outcome.
 
+import type { ObjectKey } from '../common/object-keys.js';
 import type { ObjectKind, ObjectRecord, UndoRecord } from '../common/provisioning.js';
 
 export interface TrackedObject {
   kind: ObjectKind;
   name: string;
-  /** Workflow time just before the step was scheduled: an object found later by its key and created after this
-   * moment is this run's, even if the step never reported. */
-  since: string;
+  /** What the object is made and removed by (every kind but the assignment). */
+  key?: ObjectKey;
   /** Filled in when the step reports. */
   record?: ObjectRecord;
 }
 
-/** Undo order: each kind must be gone before the kinds after it can be removed. */
-export const undoOrder: readonly ObjectKind[] = [
-  'assignment',
-  'assignmentPolicy',
-  'roleScope',
-  'accessPackage',
-  'catalogResource',
-  'group',
-  'user',
+/**
+ * Undo order, in stages: each stage starts once the one before it is done, and the kinds within a stage do not
+ * depend on each other, so their undos run side by side. Entra refuses to delete a policy or package with a live
+ * assignment, and to remove a catalog resource whose role is scoped in a package.
+ */
+export const undoStages: readonly (readonly ObjectKind[])[] = [
+  ['assignment'],
+  ['assignmentPolicy', 'roleScope'],
+  ['accessPackage', 'catalogResource'],
+  ['group', 'user'],
 ];
-
-/** Kinds whose undos do not depend on each other and run side by side. */
-const parallelTail: readonly ObjectKind[] = ['group', 'user'];
 
 export type UndoFunction = (object: TrackedObject) => Promise<UndoRecord>;
 
@@ -34,15 +33,15 @@ export class Saga {
   readonly #objects: TrackedObject[] = [];
 
   /** Registers the object a step is about to make, before the step runs. */
-  register(kind: ObjectKind, name: string): TrackedObject {
-    const tracked: TrackedObject = { kind, name, since: new Date().toISOString() };
+  register(kind: ObjectKind, name: string, key?: ObjectKey): TrackedObject {
+    const tracked: TrackedObject = { kind, name, key };
     this.#objects.push(tracked);
     return tracked;
   }
 
   /** Tracked objects as loaded from a finished run (for a later teardown). */
   load(records: readonly ObjectRecord[]): void {
-    for (const record of records) this.#objects.push({ kind: record.kind, name: record.name, since: '', record });
+    for (const record of records) this.#objects.push({ kind: record.kind, name: record.name, key: record.key, record });
   }
 
   get records(): ObjectRecord[] {
@@ -53,10 +52,7 @@ export class Saga {
     return this.#objects.find((o) => o.kind === kind);
   }
 
-  /**
-   * Undoes everything in dependency order. `undo` decides per object (skip adopted, delete by id, or by key when the
-   * step never reported); a throwing undo is recorded as failed and unwinding continues.
-   */
+  /** Undoes everything, stage by stage; a throwing undo is recorded as failed and unwinding continues. */
   async unwind(undo: UndoFunction, onRecord: (record: UndoRecord) => void): Promise<UndoRecord[]> {
     const records: UndoRecord[] = [];
     const run = async (object: TrackedObject) => {
@@ -75,9 +71,7 @@ export class Saga {
       records.push(record);
       onRecord(record);
     };
-    const ordered = undoOrder.flatMap((kind) => this.#objects.filter((o) => o.kind === kind));
-    for (const object of ordered.filter((o) => !parallelTail.includes(o.kind))) await run(object);
-    await Promise.all(ordered.filter((o) => parallelTail.includes(o.kind)).map(run));
+    for (const stage of undoStages) await Promise.all(this.#objects.filter((o) => stage.includes(o.kind)).map(run));
     return records;
   }
 }

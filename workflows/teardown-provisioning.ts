@@ -1,5 +1,5 @@
-// Teardown of a run that kept its access (cleanup "keep"), later, from the ids its result recorded. Undoes only what
-// that run created, in the same order and with the same undos as compensation.
+// Teardown of a run that kept its access (cleanup "keep"), later, from the objects its result recorded. Releases
+// what that run holds, in the same order and with the same undos as compensation.
 
 import { ApplicationFailure, setHandler, workflowInfo } from '@temporalio/workflow';
 import { FailureType } from '../common/failure-types.js';
@@ -15,20 +15,10 @@ export async function teardownProvisioning(input: TeardownInput): Promise<{ work
   const saga = new Saga();
   saga.load(input.objects);
   for (const object of input.objects) state.recordObject(object);
-  const nameOf = (kind: string) => input.objects.find((o) => o.kind === kind)?.name ?? '';
   state.setStage('TearingDown');
-  const undone = await state.step('teardown', () =>
-    saga.unwind(
-      undoFor(saga, {
-        userPrincipalName: nameOf('user'),
-        groupMailNickname: '',
-        packageName: nameOf('accessPackage'),
-        policyName: nameOf('assignmentPolicy'),
-        catalogId: input.catalogId,
-      }),
-      (r) => state.recordUndo(r),
-    ),
-  );
+  // The objects are held by the run that made them: its workflow id is the holder the coordinators know.
+  const holder = { workflowId: input.workflowId, taskQueue: workflowInfo().taskQueue };
+  const undone = await state.step('teardown', () => saga.unwind(undoFor(saga, holder), (r) => state.recordUndo(r)));
   const failed = undone.filter((u) => u.outcome === 'failed');
   if (failed.length) {
     state.setOutcome('failed');

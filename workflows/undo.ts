@@ -1,20 +1,16 @@
 // How each kind of object is undone. Shared by compensation (a failed or cancelled run), the tutorial's clean-up
-// (cleanup "now" or the end of a hold) and the teardown of a kept run.
+// (cleanup "now" or the end of a hold) and the teardown of a kept run. Every keyed object is released to its
+// coordinator, which says whether this run removes it: only the last run to hold an object that a run made does.
 
-import { patched } from '@temporalio/workflow';
+import type { Holder, ObjectKey } from '../common/object-keys.js';
 import type { UndoRecord } from '../common/provisioning.js';
 import { deliveredState, isFailedRequestState } from '../common/request-states.js';
 import { undo } from './activity-proxies.js';
 import { PollSchedule, readWhenDue } from './delivery.js';
 import type { Saga, TrackedObject } from './saga.js';
 
-/** The business keys of the run, to find an object whose step never reported. */
-export interface UndoKeys {
-  userPrincipalName: string;
-  groupMailNickname: string;
-  packageName: string;
-  policyName: string;
-  catalogId?: string;
+/** What the run learnt about its assignment that spares the undo some reads. */
+export interface AssignmentFacts {
   /** The delivered assignment, once verified: its removal needs no lookup. */
   assignmentId?: string;
   /** The run saw its own request delivered: no need to read it again before removing the assignment. */
@@ -42,83 +38,57 @@ async function awaitRequestFinished(requestId: string, what: string, justMade = 
   return current;
 }
 
-/** Builds the undo function of a saga from its keys and the ids it has learnt. */
-export function undoFor(saga: Saga, keys: UndoKeys) {
-  const idOf = (kind: TrackedObject['kind']) => saga.find(kind)?.record?.id;
-  const createdByRun = (kind: TrackedObject['kind']) => saga.find(kind)?.record?.created === true;
+/** Releases a keyed object: its coordinator says whether this run removes it. */
+function releaseKeyed(holder: Holder, key: ObjectKey, name: string) {
+  const summary = (what: string) => ({ summary: `undo: ${what}` });
+  switch (key.kind) {
+    case 'user':
+      return undo.deleteUser.executeWithOptions(summary(`delete user ${name}`), [{ holder, ...key }]);
+    case 'group':
+      return undo.deleteGroup.executeWithOptions(summary(`delete group ${name}`), [{ holder, ...key }]);
+    case 'catalogResource':
+      return undo.removeGroupFromCatalog.executeWithOptions(summary(`remove group ${key.groupId} from the catalog`), [{ holder, ...key }]);
+    case 'accessPackage':
+      return undo.deleteAccessPackage.executeWithOptions(summary(`delete access package ${name}`), [{ holder, ...key }]);
+    case 'roleScope':
+      return undo.removeRoleScope.executeWithOptions(summary(`remove role scope from ${key.accessPackageId}`), [{ holder, ...key }]);
+    case 'assignmentPolicy':
+      return undo.deletePolicy.executeWithOptions(summary(`delete policy ${name}`), [{ holder, ...key }]);
+  }
+}
 
+/** Removes the run's assignment (adminRemove) and waits until the removal is delivered. */
+async function removeAssignment(saga: Saga, object: TrackedObject, facts: AssignmentFacts): Promise<UndoRecord['outcome']> {
+  const idOf = (kind: TrackedObject['kind']) => saga.find(kind)?.record?.id;
+  const accessPackageId = idOf('accessPackage');
+  const policyId = idOf('assignmentPolicy');
+  const targetId = idOf('user');
+  if (!accessPackageId || !policyId || !targetId) return 'alreadyGone';
+  const requestId = object.record?.id;
+  if (requestId && !facts.requestDelivered) await awaitRequestFinished(requestId, 'assignment');
+  const removal = await undo.requestRemoval.executeWithOptions({ summary: `undo: adminRemove the assignment of ${object.name}` }, [
+    { accessPackageId, policyId, targetId, assignmentId: facts.assignmentId },
+  ]);
+  if (removal.requestId) {
+    const final = await awaitRequestFinished(removal.requestId, 'removal', true);
+    if (final !== deliveredState) throw new Error(`the removal request ${removal.requestId} ended ${final}`);
+  }
+  return removal.alreadyRemoved ? 'alreadyGone' : 'undone';
+}
+
+/** Builds the undo function of a saga: the run holding its objects, and what it knows of its assignment. */
+export function undoFor(saga: Saga, holder: Holder, facts: AssignmentFacts = {}) {
   return async (object: TrackedObject): Promise<UndoRecord> => {
     const base = { kind: object.kind, name: object.name, id: object.record?.id };
-    if (object.record && !object.record.created) return { ...base, outcome: 'skippedAdopted' };
-    // Unknown result: the step failed or was cancelled after it may have acted. Find the object by its key, and
-    // undo it only if it was created after the step began.
-    const since = object.record ? undefined : object.since;
-    const id = object.record?.id;
-    const summary = (what: string) => ({ summary: `undo: ${what}` });
-    let outcome: UndoRecord['outcome'];
-    switch (object.kind) {
-      case 'assignment': {
-        const accessPackageId = idOf('accessPackage');
-        const policyId = idOf('assignmentPolicy');
-        const targetId = idOf('user');
-        if (!accessPackageId || !policyId || !targetId) return { ...base, outcome: 'alreadyGone' };
-        // Runs started before the saga remembered a delivered request read it once more here.
-        const delivered = keys.requestDelivered === true && patched('skip-reading-a-delivered-request');
-        if (id && !delivered) await awaitRequestFinished(id, 'assignment');
-        const removal = await undo.requestRemoval.executeWithOptions(summary(`adminRemove the assignment of ${object.name}`), [
-          { accessPackageId, policyId, targetId, assignmentId: keys.assignmentId },
-        ]);
-        if (removal.requestId) {
-          // Runs started before read a removal request at once.
-          const final = await awaitRequestFinished(removal.requestId, 'removal', patched('removal-read-after-a-wait'));
-          if (final !== deliveredState) throw new Error(`the removal request ${removal.requestId} ended ${final}`);
-        }
-        outcome = removal.alreadyRemoved ? 'alreadyGone' : 'undone';
-        break;
-      }
-      case 'assignmentPolicy': {
-        const accessPackageId = idOf('accessPackage');
-        if (!id && !accessPackageId) return { ...base, outcome: 'alreadyGone' };
-        ({ outcome } = await undo.deletePolicy.executeWithOptions(summary(`delete policy ${object.name}`), [
-          id ? { id } : { accessPackageId, displayName: keys.policyName, createdSince: since },
-        ]));
-        break;
-      }
-      case 'roleScope': {
-        const accessPackageId = idOf('accessPackage');
-        // Deleting a package this run created removes its role scopes with it.
-        if (createdByRun('accessPackage') || !accessPackageId || !id) return { ...base, outcome: 'alreadyGone' };
-        ({ outcome } = await undo.removeRoleScope.executeWithOptions(summary(`remove role scope from ${accessPackageId}`), [
-          { accessPackageId, roleScopeId: id },
-        ]));
-        break;
-      }
-      case 'accessPackage': {
-        if (!id && !keys.catalogId) return { ...base, outcome: 'alreadyGone' };
-        ({ outcome } = await undo.deleteAccessPackage.executeWithOptions(summary(`delete access package ${object.name}`), [
-          id ? { id } : { catalogId: keys.catalogId, displayName: keys.packageName, createdSince: since },
-        ]));
-        break;
-      }
-      case 'catalogResource': {
-        const groupId = idOf('group');
-        if (!keys.catalogId || !groupId) return { ...base, outcome: 'alreadyGone' };
-        ({ outcome } = await undo.removeGroupFromCatalog.executeWithOptions(summary(`remove group ${groupId} from the catalog`), [
-          { catalogId: keys.catalogId, groupId, createdSince: since, addedByRun: object.record?.created === true },
-        ]));
-        break;
-      }
-      case 'group':
-        ({ outcome } = await undo.deleteGroup.executeWithOptions(summary(`delete group ${object.name}`), [
-          id ? { id } : { mailNickname: keys.groupMailNickname, createdSince: since },
-        ]));
-        break;
-      case 'user':
-        ({ outcome } = await undo.deleteUser.executeWithOptions(summary(`delete user ${object.name}`), [
-          id ? { id } : { userPrincipalName: keys.userPrincipalName, createdSince: since },
-        ]));
-        break;
+    if (object.kind === 'assignment') {
+      // An assignment this run did not ask for (it found the requestor assigned already) is not its to remove.
+      if (object.record && !object.record.created) return { ...base, outcome: 'skippedAdopted' };
+      return { ...base, outcome: await removeAssignment(saga, object, facts) };
     }
-    return { ...base, outcome };
+    if (!object.key) return { ...base, outcome: 'alreadyGone' };
+    const { outcome, strays } = await releaseKeyed(holder, object.key, object.name);
+    // Another run holds it: for an object this run adopted, that is simply "not this run's".
+    const adopted = outcome === 'leftInUse' && object.record?.created === false;
+    return { ...base, outcome: adopted ? 'skippedAdopted' : outcome, ...(strays.length ? { strays } : {}) };
   };
 }

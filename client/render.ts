@@ -67,12 +67,16 @@ export function renderOutcome(outcome: RunOutcome, workflowId: string, uiLink: s
   if (outcome.result?.dryRun) lines.push('  dry run: input valid and preflight passed; nothing was written');
   const created = outcome.objects.filter((o) => o.created);
   const adopted = outcome.objects.filter((o) => !o.created);
-  if (created.length) lines.push('  created:', ...created.map((o) => `    ${o.kind} ${o.name} (${o.id})`));
+  const strays = (ids: readonly string[] | undefined) =>
+    ids?.length ? `; ${ids.length} stray ${ids.length === 1 ? 'copy' : 'copies'} made by a create whose answer was lost, deleted: ${ids.join(', ')}` : '';
+  if (created.length) lines.push('  created:', ...created.map((o) => `    ${o.kind} ${o.name} (${o.id}${strays(o.strays)})`));
   if (adopted.length) lines.push('  adopted (left as found):', ...adopted.map((o) => `    ${o.kind} ${o.name} (${o.id})`));
   const undone = outcome.undone.filter((u) => u.outcome !== 'skippedAdopted');
   if (undone.length) {
     const title = outcome.status === 'completed' ? '  cleaned up:' : '  rolled back:';
-    lines.push(title, ...undone.map((u) => `    ${u.kind} ${u.name}: ${u.outcome}${u.error ? ` (${u.error})` : ''}`));
+    const described = (u: (typeof undone)[number]) =>
+      u.outcome === 'leftInUse' ? 'left in place: another run still holds it, and the last of them removes it' : u.outcome;
+    lines.push(title, ...undone.map((u) => `    ${u.kind} ${u.name}: ${described(u)}${u.error ? ` (${u.error})` : ''}${strays(u.strays)}`));
   }
   if (outcome.error) lines.push(`  error: ${outcome.error}`);
   lines.push(`  Web UI: ${uiLink}`);

@@ -3,7 +3,6 @@
 // the compensation stack. provision-access-package.ts puts them in the tutorial's order.
 
 import type { Holder, ObjectKey } from '../common/object-keys.js';
-import type { ObjectKind } from '../common/provisioning.js';
 import type { ValidProvisioningInput } from '../common/validation.js';
 import type { MadeObject } from '../activities/types.js';
 import type { CatalogResource } from '../activities/catalog.js';
@@ -38,7 +37,7 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
 
   /** Registers the object under its key before the step runs, and records what the step made or adopted. */
   async function make(step: Parameters<RunState['step']>[0], key: ObjectKey, name: string, call: () => Promise<MadeObject>): Promise<MadeObject> {
-    const tracked = saga.register(key.kind as ObjectKind, name, key);
+    const tracked = saga.register(key.kind, name, key);
     const made = await state.step(step, call, describeMade);
     tracked.record = { kind: key.kind, name, id: made.id, created: made.created, key, ...(made.strays.length ? { strays: made.strays } : {}) };
     state.recordObject(tracked.record);

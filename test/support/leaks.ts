@@ -34,3 +34,36 @@ export function expectNoDuplicates(objects: EmulatorObjects): void {
     dupes(objects.assignments.filter((a) => liveAssignmentStates.has(a.state)).map((a) => `${String((a as { assignmentPolicyId?: string }).assignmentPolicyId)}/${String(a.targetId)}`)),
   ).toEqual([]);
 }
+
+/** The keys held by more than one live object: UPNs, mailNicknames, package names in a catalog, catalog resources. */
+export function duplicateKeys(objects: EmulatorObjects): string[] {
+  const keys = [
+    ...objects.users.map((u) => `user ${u.userPrincipalName.toLowerCase()}`),
+    ...objects.groups.map((g) => `group ${g.mailNickname.toLowerCase()}`),
+    ...objects.accessPackages.map((p) => `accessPackage ${String((p as { catalogId?: string }).catalogId)}/${p.displayName.toLowerCase()}`),
+    ...objects.catalogResources.map((r) => `catalogResource ${String(r.catalogId)}/${r.originId}`),
+  ];
+  return [...new Set(keys.filter((k, i) => keys.indexOf(k) !== i))];
+}
+
+/**
+ * Reads the emulator's objects every `intervalMs` until stopped, and collects every key that was ever held by two
+ * objects at once: a duplicate that existed for a moment counts, not only one left at the end.
+ */
+export function watchForDuplicates(control: { objects(): Promise<EmulatorObjects> }, intervalMs = 100): { stop(): Promise<string[]> } {
+  const seen = new Set<string>();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      for (const key of duplicateKeys(await control.objects())) seen.add(key);
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return [...seen].sort();
+    },
+  };
+}

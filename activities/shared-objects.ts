@@ -41,7 +41,7 @@ function start(holder: Holder, key: ObjectKey) {
 }
 
 /**
- * An update can meet the coordinator as it ends (a quiet minute with nothing held) or continues as new; asked again,
+ * An update can meet the coordinator as it ends (nothing held for a few seconds) or continues as new; asked again,
  * it reaches the next run. Other failures leave for the activity's retry policy.
  */
 async function update<T>(call: () => Promise<T>): Promise<T> {

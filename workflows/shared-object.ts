@@ -15,7 +15,7 @@
 //   reconciliation may keep one of them and delete the others.
 //
 // The activities talk to it (activities/shared-objects.ts) with update-with-start, so it starts on first use; it
-// ends after a quiet minute with nothing held, and continues as new when its history grows.
+// ends a few seconds after nothing is held, and continues as new when its history grows.
 
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
@@ -36,8 +36,9 @@ const claimWaitMs = 20_000;
  * forward step may keep retrying (workflows/activity-proxies.ts).
  */
 const makerLeaseMs = 20 * 60_000;
-/** Nothing held for this long: the workflow ends (the next claim starts a new one). */
-const idleMs = 60_000;
+/** Nothing held for this long: the workflow ends (the next claim starts a new one). Short, so that a stack stopped
+ * after a run leaves no coordinator open. */
+const idleMs = 5_000;
 
 export async function sharedObject(initial?: SharedObjectState): Promise<void> {
   const state: SharedObjectState = initial ?? { holders: [] };

@@ -1,12 +1,13 @@
 // Set-up shared by `npm start`, `npm test`, `npm run stack` and `.ci/run`: installs the npm dependencies from the
-// lockfile when they are missing or stale, and finds (or installs) the Temporal CLI. Quick and silent when everything
+// lockfile when they are missing or stale, and finds (or installs) the Temporal CLI and the time-skipping test
+// server. Quick and silent when everything
 // is already there. Exits non-zero with one short message when something cannot be fixed automatically.
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SetupError, ensureTemporalCli, projectRoot, temporalCliVersion } from './temporal-cli.mjs';
+import { SetupError, ensureTemporalCli, projectRoot, temporalCliVersion, temporalTestServer } from './temporal-cli.mjs';
 
 const log = (/** @type {string} */ line) => console.error(`[bootstrap] ${line}`);
 
@@ -40,7 +41,9 @@ try {
   ensureNpmDependencies();
   const cli = ensureTemporalCli({ install: true, log });
   const version = temporalCliVersion(cli);
-  if (process.argv.includes('--verbose')) log(`Temporal CLI: ${cli} (${version})`);
+  // The time-skipping test server runs the fast tier of workflow tests (test/workflows).
+  const testServer = ensureTemporalCli({ install: true, log, tool: temporalTestServer });
+  if (process.argv.includes('--verbose')) log(`Temporal CLI: ${cli} (${version}); test server: ${testServer}`);
 } catch (error) {
   if (error instanceof SetupError) {
     console.error(`entra-saga set-up: ${error.message}`);

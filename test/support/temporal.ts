@@ -18,7 +18,7 @@ export interface TestTemporal {
 
 let runtimeInstalled = false;
 /** Keeps the SDK's own logging to warnings, once per test process. */
-function quietRuntime(): void {
+export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({ logger: new DefaultLogger('WARN') });

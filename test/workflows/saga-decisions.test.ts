@@ -1,0 +1,131 @@
+// The saga's decisions over days of workflow time, on the time-skipping test server with the activities stubbed:
+// a hold that ends at the expiry, the delivery deadline, the polling schedule's backoff, an undo that keeps failing,
+// and a cancellation while holding. Each takes seconds of wall time.
+
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FailureType } from '../../common/failure-types.js';
+import type { ProvisioningInput } from '../../common/provisioning.js';
+import { progressQuery } from '../../workflows/messages.js';
+import type { provisionAccessPackage } from '../../workflows/provision-access-package.js';
+import { badRequest, startTimeSkipping, stubActivities, withWorkers } from '../support/time-skipping.js';
+import { uniqueId } from '../support/temporal.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  env = await startTimeSkipping();
+}, 60_000);
+afterAll(async () => env?.teardown());
+
+const input = (overrides: Partial<ProvisioningInput> = {}): ProvisioningInput => ({
+  requestorUpn: 'requestor1@contoso.onmicrosoft.com',
+  groupName: 'Marketing resources',
+  packageName: 'Marketing Campaign',
+  catalogName: 'General',
+  durationDays: 30,
+  cleanup: 'now',
+  ...overrides,
+});
+
+function start(taskQueue: string, args: ProvisioningInput) {
+  return env.client.workflow.start<typeof provisionAccessPackage>('provisionAccessPackage', { workflowId: uniqueId('fast'), taskQueue, args: [args] });
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<Error> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(WorkflowFailedError);
+  return (error as WorkflowFailedError).cause as Error;
+}
+
+describe('saga decisions over workflow time', () => {
+  it('holds its access until the expiry, 30 days later, then tears down', async () => {
+    const { activities, calls } = stubActivities();
+    const wallStart = Date.now();
+    const result = await withWorkers(env, activities, async (taskQueue) => {
+      const startedAt = await env.currentTimeMs();
+      const outcome = await (await start(taskQueue, input({ cleanup: 'hold' }))).result();
+      return { outcome, elapsedMs: (await env.currentTimeMs()) - startedAt };
+    });
+    expect(result.outcome.tornDown).toBe(true);
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(30 * DAY_MS);
+    expect(result.elapsedMs).toBeLessThan(31 * DAY_MS);
+    const removal = calls.find((c) => c.name === 'requestRemoval');
+    const delivered = calls.filter((c) => c.name === 'getRequestState')[0];
+    expect((removal?.scheduledAtMs ?? 0) - (delivered?.scheduledAtMs ?? 0)).toBeGreaterThanOrEqual(30 * DAY_MS - 60_000);
+    expect(Date.now() - wallStart).toBeLessThan(30_000);
+  });
+
+  it('fails at the delivery deadline, reading on the backoff schedule, and rolls back', async () => {
+    // Entra delivers 10 s after the run's 900 s deadline: the run gives up, then rolls back once Entra lets it.
+    let firstDue: number | undefined;
+    const { activities, calls } = stubActivities({
+      getRequestState: (i) => {
+        firstDue ??= i.readAt;
+        const state = (i.readAt ?? 0) - ((firstDue ?? 0) - 1000) >= 910_000 || i.requestId !== 'request-1' ? 'delivered' : 'delivering';
+        return Promise.resolve({ requestId: i.requestId, state });
+      },
+    });
+    const cause = await withWorkers(env, activities, async (taskQueue) =>
+      failureOf((await start(taskQueue, input({ deliveryTimeoutSeconds: 900 }))).result()),
+    );
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect((cause as ApplicationFailure).type).toBe(FailureType.ProvisioningFailed);
+    expect((cause.cause as ApplicationFailure).type).toBe(FailureType.DeliveryTimedOut);
+
+    // Reads are due on a one-second grid for the first 30 s after the request, then twice as far apart up to 30 s.
+    const reads = calls.filter((c) => c.name === 'getRequestState' && (c.input as { requestId: string }).requestId === 'request-1');
+    const dueAt = reads.map((r) => (r.input as { readAt: number }).readAt);
+    const madeAt = (dueAt[0] ?? 0) - 1000;
+    // Up to the deadline (the stub answers at once, where Graph's read would wait for its due time first).
+    const offsets = [...new Set(dueAt.map((at) => Math.round((at - madeAt) / 1000)))].filter((o) => o <= 900);
+    expect(offsets.slice(0, 30)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    // (After the grid, a pause counts from the read before, which the stub answers at once: within a second.)
+    const gaps = offsets.slice(30).map((o, i) => o - (offsets[29 + i] ?? 0));
+    [2, 4, 8, 16].forEach((expected, i) => expect(Math.abs((gaps[i] ?? 0) - expected), `gap ${i}`).toBeLessThanOrEqual(1));
+    expect(gaps.slice(4, -1).every((g) => Math.abs(g - 30) <= 1)).toBe(true);
+    expect(offsets.at(-1)).toBe(900);
+    expect(offsets.length).toBeLessThan(70);
+    // Rolled back: the request is removed after it finishes, and every object is released.
+    expect(calls.map((c) => c.name)).toEqual(expect.arrayContaining(['deletePolicy', 'deleteAccessPackage', 'deleteGroup', 'deleteUser']));
+  });
+
+  it('reports an undo that keeps failing, after its retries, and keeps undoing the rest', async () => {
+    const { activities, calls } = stubActivities({
+      createPolicy: () => Promise.reject(badRequest('policy refused')),
+      deleteGroup: () => Promise.reject(badRequest('group delete refused')),
+    });
+    const cause = await withWorkers(env, activities, async (taskQueue) => failureOf((await start(taskQueue, input())).result()));
+    expect(cause).toBeInstanceOf(ApplicationFailure);
+    expect((cause as ApplicationFailure).type).toBe(FailureType.TeardownIncomplete);
+    expect(cause.message).toMatch(/group Marketing resources \(.*group delete refused/);
+    expect(calls.filter((c) => c.name === 'deleteGroup')).toHaveLength(10);
+    // The other undos ran all the same.
+    expect(calls.filter((c) => c.name === 'deleteUser')).toHaveLength(1);
+    expect(calls.filter((c) => c.name === 'deleteAccessPackage')).toHaveLength(1);
+  });
+
+  it('rolls back when cancelled while it holds its access, days into the hold', async () => {
+    const { activities, calls } = stubActivities();
+    const cause = await withWorkers(env, activities, async (taskQueue) => {
+      const handle = await start(taskQueue, input({ cleanup: 'hold' }));
+      for (;;) {
+        if ((await handle.query(progressQuery)).stage === 'Holding') break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await env.sleep(3 * DAY_MS);
+      await handle.cancel();
+      return failureOf(handle.result());
+    });
+    expect(cause).toBeInstanceOf(CancelledFailure);
+    expect(calls.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['requestRemoval', 'deletePolicy', 'removeRoleScope', 'deleteAccessPackage', 'removeGroupFromCatalog', 'deleteGroup', 'deleteUser']),
+    );
+  });
+});

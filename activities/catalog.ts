@@ -124,7 +124,6 @@ export function catalogActivities(graph: Client) {
       if (catalog) return { catalogId: catalog.id };
       throw ApplicationFailure.create({
         type: FailureType.PreflightFailed,
-        nonRetryable: true,
         message: `catalogName: no catalog named "${input.catalogName}" exists in the tenant; create it first or use "General"`,
       });
     },

@@ -27,7 +27,6 @@ export function directoryActivities(graph: Client) {
       const verified = all.value.filter((d) => d.isVerified).map((d) => d.id);
       throw ApplicationFailure.create({
         type: FailureType.PreflightFailed,
-        nonRetryable: true,
         message:
           `requestorUpn: ${domain} is ${found === notFound ? 'not a domain of this tenant' : 'not verified in this tenant'}; ` +
           `use one of its verified domains: ${verified.join(', ') || '(none)'}`,

@@ -43,26 +43,17 @@ function describe(operation: GraphOperation, failure: GraphFailure): string {
   return `Graph: ${operation.description} failed: ${what}${where}: ${failure.message.trim().replace(/\.+$/, '')}`;
 }
 
-function retryable(type: string, message: string, failure: GraphFailure): ApplicationFailure {
+/**
+ * The failure the activity throws. Whether Temporal retries it is decided by its type, in the one retry table
+ * (common/failure-types.ts, `retryTable`): the failure itself is never marked non-retryable, so that an undo may
+ * retry what a forward step gives up on. A Retry-After from Graph paces the next attempt.
+ */
+function failureOf(type: string, message: string, failure: GraphFailure): ApplicationFailure {
   return ApplicationFailure.create({
     type,
     message,
     nonRetryable: false,
     nextRetryDelay: failure.retryAfterSeconds !== undefined ? failure.retryAfterSeconds * 1000 : undefined,
-    details: [{ status: failure.status, code: failure.code, requestId: failure.requestId }],
-  });
-}
-
-/**
- * A failure retrying will not fix — for a forward step. Whether it is retried is the retry policy's call, by type:
- * forward steps stop at once, while undos keep trying through conflicts that Entra clears by itself
- * (workflows/activity-proxies.ts). So the failure itself is not marked non-retryable.
- */
-function permanent(type: string, message: string, failure: GraphFailure): ApplicationFailure {
-  return ApplicationFailure.create({
-    type,
-    message,
-    nonRetryable: false,
     details: [{ status: failure.status, code: failure.code, requestId: failure.requestId }],
   });
 }
@@ -79,14 +70,14 @@ export function classifyGraphFailure(
   const failure = describeGraphFailure(error);
   const message = describe(operation, failure);
   if (failure.kind === 'network') {
-    return retryable(FailureType.Network, `${message}. Graph could not be reached; retrying.`, failure);
+    return failureOf(FailureType.Network, `${message}. Graph could not be reached; retrying.`, failure);
   }
   if (failure.kind === 'authentication') {
     const transient = !/AADSTS|invalid_client|unauthorized_client|invalid_request|CredentialUnavailable/i.test(
       `${failure.code} ${failure.message}`,
     );
-    if (transient) return retryable(FailureType.Network, `${message}. The token endpoint failed; retrying.`, failure);
-    return permanent(
+    if (transient) return failureOf(FailureType.Network, `${message}. The token endpoint failed; retrying.`, failure);
+    return failureOf(
       FailureType.AuthenticationFailed,
       `${message}. Check AZURE_TENANT_ID, AZURE_CLIENT_ID and the client secret or certificate.`,
       failure,
@@ -96,43 +87,43 @@ export function classifyGraphFailure(
   const lagging = operation.mayLag === true && ageMs < replicationLagWindowMs;
   switch (true) {
     case failure.status === 429:
-      return retryable(FailureType.Throttled, `${message}. Throttled by Graph; retrying after Retry-After.`, failure);
+      return failureOf(FailureType.Throttled, `${message}. Throttled by Graph; retrying after Retry-After.`, failure);
     case failure.status >= 500 || failure.status === 408 || failure.status === 423:
-      return retryable(FailureType.Unavailable, `${message}. Graph is unavailable; retrying.`, failure);
+      return failureOf(FailureType.Unavailable, `${message}. Graph is unavailable; retrying.`, failure);
     case failure.status === 401:
-      return permanent(
+      return failureOf(
         FailureType.AuthenticationFailed,
         `${message}. Graph refused the token: check the app registration and that the token's audience is Graph.`,
         failure,
       );
     case failure.status === 403:
-      return permanent(
+      return failureOf(
         FailureType.PermissionDenied,
         `${message}. Grant the app the Microsoft Graph application permission ${operation.permission} and admin consent.`,
         failure,
       );
     case failure.code === 'CallerNotResourceOwner':
-      return permanent(
+      return failureOf(
         FailureType.PermissionDenied,
         `${message}. Grant the app Group.ReadWrite.All (or make it an owner of the group) to add the group to a catalog.`,
         failure,
       );
     case failure.status === 404 && lagging:
     case failure.status === 400 && lagging && referenceMissingCodes.has(failure.code):
-      return retryable(
+      return failureOf(
         FailureType.ReplicationLag,
         `${message}. A just-created object is not visible yet; retrying.`,
         { ...failure, retryAfterSeconds: visibilityRetryDelayMs(step.attempt) / 1000 },
       );
     case failure.status === 404:
-      return permanent(
+      return failureOf(
         FailureType.NotFound,
         `${message}. The object does not exist: it was deleted outside this run, or its id is wrong.`,
         failure,
       );
     case failure.status === 409 || failure.status === 412:
-      return permanent(FailureType.Conflict, `${message}. The directory's state conflicts with this step.`, failure);
+      return failureOf(FailureType.Conflict, `${message}. The directory's state conflicts with this step.`, failure);
     default:
-      return permanent(FailureType.BadRequest, `${message}. Graph rejected the request: fix the value it names.`, failure);
+      return failureOf(FailureType.BadRequest, `${message}. Graph rejected the request: fix the value it names.`, failure);
   }
 }

@@ -16,7 +16,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../common/failure-types.js';
 import type { ObjectKey } from '../common/object-keys.js';
 import { replicationLagWindowMs, writeLandingWindowMs } from '../common/graph-timing.js';
-import { nonRetryableFailureTypes } from '../common/failure-types.js';
+import { finalFailureTypes } from '../common/failure-types.js';
 import { describeGraphFailure } from '../graph/errors.js';
 import { classified, createdAtOrAfter, graphCallOrNotFound, notFound, visibilityWaitMs, type FoundObject } from './graph-call.js';
 import type { GraphOperation } from './failures.js';
@@ -173,7 +173,7 @@ async function sendCreate(graph: KeyedObjectGraph, probe?: () => Promise<boolean
 }
 
 function isFinal(error: ApplicationFailure): boolean {
-  return nonRetryableFailureTypes.includes(error.type ?? '');
+  return finalFailureTypes('forward').includes(error.type ?? '');
 }
 
 /**

@@ -42,8 +42,7 @@ export function permissionActivities(credential: TokenCredential, scope: string)
       if (missing.length) {
         throw ApplicationFailure.create({
           type: FailureType.PreflightFailed,
-          nonRetryable: true,
-          message:
+            message:
             `the app lacks the Microsoft Graph application permission${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: ` +
             'grant them to the app registration and give admin consent (README, "Permissions")',
         });

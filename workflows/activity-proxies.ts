@@ -7,7 +7,7 @@
 
 import { ActivityCancellationType, proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { FailureType, nonRetryableFailureTypes } from '../common/failure-types.js';
+import { finalFailureTypes } from '../common/failure-types.js';
 import { heartbeatTimeoutMs, writeAnswerTimeoutMs, writeLandingWindowMs } from '../common/graph-timing.js';
 import { graphWritesQueue } from '../common/provisioning.js';
 
@@ -50,7 +50,7 @@ const retry = {
   initialInterval: '1s',
   backoffCoefficient: 2,
   maximumInterval: '30s',
-  nonRetryableErrorTypes: [...nonRetryableFailureTypes],
+  nonRetryableErrorTypes: finalFailureTypes('forward'),
 };
 
 /**
@@ -87,7 +87,7 @@ export const undo = routeWrites(
     retry: {
       ...retry,
       maximumAttempts: 10,
-      nonRetryableErrorTypes: [FailureType.PermissionDenied, FailureType.AuthenticationFailed],
+      nonRetryableErrorTypes: finalFailureTypes('undo'),
     },
   }),
 );

@@ -3,7 +3,9 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
 import { classifyGraphFailure, replicationLagWindowMs, visibilityRetryDelayMs } from '../../activities/failures.js';
-import { FailureType, nonRetryableFailureTypes } from '../../common/failure-types.js';
+import { FailureType, finalFailureTypes } from '../../common/failure-types.js';
+
+const nonRetryableFailureTypes = finalFailureTypes('forward');
 
 function graphError(status: number, code: string, headers: Record<string, string> = {}, message = 'Graph said no.') {
   const error = new GraphError(status, message);
@@ -79,5 +81,26 @@ describe('classifyGraphFailure', () => {
     const failure = classifyGraphFailure(auth, op, young);
     expect(failure.type).toBe(FailureType.AuthenticationFailed);
     expect(failure.message).toMatch(/AZURE_CLIENT_ID/);
+  });
+});
+
+describe('the retry table', () => {
+  it('retries throttling, outages, network errors and replication lag everywhere', () => {
+    for (const type of [FailureType.Throttled, FailureType.Unavailable, FailureType.Network, FailureType.ReplicationLag, FailureType.NotYetVisible]) {
+      expect(finalFailureTypes('forward')).not.toContain(type);
+      expect(finalFailureTypes('undo')).not.toContain(type);
+    }
+  });
+  it('stops a forward step at a refusal, but lets an undo retry what Entra clears by itself', () => {
+    for (const type of [FailureType.BadRequest, FailureType.Conflict, FailureType.NotFound]) {
+      expect(finalFailureTypes('forward')).toContain(type);
+      expect(finalFailureTypes('undo')).not.toContain(type);
+    }
+  });
+  it('stops both at a missing permission or credential', () => {
+    for (const type of [FailureType.PermissionDenied, FailureType.AuthenticationFailed]) {
+      expect(finalFailureTypes('forward')).toContain(type);
+      expect(finalFailureTypes('undo')).toContain(type);
+    }
   });
 });

@@ -7,8 +7,6 @@ import { type KeyedObjectGraph, makeOnce, removeOnce } from './keyed-objects.js'
 import type { Holder } from '../common/object-keys.js';
 import type { MadeObject, RemovedObject } from './types.js';
 
-const permission = 'EntitlementManagement.ReadWrite.All';
-
 interface AccessPackageRecord extends FoundObject {
   displayName: string;
   catalog?: { id: string };
@@ -55,9 +53,9 @@ export function accessPackageActivities(graph: Client) {
   function packageGraph(catalogId: string, displayName: string, description = displayName): KeyedObjectGraph {
     return {
       what: `access package "${displayName}"`,
-      permission,
+      calls: { create: `POST /v1.0${EM}/accessPackages`, remove: `DELETE /v1.0${EM}/accessPackages/{id}`, read: `GET /v1.0${EM}/accessPackages/{id}` },
       async findAll() {
-        const page = await graphCall({ description: `look up access package "${displayName}"`, permission }, () =>
+        const page = await graphCall({ description: `look up access package "${displayName}"`, call: `GET /v1.0${EM}/accessPackages` }, () =>
           graph
             .api(`${EM}/accessPackages`)
             .filter(`displayName eq ${odataString(displayName)}`)
@@ -84,10 +82,14 @@ export function accessPackageActivities(graph: Client) {
     const scopes = `${EM}/accessPackages/${key.accessPackageId}/resourceRoleScopes`;
     return {
       what: `role scope ${key.roleOriginId} of access package ${key.accessPackageId}`,
-      permission,
+      calls: {
+        create: `POST /v1.0${EM}/accessPackages/{id}/resourceRoleScopes`,
+        remove: `DELETE /v1.0${EM}/accessPackages/{id}/resourceRoleScopes/{roleScopeId}`,
+        read: `GET /v1.0${EM}/accessPackages/{id}/resourceRoleScopes/{roleScopeId}`,
+      },
       async findAll() {
         const page = await graphCall(
-          { description: `list role scopes of access package ${key.accessPackageId}`, permission, mayLag: true },
+          { description: `list role scopes of access package ${key.accessPackageId}`, call: `GET /v1.0${EM}/accessPackages/{id}/resourceRoleScopes`, mayLag: true },
           () => graph.api(scopes).expand('role,scope').get() as Promise<GraphList<RoleScopeRecord>>,
         );
         return page.value.filter((rs) => rs.role?.originId === key.roleOriginId && rs.scope?.originId === key.scopeOriginId);

@@ -9,8 +9,6 @@ import { FailureType } from '../common/failure-types.js';
 import { visibilityRetryDelayMs } from './failures.js';
 import { EM, classified, firstAttempt, graphCall, graphCallOrNotFound, notFound, odataString, untilVisible, visible, type GraphList } from './graph-call.js';
 
-const permission = 'EntitlementManagement.ReadWrite.All';
-
 /** The longest a request read waits for the moment it is due. */
 const maxReadWaitMs = 1_000;
 
@@ -61,7 +59,7 @@ export function assignmentActivities(graph: Client) {
       `${EM}/assignments?$filter=${encodeURIComponent(`assignmentPolicy/id eq ${odataString(policyId)}`)}&$expand=target`;
     while (url) {
       const next: string = url;
-      const page = await graphCall({ description: `list assignments of policy ${policyId}`, permission, mayLag: true }, () =>
+      const page = await graphCall({ description: `list assignments of policy ${policyId}`, call: `GET /v1.0${EM}/assignments`, mayLag: true }, () =>
         graph.api(next).get() as Promise<GraphList<AssignmentRecord>>,
       );
       all.push(...page.value);
@@ -72,7 +70,7 @@ export function assignmentActivities(graph: Client) {
 
   /** The newest request of this type on the package whose assignment is `assignmentId`. */
   async function requestFor(accessPackageId: string, assignmentId: string, requestType: string): Promise<RequestRecord | undefined> {
-    const page = await graphCall({ description: `list requests of access package ${accessPackageId}`, permission }, () =>
+    const page = await graphCall({ description: `list requests of access package ${accessPackageId}`, call: `GET /v1.0${EM}/assignmentRequests` }, () =>
       graph
         .api(`${EM}/assignmentRequests`)
         .filter(`accessPackage/id eq ${odataString(accessPackageId)}`)
@@ -110,7 +108,7 @@ export function assignmentActivities(graph: Client) {
             })) as RequestRecord;
           } catch (error) {
             if (isOpenRequest(error)) throw error;
-            throw classified(error, { description: `request assignment of access package ${input.accessPackageId}`, permission, mayLag: true });
+            throw classified(error, { description: `request assignment of access package ${input.accessPackageId}`, call: `POST /v1.0${EM}/assignmentRequests`, mayLag: true });
           }
         }, visible(graph, `${EM}/assignmentPolicies/${input.policyId}`, `/users/${input.targetId}`));
       } catch (error) {
@@ -137,7 +135,7 @@ export function assignmentActivities(graph: Client) {
       const wait = Math.min((input.readAt ?? 0) - Date.now(), maxReadWaitMs);
       if (wait > 0) await Context.current().sleep(wait);
       const request = await graphCall(
-        { description: `read assignment request ${input.requestId}`, permission, mayLag: true },
+        { description: `read assignment request ${input.requestId}`, call: `GET /v1.0${EM}/assignmentRequests/{id}`, mayLag: true },
         () => graph.api(`${EM}/assignmentRequests/${input.requestId}`).select('id,state,status').get() as Promise<RequestRecord>,
       );
       return { requestId: request.id, state: request.state, status: request.status };
@@ -169,7 +167,7 @@ export function assignmentActivities(graph: Client) {
         assignmentId = live.id;
       }
       const target = assignmentId;
-      const request = await graphCallOrNotFound({ description: `remove assignment ${target}`, permission }, () =>
+      const request = await graphCallOrNotFound({ description: `remove assignment ${target}`, call: `POST /v1.0${EM}/assignmentRequests` }, () =>
         graph.api(`${EM}/assignmentRequests`).post({ requestType: 'adminRemove', assignment: { id: target } }) as Promise<RequestRecord>,
       );
       if (request === notFound) return { alreadyRemoved: true };

@@ -12,8 +12,6 @@ import { type KeyedObjectGraph, makeOnce, removeOnce } from './keyed-objects.js'
 import type { Holder } from '../common/object-keys.js';
 import type { MadeObject, RemovedObject } from './types.js';
 
-const readPermission = 'EntitlementManagement.Read.All';
-const writePermission = 'EntitlementManagement.ReadWrite.All';
 
 interface CatalogRecord {
   id: string;
@@ -70,7 +68,7 @@ function notInCatalog(input: CatalogGroupInput): GraphError {
 export function catalogActivities(graph: Client) {
   async function findResource(input: CatalogGroupInput, expandScopes: boolean): Promise<ResourceRecord | undefined> {
     const page = await graphCall(
-      { description: `look up group ${input.groupId} in catalog ${input.catalogId}`, permission: readPermission },
+      { description: `look up group ${input.groupId} in catalog ${input.catalogId}`, call: `GET /v1.0${EM}/catalogs/{catalogId}/resources` },
       () => {
         const request = graph
           .api(`${EM}/catalogs/${input.catalogId}/resources`)
@@ -93,7 +91,7 @@ export function catalogActivities(graph: Client) {
   function resourceGraph(input: CatalogGroupInput): KeyedObjectGraph {
     return {
       what: `group ${input.groupId} in catalog ${input.catalogId}`,
-      permission: writePermission,
+      calls: { create: `POST /v1.0${EM}/resourceRequests`, remove: `POST /v1.0${EM}/resourceRequests`, read: `GET /v1.0${EM}/catalogs/{catalogId}/resources` },
       async findAll() {
         const found = await findResource(input, false);
         return found ? [{ id: input.groupId, createdDateTime: found.createdDateTime }] : [];
@@ -113,7 +111,7 @@ export function catalogActivities(graph: Client) {
   return {
     /** GET catalogs?$filter=displayName eq '…': the catalog must exist (preflight). */
     async findCatalog(input: { catalogName: string }): Promise<{ catalogId: string }> {
-      const page = await graphCall({ description: `find catalog "${input.catalogName}"`, permission: readPermission }, () =>
+      const page = await graphCall({ description: `find catalog "${input.catalogName}"`, call: `GET /v1.0${EM}/catalogs` }, () =>
         graph
           .api(`${EM}/catalogs`)
           .filter(`displayName eq ${odataString(input.catalogName)}`)
@@ -158,7 +156,7 @@ export function catalogActivities(graph: Client) {
     findMemberRole(input: { catalogId: string; resourceId: string }): Promise<{ roleId: string; roleOriginId: string }> {
       return untilVisible(async () => {
         const page = await graphCall(
-          { description: `find the Member role of resource ${input.resourceId}`, permission: readPermission, mayLag: true },
+          { description: `find the Member role of resource ${input.resourceId}`, call: `GET /v1.0${EM}/catalogs/{catalogId}/resourceRoles`, mayLag: true },
           () =>
             graph
               .api(`${EM}/catalogs/${input.catalogId}/resourceRoles`)

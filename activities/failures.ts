@@ -5,13 +5,14 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../common/failure-types.js';
 import { replicationLagWindowMs } from '../common/graph-timing.js';
+import { type GraphCallName, graphCallPermissions } from '../common/permissions.js';
 import { describeGraphFailure, type GraphFailure } from '../graph/errors.js';
 
 export interface GraphOperation {
   /** What was being done, for the message: "create user Requestor1@contoso.onmicrosoft.com". */
   description: string;
-  /** The application permission the call needs, named when Graph answers 403. */
-  permission: string;
+  /** Which Graph call it is: the permission table (common/permissions.ts) names what it needs when Graph answers 403. */
+  call: GraphCallName;
   /**
    * The call names an object this run created moments ago: a 404 (or a 400 saying a referenced object does not
    * exist) may be replication lag, and is retried while the step is younger than the lag window.
@@ -99,7 +100,7 @@ export function classifyGraphFailure(
     case failure.status === 403:
       return failureOf(
         FailureType.PermissionDenied,
-        `${message}. Grant the app the Microsoft Graph application permission ${operation.permission} and admin consent.`,
+        `${message}. Grant the app the Microsoft Graph application permission ${graphCallPermissions[operation.call].join(' and ')} (or a broader one) and admin consent.`,
         failure,
       );
     case failure.code === 'CallerNotResourceOwner':

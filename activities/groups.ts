@@ -20,15 +20,13 @@ export interface DeleteGroupInput {
   mailNickname: string;
 }
 
-const permission = 'Group.ReadWrite.All';
-
 export function groupActivities(graph: Client) {
   function groupGraph(mailNickname: string, body?: Omit<CreateGroupInput, 'holder' | 'mailNickname'>): KeyedObjectGraph {
     return {
       what: `group ${mailNickname}`,
-      permission,
+      calls: { create: 'POST /v1.0/groups', remove: 'DELETE /v1.0/groups/{id}', read: 'GET /v1.0/groups/{id}' },
       async findAll() {
-        const page = await graphCall({ description: `look up group ${mailNickname}`, permission }, () =>
+        const page = await graphCall({ description: `look up group ${mailNickname}`, call: 'GET /v1.0/groups' }, () =>
           graph
             .api('/groups')
             .filter(`mailNickname eq ${odataString(mailNickname)}`)
@@ -70,7 +68,7 @@ export function groupActivities(graph: Client) {
       while (url) {
         const next: string = url;
         const page = await graphCall(
-          { description: `list members of group ${input.groupId}`, permission: 'GroupMember.Read.All', mayLag: true },
+          { description: `list members of group ${input.groupId}`, call: 'GET /v1.0/groups/{id}/members', mayLag: true },
           () => graph.api(next).get() as Promise<GraphList<{ id: string }>>,
         );
         memberIds.push(...page.value.map((m) => m.id));

@@ -20,6 +20,7 @@ import { finalFailureTypes } from '../common/failure-types.js';
 import { describeGraphFailure } from '../graph/errors.js';
 import { classified, createdAtOrAfter, graphCallOrNotFound, notFound, visibilityWaitMs, type FoundObject } from './graph-call.js';
 import type { GraphOperation } from './failures.js';
+import type { GraphCallName } from '../common/permissions.js';
 import { attemptNotes, note } from './heartbeat.js';
 import type { Holder } from '../common/object-keys.js';
 import { claim, release, report } from './shared-objects.js';
@@ -29,7 +30,8 @@ import type { MadeObject, RemovedObject } from './types.js';
 export interface KeyedObjectGraph {
   /** For messages: "group markres". */
   what: string;
-  permission: string;
+  /** The Graph calls of `create`, `remove` and `read`, as the permission table names them. */
+  calls: { create: GraphCallName; remove: GraphCallName; read: GraphCallName };
   /** Every object matching the key, with its creation time (classified failures). */
   findAll(): Promise<FoundObject[]>;
   /** Sends the create; resolves to the new object's id. Rejects with Graph's own error. */
@@ -106,7 +108,7 @@ async function lookUp(graph: KeyedObjectGraph, sinceMs: number, until: number): 
 export async function makeOnce(holder: Holder, key: ObjectKey, graph: KeyedObjectGraph, options: MakeOptions = {}): Promise<MadeObject> {
   const claimed = await claim(holder, key);
   if (claimed.role === 'use') return { id: claimed.objectId, created: false, strays: [] };
-  const createOperation: GraphOperation = { description: `create ${graph.what}`, permission: graph.permission, mayLag: options.probe !== undefined };
+  const createOperation: GraphOperation = { description: `create ${graph.what}`, call: graph.calls.create, mayLag: options.probe !== undefined };
   const made = async (object: MadeObject, uncertain: boolean): Promise<MadeObject> => {
     await report(holder, key, { type: 'made', objectId: object.id, created: object.created, madeAt: Date.now(), uncertain });
     return object;
@@ -182,8 +184,8 @@ function isFinal(error: ApplicationFailure): boolean {
  * attempt's delete was accepted; after the window a 404 means the object is gone.
  */
 export async function deleteConfirmed(graph: KeyedObjectGraph, id: string, madeAt: number): Promise<'undone' | 'alreadyGone'> {
-  const operation: GraphOperation = { description: `delete ${graph.what} ${id}`, permission: graph.permission, mayLag: true, madeAt };
-  const read = () => graphCallOrNotFound({ ...operation, description: `read ${graph.what} ${id}` }, () => graph.read(id));
+  const operation: GraphOperation = { description: `delete ${graph.what} ${id}`, call: graph.calls.remove, mayLag: true, madeAt };
+  const read = () => graphCallOrNotFound({ ...operation, call: graph.calls.read, description: `read ${graph.what} ${id}` }, () => graph.read(id));
   if (!attemptNotes().deleted?.includes(id)) {
     const visibleBy = Math.min(Date.now() + lagWaitInPlaceMs, madeAt + replicationLagWindowMs);
     for (;;) {

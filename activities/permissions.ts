@@ -34,7 +34,7 @@ export function permissionActivities(credential: TokenCredential, scope: string)
         if (!result) throw new Error('the credential returned no token');
         token = result.token;
       } catch (error) {
-        throw classifyGraphFailure(error, { description: 'get a token for Microsoft Graph', permission: '' }, currentStep());
+        throw classifyGraphFailure(error, { description: 'get a token for Microsoft Graph', call: 'GET /v1.0/users/{id}' }, currentStep());
       }
       const roles = tokenRoles(token);
       if (!roles) return { checked: false, roles: [] };

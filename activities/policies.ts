@@ -6,8 +6,6 @@ import { type KeyedObjectGraph, makeOnce, removeOnce } from './keyed-objects.js'
 import type { Holder } from '../common/object-keys.js';
 import type { MadeObject, RemovedObject } from './types.js';
 
-const permission = 'EntitlementManagement.ReadWrite.All';
-
 interface PolicyRecord extends FoundObject {
   displayName: string;
   specificAllowedTargets?: { '@odata.type'?: string; userId?: string }[];
@@ -59,10 +57,10 @@ export function policyActivities(graph: Client) {
   function policyGraph(key: Omit<DeletePolicyInput, 'holder'>, create?: CreatePolicyInput): KeyedObjectGraph {
     return {
       what: `policy "${key.displayName}" on access package ${key.accessPackageId}`,
-      permission,
+      calls: { create: `POST /v1.0${EM}/assignmentPolicies`, remove: `DELETE /v1.0${EM}/assignmentPolicies/{id}`, read: `GET /v1.0${EM}/assignmentPolicies/{id}` },
       async findAll() {
         const page = await graphCall(
-          { description: `list policies of access package ${key.accessPackageId}`, permission, mayLag: true },
+          { description: `list policies of access package ${key.accessPackageId}`, call: `GET /v1.0${EM}/assignmentPolicies`, mayLag: true },
           () => graph.api(`${EM}/assignmentPolicies`).filter(`accessPackage/id eq ${odataString(key.accessPackageId)}`).get() as Promise<GraphList<PolicyRecord>>,
         );
         // A policy of the same name for another requestor is not this key's: it would not allow this requestor.

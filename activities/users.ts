@@ -19,8 +19,6 @@ export interface DeleteUserInput {
   userPrincipalName: string;
 }
 
-const permission = 'User.ReadWrite.All';
-
 /**
  * A password that meets Entra's complexity rules (upper, lower, digit, symbol; 8–256 characters). It exists only
  * inside createUser: never an input, never returned, never logged. The user must change it at first sign-in.
@@ -40,9 +38,9 @@ export function userActivities(graph: Client) {
   function userGraph(userPrincipalName: string, displayName = userPrincipalName): KeyedObjectGraph {
     return {
       what: `user ${userPrincipalName}`,
-      permission,
+      calls: { create: 'POST /v1.0/users', remove: 'DELETE /v1.0/users/{id}', read: 'GET /v1.0/users/{id}' },
       async findAll() {
-        const user = await graphCallOrNotFound({ description: `look up user ${userPrincipalName}`, permission }, () =>
+        const user = await graphCallOrNotFound({ description: `look up user ${userPrincipalName}`, call: 'GET /v1.0/users/{id}' }, () =>
           graph.api(`/users/${encodeURIComponent(userPrincipalName)}`).select('id,userPrincipalName,createdDateTime').get() as Promise<FoundObject>,
         );
         return user === notFound ? [] : [user];

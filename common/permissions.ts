@@ -1,50 +1,134 @@
-// The Microsoft Graph application permissions the saga needs, which activity needs which, and which broader
-// permission also satisfies one. The preflight checks the worker's token against this before any write.
+// The one permission table: every Graph call the saga makes, with the application permission Microsoft documents as
+// least privileged for it (each operation's "Permissions" section on learn.microsoft.com/graph/api), and which
+// activity makes which calls. The activities name these calls (a 403 names the permission), the preflight checks
+// the worker's token against them, and the README's table is derived from them (a test compares the two).
 
-export const requiredPermissions = [
-  'User.ReadWrite.All',
-  'Group.ReadWrite.All',
-  'EntitlementManagement.ReadWrite.All',
-  'Domain.Read.All',
-] as const;
-export type RequiredPermission = (typeof requiredPermissions)[number];
+import type { Activities } from '../activities/index.js';
 
-/** Each required permission, and the broader ones that grant it too. */
-export const satisfiedBy: Record<RequiredPermission, readonly string[]> = {
-  'User.ReadWrite.All': ['User.ReadWrite.All', 'Directory.ReadWrite.All'],
-  'Group.ReadWrite.All': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
-  'EntitlementManagement.ReadWrite.All': ['EntitlementManagement.ReadWrite.All'],
-  'Domain.Read.All': ['Domain.Read.All', 'Domain.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
-};
+export type GraphPermission =
+  | 'User.Read.All'
+  | 'User.ReadWrite.All'
+  | 'Group.Read.All'
+  | 'Group.Create'
+  | 'Group.ReadWrite.All'
+  | 'GroupMember.Read.All'
+  | 'Domain.Read.All'
+  | 'Domain.ReadWrite.All'
+  | 'Directory.Read.All'
+  | 'Directory.ReadWrite.All'
+  | 'EntitlementManagement.Read.All'
+  | 'EntitlementManagement.ReadWrite.All';
 
-/** The least permission each activity's Graph calls need (README, "Permissions"). */
-export const activityPermissions: Record<string, readonly RequiredPermission[]> = {
+const EM = '/v1.0/identityGovernance/entitlementManagement';
+
+/** Each call, as "METHOD path-template", and the permissions it needs (all of them). */
+export const graphCallPermissions = {
+  'GET /v1.0/users/{id}': ['User.Read.All'],
+  'POST /v1.0/users': ['User.ReadWrite.All'],
+  'DELETE /v1.0/users/{id}': ['User.ReadWrite.All'],
+  'GET /v1.0/groups': ['Group.Read.All'],
+  'GET /v1.0/groups/{id}': ['Group.Read.All'],
+  'POST /v1.0/groups': ['Group.Create'],
+  'DELETE /v1.0/groups/{id}': ['Group.ReadWrite.All'],
+  'GET /v1.0/groups/{id}/members': ['GroupMember.Read.All'],
+  'GET /v1.0/domains': ['Domain.Read.All'],
+  'GET /v1.0/domains/{id}': ['Domain.Read.All'],
+  [`GET ${EM}/catalogs`]: ['EntitlementManagement.Read.All'],
+  [`GET ${EM}/catalogs/{catalogId}/resources`]: ['EntitlementManagement.Read.All'],
+  [`GET ${EM}/catalogs/{catalogId}/resourceRoles`]: ['EntitlementManagement.Read.All'],
+  // An app adding or removing a group must be able to manage the group, else Graph answers CallerNotResourceOwner.
+  [`POST ${EM}/resourceRequests`]: ['EntitlementManagement.ReadWrite.All', 'Group.ReadWrite.All'],
+  [`GET ${EM}/accessPackages`]: ['EntitlementManagement.Read.All'],
+  [`GET ${EM}/accessPackages/{id}`]: ['EntitlementManagement.Read.All'],
+  [`POST ${EM}/accessPackages`]: ['EntitlementManagement.ReadWrite.All'],
+  [`DELETE ${EM}/accessPackages/{id}`]: ['EntitlementManagement.ReadWrite.All'],
+  [`GET ${EM}/accessPackages/{id}/resourceRoleScopes`]: ['EntitlementManagement.Read.All'],
+  [`GET ${EM}/accessPackages/{id}/resourceRoleScopes/{roleScopeId}`]: ['EntitlementManagement.Read.All'],
+  [`POST ${EM}/accessPackages/{id}/resourceRoleScopes`]: ['EntitlementManagement.ReadWrite.All'],
+  [`DELETE ${EM}/accessPackages/{id}/resourceRoleScopes/{roleScopeId}`]: ['EntitlementManagement.ReadWrite.All'],
+  [`GET ${EM}/assignmentPolicies`]: ['EntitlementManagement.Read.All'],
+  [`GET ${EM}/assignmentPolicies/{id}`]: ['EntitlementManagement.Read.All'],
+  [`POST ${EM}/assignmentPolicies`]: ['EntitlementManagement.ReadWrite.All'],
+  [`DELETE ${EM}/assignmentPolicies/{id}`]: ['EntitlementManagement.ReadWrite.All'],
+  [`GET ${EM}/assignmentRequests`]: ['EntitlementManagement.Read.All'],
+  [`GET ${EM}/assignmentRequests/{id}`]: ['EntitlementManagement.Read.All'],
+  [`POST ${EM}/assignmentRequests`]: ['EntitlementManagement.ReadWrite.All'],
+  [`GET ${EM}/assignments`]: ['EntitlementManagement.Read.All'],
+} as const satisfies Record<string, readonly GraphPermission[]>;
+
+export type GraphCallName = keyof typeof graphCallPermissions;
+
+const users = ['GET /v1.0/users/{id}'] as const;
+const groups = ['GET /v1.0/groups', 'GET /v1.0/groups/{id}'] as const;
+const resources = [`GET ${EM}/catalogs/{catalogId}/resources`, `POST ${EM}/resourceRequests`] as const;
+const packages = [`GET ${EM}/accessPackages`, `GET ${EM}/accessPackages/{id}`] as const;
+const roleScopes = [`GET ${EM}/accessPackages/{id}/resourceRoleScopes`, `GET ${EM}/accessPackages/{id}/resourceRoleScopes/{roleScopeId}`] as const;
+const policies = [`GET ${EM}/assignmentPolicies`, `GET ${EM}/assignmentPolicies/{id}`] as const;
+
+/** The calls each activity makes; the compiler asks for every activity. */
+export const activityCalls: Record<keyof Activities, readonly GraphCallName[]> = {
   checkPermissions: [],
-  checkRequestorDomain: ['Domain.Read.All'],
-  findCatalog: ['EntitlementManagement.ReadWrite.All'],
-  createUser: ['User.ReadWrite.All'],
-  deleteUser: ['User.ReadWrite.All'],
-  createGroup: ['Group.ReadWrite.All'],
-  deleteGroup: ['Group.ReadWrite.All'],
-  listGroupMembers: ['Group.ReadWrite.All'],
-  // Adding a group to a catalog as an app also needs the right to manage the group (else CallerNotResourceOwner).
-  addGroupToCatalog: ['EntitlementManagement.ReadWrite.All', 'Group.ReadWrite.All'],
-  removeGroupFromCatalog: ['EntitlementManagement.ReadWrite.All', 'Group.ReadWrite.All'],
-  findCatalogResource: ['EntitlementManagement.ReadWrite.All'],
-  findMemberRole: ['EntitlementManagement.ReadWrite.All'],
-  createAccessPackage: ['EntitlementManagement.ReadWrite.All'],
-  deleteAccessPackage: ['EntitlementManagement.ReadWrite.All'],
-  addRoleScope: ['EntitlementManagement.ReadWrite.All'],
-  removeRoleScope: ['EntitlementManagement.ReadWrite.All'],
-  createPolicy: ['EntitlementManagement.ReadWrite.All'],
-  deletePolicy: ['EntitlementManagement.ReadWrite.All'],
-  requestAssignment: ['EntitlementManagement.ReadWrite.All'],
-  getRequestState: ['EntitlementManagement.ReadWrite.All'],
-  listPolicyAssignments: ['EntitlementManagement.ReadWrite.All'],
-  requestRemoval: ['EntitlementManagement.ReadWrite.All'],
+  checkRequestorDomain: ['GET /v1.0/domains/{id}', 'GET /v1.0/domains'],
+  findCatalog: [`GET ${EM}/catalogs`],
+  createUser: [...users, 'POST /v1.0/users'],
+  deleteUser: [...users, 'DELETE /v1.0/users/{id}'],
+  createGroup: [...groups, 'POST /v1.0/groups'],
+  deleteGroup: [...groups, 'DELETE /v1.0/groups/{id}'],
+  listGroupMembers: ['GET /v1.0/groups/{id}/members'],
+  addGroupToCatalog: [...resources, 'GET /v1.0/groups/{id}'],
+  removeGroupFromCatalog: resources,
+  findCatalogResource: [`GET ${EM}/catalogs/{catalogId}/resources`],
+  findMemberRole: [`GET ${EM}/catalogs/{catalogId}/resourceRoles`],
+  createAccessPackage: [...packages, `POST ${EM}/accessPackages`],
+  deleteAccessPackage: [...packages, `DELETE ${EM}/accessPackages/{id}`],
+  addRoleScope: [...roleScopes, `POST ${EM}/accessPackages/{id}/resourceRoleScopes`, `GET ${EM}/accessPackages/{id}`],
+  removeRoleScope: [...roleScopes, `DELETE ${EM}/accessPackages/{id}/resourceRoleScopes/{roleScopeId}`],
+  createPolicy: [...policies, `POST ${EM}/assignmentPolicies`, `GET ${EM}/accessPackages/{id}`, 'GET /v1.0/users/{id}'],
+  deletePolicy: [...policies, `DELETE ${EM}/assignmentPolicies/{id}`],
+  requestAssignment: [`GET ${EM}/assignments`, `GET ${EM}/assignmentRequests`, `POST ${EM}/assignmentRequests`, `GET ${EM}/assignmentPolicies/{id}`, 'GET /v1.0/users/{id}'],
+  getRequestState: [`GET ${EM}/assignmentRequests/{id}`],
+  listPolicyAssignments: [`GET ${EM}/assignments`],
+  requestRemoval: [`GET ${EM}/assignments`, `GET ${EM}/assignmentRequests`, `POST ${EM}/assignmentRequests`],
 };
+
+/** Broader application permissions that also grant one (Microsoft's permissions reference). */
+export const grantedBy: Record<GraphPermission, readonly GraphPermission[]> = {
+  'User.Read.All': ['User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'User.ReadWrite.All': ['Directory.ReadWrite.All'],
+  'Group.Read.All': ['Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'Group.Create': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'Group.ReadWrite.All': ['Directory.ReadWrite.All'],
+  'GroupMember.Read.All': ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'Domain.Read.All': ['Domain.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'Domain.ReadWrite.All': [],
+  'Directory.Read.All': ['Directory.ReadWrite.All'],
+  'Directory.ReadWrite.All': [],
+  'EntitlementManagement.Read.All': ['EntitlementManagement.ReadWrite.All'],
+  'EntitlementManagement.ReadWrite.All': [],
+};
+
+/** Whether holding `held` grants `needed`, directly or through a broader permission (transitively). */
+function grants(held: GraphPermission, needed: GraphPermission): boolean {
+  return held === needed || grantedBy[needed].some((broader) => broader === held || grants(held, broader));
+}
+
+/** The permissions an activity's calls need. */
+export function permissionsOf(activity: keyof Activities): GraphPermission[] {
+  return [...new Set(activityCalls[activity].flatMap((call) => graphCallPermissions[call]))];
+}
+
+/** What the worker must be granted: every call's permission, leaving out those another one grants. */
+export const requiredPermissions: readonly GraphPermission[] = (() => {
+  const needed = [...new Set((Object.keys(activityCalls) as (keyof Activities)[]).flatMap(permissionsOf))];
+  return needed.filter((p) => !needed.some((other) => other !== p && grants(other, p))).sort();
+})();
+
+/** The activities whose calls a required permission covers, for the README's table. */
+export function activitiesCoveredBy(required: GraphPermission): (keyof Activities)[] {
+  return (Object.keys(activityCalls) as (keyof Activities)[]).filter((activity) => permissionsOf(activity).some((p) => grants(required, p)));
+}
 
 /** The required permissions a token's `roles` claim does not grant. */
-export function missingPermissions(roles: readonly string[]): RequiredPermission[] {
-  return requiredPermissions.filter((needed) => !satisfiedBy[needed].some((granted) => roles.includes(granted)));
+export function missingPermissions(roles: readonly string[]): GraphPermission[] {
+  return requiredPermissions.filter((needed) => !roles.some((held) => grants(held as GraphPermission, needed)));
 }

@@ -16,7 +16,7 @@ function graphError(status: number, code: string, headers: Record<string, string
   return error;
 }
 
-const op = { description: 'create user alice@contoso.com', permission: 'User.ReadWrite.All' };
+const op = { description: 'create user alice@contoso.com', call: 'POST /v1.0/users' } as const;
 const young = { ageMs: 1000, attempt: 1 };
 
 describe('classifyGraphFailure', () => {

@@ -2,12 +2,12 @@
 // provisioning input (requestorUpn and packageName at least); missing fields come from `defaults`, then from the
 // bulk defaults below. Every problem is reported with the line and field it concerns, before anything starts.
 
-import { readFileSync } from 'node:fs';
-import { type Document, LineCounter, type Node, isMap, isSeq, parseDocument } from 'yaml';
+import { type LineCounter, type Node, isMap, isSeq } from 'yaml';
 import { bulkLimits } from '../common/bulk.js';
 import type { ProvisioningInput } from '../common/provisioning.js';
 import { validateProvisioningInput } from '../common/validation.js';
 import { provisioningWorkflowId } from '../common/workflow-id.js';
+import { readBoundedYaml, toJsOptions } from './bounded-file.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
 /** Bulk runs keep the access they grant: items of one package share its group and package (see bulk-provision.ts). */
@@ -37,17 +37,10 @@ function fieldLine(lines: LineCounter, item: Node, field: string): number {
 }
 
 export function readBulkFile(path: string): BulkFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new CliError(`bulk: cannot read ${path}`, ExitCode.BadInput);
-  }
-  const lines = new LineCounter();
-  const doc: Document = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  const { text, doc, lines } = readBoundedYaml(path, 'bulk');
   const syntax = doc.errors[0];
   if (syntax) {
-    const line = syntax.linePos?.[0]?.line ?? 1;
+    const line = lines.linePos(syntax.pos[0]).line;
     throw new CliError(`${path}:${line}: not valid YAML or JSON: ${syntax.message.split('\n')[0]}`, ExitCode.BadInput);
   }
   let list: Node | null = doc.contents;
@@ -56,11 +49,11 @@ export function readBulkFile(path: string): BulkFile {
     for (const pair of doc.contents.items) {
       const key = String((pair.key as { value?: unknown } | null)?.value);
       if (key !== 'items' && key !== 'defaults') {
-        throw new CliError(`${path}:${lineOf(lines, pair.key as Node)}: unknown top-level key "${key}" (use "defaults" and "items")`, ExitCode.BadInput);
+        throw new CliError(`${path}:${lineOf(lines, pair.key)}: unknown top-level key "${key}" (use "defaults" and "items")`, ExitCode.BadInput);
       }
     }
     list = doc.get('items', true) as Node | null;
-    const rawDefaults: unknown = (doc.toJS() as { defaults?: unknown }).defaults ?? {};
+    const rawDefaults: unknown = (doc.toJS(toJsOptions) as { defaults?: unknown }).defaults ?? {};
     if (typeof rawDefaults !== 'object' || rawDefaults === null || Array.isArray(rawDefaults)) {
       throw new CliError(`${path}:${lineOf(lines, doc.get('defaults', true) as Node)}: "defaults" must be a map of fields`, ExitCode.BadInput);
     }
@@ -80,7 +73,7 @@ export function readBulkFile(path: string): BulkFile {
       problems.push(`${path}:${line}: each item must be a map of fields`);
       continue;
     }
-    const raw: Record<string, unknown> = { ...bulkDefaults, ...defaults, ...(node.toJSON() as Record<string, unknown>) };
+    const raw: Record<string, unknown> = { ...bulkDefaults, ...defaults, ...(node.toJS(doc, toJsOptions) as Record<string, unknown>) };
     if (raw.groupName === undefined && typeof raw.packageName === 'string') raw.groupName = raw.packageName;
     for (const field of ['requestorUpn', 'packageName']) {
       if (raw[field] === undefined) problems.push(`${path}:${line}: ${field} is required`);

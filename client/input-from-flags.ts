@@ -1,10 +1,9 @@
 // Builds a provisioning input from CLI flags and an optional spec file (JSON or YAML), with the tutorial's defaults,
 // and validates it before anything is started.
 
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import type { ProvisioningInput } from '../common/provisioning.js';
 import { formatIssues, validateProvisioningInput } from '../common/validation.js';
+import { readBoundedYaml, toJsOptions } from './bounded-file.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
 /** The tutorial's values. The requestor's domain is the emulator's unless ENTRA_SAGA_DOMAIN names the tenant's. */
@@ -38,18 +37,13 @@ export interface InputFlags {
 }
 
 function readSpec(path: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new CliError(`--spec: cannot read ${path}`, ExitCode.BadInput);
+  const { doc, lines } = readBoundedYaml(path, 'spec');
+  const syntax = doc.errors[0];
+  if (syntax) {
+    const format = path.endsWith('.json') ? 'JSON' : 'YAML';
+    throw new CliError(`--spec: ${path} is not valid ${format} (line ${lines.linePos(syntax.pos[0]).line}): ${syntax.message.split('\n')[0]}`, ExitCode.BadInput);
   }
-  let parsed: unknown;
-  try {
-    parsed = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new CliError(`--spec: ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`, ExitCode.BadInput);
-  }
+  const parsed: unknown = doc.toJS(toJsOptions);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new CliError(`--spec: ${path} must hold one object of provisioning fields`, ExitCode.BadInput);
   }

@@ -1,6 +1,7 @@
 // The entra-saga CLI: operators start, watch, list, tear down and cancel provisioning runs.
 
 import { parseArgs } from 'node:util';
+import { inputLimits } from './bounded-file.js';
 import { connect, type Connected } from './connect.js';
 import { readBulkFile } from './bulk-file.js';
 import { bulkCommand } from './commands/bulk.js';
@@ -38,7 +39,23 @@ type Command = (typeof commands)[number];
 const provisioningFlags = ['spec', 'requestor-upn', 'requestor-name', 'group-name', 'group-mail-nickname', 'package-name',
   'catalog', 'policy-name', 'duration-days', 'cleanup', 'delivery-timeout', 'dry-run'];
 
+/**
+ * Every argument within inputLimits.argumentChars before anything parses, echoes or sends it: validation bounds the
+ * provisioning names, but an unknown command, a --cleanup or --duration-days value, a workflow id or a --query would
+ * otherwise be echoed whole in an error or sent to Temporal.
+ */
+function checkArgumentLengths(argv: readonly string[]): void {
+  for (const [i, arg] of argv.entries()) {
+    if (arg.length <= inputLimits.argumentChars) continue;
+    const previous = argv[i - 1] ?? '';
+    const takesValue = (options as Record<string, { type: string }>)[previous.slice(2)]?.type === 'string';
+    const name = arg.startsWith('--') ? arg.split('=', 1)[0]!.slice(0, 40) : previous.startsWith('--') && takesValue ? previous : `argument ${i + 1}`;
+    throw new CliError(`${name} is ${arg.length.toLocaleString('en-US')} characters long; the limit is ${inputLimits.argumentChars.toLocaleString('en-US')}`, ExitCode.BadInput);
+  }
+}
+
 function parse(argv: string[]) {
+  checkArgumentLengths(argv);
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
@@ -71,8 +88,8 @@ export async function main(argv: string[], out: Output, err: Output = { write: (
       throw new CliError('--concurrency must be a whole number from 1 to 200', ExitCode.BadInput);
     }
     if (values.concurrency !== undefined && command !== 'bulk') throw new CliError('--concurrency applies to bulk only', ExitCode.BadInput);
-    // A bulk file is read and checked before connecting, like flags.
-    if (command === 'bulk') readBulkFile(rest[0] ?? '');
+    // A bulk file is read and checked once, before connecting, like flags: the run starts from what was checked.
+    const bulkFile = command === 'bulk' ? readBulkFile(rest[0] ?? '') : undefined;
     const limit = values.limit === undefined ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new CliError('--limit must be a whole number from 1 to 1000', ExitCode.BadInput);
     // Validate before connecting: bad input is reported even when Temporal is down, and nothing starts.
@@ -95,7 +112,7 @@ export async function main(argv: string[], out: Output, err: Output = { write: (
         case 'cancel':
           return await cancelCommand(connected, id, { json, wait: !values['no-wait'] }, out);
         case 'bulk':
-          return await bulkCommand(connected, id, { concurrency, json }, out);
+          return await bulkCommand(connected, id, bulkFile!, { concurrency, json }, out);
       }
     } finally {
       await connected.close();

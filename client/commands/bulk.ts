@@ -8,7 +8,7 @@ import type { BulkItemStatus, BulkProgress } from '../../common/bulk.js';
 import { ProvisioningStage } from '../../common/search-attributes.js';
 import type { bulkProvision } from '../../workflows/bulk-provision.js';
 import { bulkProgressQuery } from '../../workflows/messages.js';
-import { readBulkFile } from '../bulk-file.js';
+import type { BulkFile } from '../bulk-file.js';
 import { type Connected, webUiLink } from '../connect.js';
 import { ExitCode } from '../exit-codes.js';
 import type { Output } from '../render.js';
@@ -44,8 +44,14 @@ async function followBulk(handle: WorkflowHandle<typeof bulkProvision>, out: Out
   return result;
 }
 
-export async function bulkCommand(connected: Connected, path: string, options: { concurrency: number; json: boolean }, out: Output): Promise<ExitCode> {
-  const file = readBulkFile(path);
+/** Runs the items of `file`, read from `path` and checked before connecting. */
+export async function bulkCommand(
+  connected: Connected,
+  path: string,
+  file: BulkFile,
+  options: { concurrency: number; json: boolean },
+  out: Output,
+): Promise<ExitCode> {
   const workflowId = `bulk/${createHash('sha256').update(file.text).digest('hex').slice(0, 16)}`;
   const handle = await connected.client.workflow.start<typeof bulkProvision>('bulkProvision', {
     workflowId,

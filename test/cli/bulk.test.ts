@@ -49,11 +49,13 @@ describe('entra-saga bulk', () => {
     const report = result.json() as unknown as Report;
     expect(report.status).toBe('completed');
     expect(report.counts).toMatchObject({ completed: 6, failed: 0, compensated: 0 });
-    // Per package, one item created the group, catalog resource, package and role scope; the others adopted them.
+    // Each item created its user, policy and assignment. Per package, the group, catalog resource, package and role
+    // scope were created once — each by whichever item claimed it first — and the other items used them.
     for (const pkg of ['Sales', 'Support']) {
       const own = report.items.filter((i) => i.packageName === `${pkg} ${tag}`);
-      expect(own.map((i) => i.created).sort()).toEqual([3, 3, 7]);
-      expect(own.map((i) => i.adopted).sort()).toEqual([0, 4, 4]);
+      expect(own.every((i) => i.created >= 3 && i.created + i.adopted === 7)).toBe(true);
+      expect(own.reduce((sum, i) => sum + i.created, 0)).toBe(3 * 3 + 4);
+      expect(own.reduce((sum, i) => sum + i.adopted, 0)).toBe(2 * 4);
     }
     const objects = await saga.emulator.control.objects();
     expectNoDuplicates(objects);

@@ -13,8 +13,6 @@ export interface GraphFailure {
   requestId?: string;
   /** From Retry-After, in seconds. */
   retryAfterSeconds?: number;
-  /** The details[].code values of the Graph error, e.g. ObjectConflict. */
-  detailCodes: string[];
 }
 
 const authenticationErrorNames = new Set(['AuthenticationError', 'CredentialUnavailableError', 'AuthenticationRequiredError']);
@@ -26,16 +24,6 @@ function retryAfter(headers: Headers | undefined): number | undefined {
   if (Number.isFinite(seconds)) return Math.max(0, seconds);
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
-}
-
-function detailCodes(body: unknown): string[] {
-  if (typeof body !== 'string') return [];
-  try {
-    const parsed = JSON.parse(body) as { details?: { code?: string }[] };
-    return (parsed.details ?? []).map((d) => d.code).filter((c): c is string => typeof c === 'string');
-  } catch {
-    return [];
-  }
 }
 
 /** The error's own name, or that of the error it wraps. */
@@ -53,15 +41,14 @@ export function describeGraphFailure(error: unknown): GraphFailure {
       message: error.message,
       requestId: error.requestId ?? error.headers?.get('request-id') ?? undefined,
       retryAfterSeconds: retryAfter(error.headers),
-      detailCodes: detailCodes(error.body),
     };
   }
   // The Graph client wraps errors thrown before any response (the credential's, the network's) in a GraphError
   // with status -1 and the original error's name as its code.
   const name = error instanceof GraphError ? (error.code ?? error.name) : error instanceof Error ? error.name : '';
   if (authenticationErrorNames.has(name)) {
-    return { kind: 'authentication', status: 401, code: name, message: (error as Error).message, detailCodes: [] };
+    return { kind: 'authentication', status: 401, code: name, message: (error as Error).message };
   }
   const base = error instanceof Error ? error : new Error(String(error));
-  return { kind: 'network', status: 0, code: innerName(base), message: base.message, detailCodes: [] };
+  return { kind: 'network', status: 0, code: innerName(base), message: base.message };
 }

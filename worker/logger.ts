@@ -16,6 +16,14 @@ export function redact(meta: LogMetadata | undefined): Record<string, unknown> {
   return out;
 }
 
+/**
+ * The SDK warns that a worker without workflows does not poll for workflow tasks. The Graph-writes worker has none on
+ * purpose (its queue carries only the rate-limited writes), so on a terminal the line would read like a fault.
+ */
+function expected(message: string, meta: LogMetadata | undefined): boolean {
+  return message.startsWith('No workflows registered') && String(meta?.taskQueue ?? '').endsWith('-graph-writes');
+}
+
 export interface StructuredLoggerOptions {
   level?: LogLevel;
   /** JSON lines; default: when stdout is not a TTY. */
@@ -35,7 +43,7 @@ export class StructuredLogger implements Logger {
   }
 
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
-    if (levels[level] < this.#min) return;
+    if (levels[level] < this.#min || expected(message, meta)) return;
     const fields = redact(meta);
     if (this.#json) {
       this.#write(JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...fields }));

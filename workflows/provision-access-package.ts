@@ -18,7 +18,7 @@ import { type ValidProvisioningInput, formatIssues, validateProvisioningInput } 
 import { awaitDelivery, verifyAccess } from './delivery.js';
 import { joinSteps } from './join.js';
 import { progressQuery, teardownSignal } from './messages.js';
-import { RunState } from './run-state.js';
+import { RunState, describeError } from './run-state.js';
 import { Saga } from './saga.js';
 import { sagaSteps } from './steps.js';
 import { type AssignmentFacts, undoFor } from './undo.js';
@@ -144,11 +144,4 @@ async function compensate(saga: Saga, holder: Holder, facts: AssignmentFacts, st
     cause: error instanceof Error ? error : undefined,
     details: [{ objects: saga.records, undone }],
   });
-}
-
-/** The innermost useful message of a failure chain (activity failures wrap the activity's own error). */
-function describeError(error: unknown): string {
-  let current: unknown = error;
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
-  return current instanceof Error ? current.message : String(current);
 }

@@ -1,13 +1,23 @@
 // What a provisioning run shows of itself: the progress query's answer, the ProvisioningStage/Outcome search
 // attributes, and the current details the Web UI renders while the run is open. Nothing here may hold a secret.
 
-import { setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ObjectRecord, Outcome, Progress, Stage, StepName, UndoRecord } from '../common/provisioning.js';
 import { stepNames } from '../common/provisioning.js';
 import { ProvisioningOutcome, ProvisioningStage } from '../common/search-attributes.js';
 
 function now(): string {
   return new Date().toISOString();
+}
+
+/**
+ * The innermost useful message of a failure chain: an activity's failure says only "Activity task failed"; its cause
+ * is the activity's own classified error, which names the Graph call, its error code and what to do.
+ */
+export function describeError(error: unknown): string {
+  let current: unknown = error;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
 }
 
 export class RunState {
@@ -43,15 +53,11 @@ export class RunState {
       Object.assign(entry, { state: 'done', endedAt: now(), detail: detail?.(result) });
       return result;
     } catch (error) {
-      Object.assign(entry, { state: 'failed', endedAt: now(), detail: error instanceof Error ? error.message : String(error) });
+      Object.assign(entry, { state: 'failed', endedAt: now(), detail: describeError(error) });
       throw error;
     } finally {
       this.render();
     }
-  }
-
-  skip(name: StepName, detail: string): void {
-    this.progress.steps[name] = { state: 'skipped', detail };
   }
 
   setRequestState(state: string): void {
@@ -102,8 +108,4 @@ export class RunState {
     if (p.error) lines.push('', `**Error:** ${p.error}`);
     setCurrentDetails(lines.join('\n'));
   }
-}
-
-export function runStartTime(): string {
-  return workflowInfo().startTime.toISOString();
 }

@@ -71,9 +71,10 @@ export async function listCommand(connected: Connected, options: { query?: strin
   } else if (!rows.length) {
     out.write('no provisioning runs\n');
   } else {
-    for (const r of rows) {
-      out.write(`${r.startTime}  ${r.status.padEnd(10)} ${(r.stage ?? '').padEnd(16)} ${(r.outcome ?? '').padEnd(11)} ${r.workflowId}\n`);
-    }
+    const line = (started: string, status: string, stage: string, outcome: string, id: string) =>
+      `${started.padEnd(24)}  ${status.padEnd(10)} ${stage.padEnd(16)} ${outcome.padEnd(11)} ${id}\n`;
+    out.write(line('STARTED', 'STATUS', 'STAGE', 'OUTCOME', 'WORKFLOW ID'));
+    for (const r of rows) out.write(line(r.startTime, r.status, r.stage ?? '', r.outcome ?? '', r.workflowId));
   }
   return ExitCode.Ok;
 }

@@ -71,6 +71,15 @@ describe('entra-saga run', () => {
     expectNothingLeaked(before, await saga.emulator.control.objects());
   });
 
+  it('names the cause on the failed step\'s progress line, not just "Activity task failed"', async () => {
+    await saga.emulator.control.setFaults([{ method: 'POST', path: 'assignmentPolicies$', status: 403, code: 'Authorization_RequestDenied', times: 1 }]);
+    const result = await cli(['run', ...requestor()], env);
+    expect(result.code).toBe(ExitCode.RunFailed);
+    const line = result.stdout.split('\n').find((l) => /createPolicy failed/.test(l));
+    expect(line).toMatch(/createPolicy failed \([^)]*\): Graph: create policy .* HTTP 403 Authorization_RequestDenied/);
+    expect(result.stdout).not.toMatch(/Activity task failed/);
+  });
+
   it('does a dry run: validation and preflight only, nothing written', async () => {
     const before = await saga.emulator.control.objects();
     const result = await cli(['run', ...requestor(), '--dry-run', '--json'], env);
@@ -135,6 +144,9 @@ describe('start, status, list, teardown, cancel', () => {
     expect(status.stdout).toMatch(/request state: delivered/);
     const listed = await cli(['list', '--query', `WorkflowId = "${workflowId}"`, '--json'], env);
     expect(listed.json().runs).toEqual([expect.objectContaining({ workflowId, status: 'RUNNING', stage: 'Holding' })]);
+    const table = (await cli(['list', '--query', `WorkflowId = "${workflowId}"`], env)).stdout.trim().split('\n');
+    expect(table[0]).toMatch(/^STARTED\s+STATUS\s+STAGE\s+OUTCOME\s+WORKFLOW ID$/);
+    expect(table.slice(1)).toEqual([expect.stringMatching(new RegExp(`RUNNING\\s+Holding\\s+.*${workflowId.replace(/[/.]/g, '\\$&')}$`))]);
 
     const teardown = await cli(['teardown', workflowId, '--json'], env);
     expect(teardown.code).toBe(ExitCode.Ok);

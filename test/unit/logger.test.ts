@@ -27,4 +27,13 @@ describe('StructuredLogger', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/WARN +throttled workflowId=w1 activityType=createUser$/);
   });
+
+  it("leaves out the SDK's warning that the Graph-writes worker polls no workflow tasks, which it is built not to", () => {
+    const lines: string[] = [];
+    const logger = new StructuredLogger({ json: false, write: (l) => lines.push(l) });
+    logger.warn('No workflows registered, not polling for workflow tasks', { taskQueue: 'entra-saga-graph-writes' });
+    logger.warn('No workflows registered, not polling for workflow tasks', { taskQueue: 'entra-saga' });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/No workflows registered/);
+  });
 });

@@ -29,6 +29,21 @@ export default tseslint.config(
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {
+    // common/ is imported by workflows too: it stays free of Node and of everything that is not deterministic.
+    files: ['common/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: nodeBuiltins, message: 'common/ is imported by workflows: no Node built-ins (put Node-only code in config/).' },
+          { group: ['@azure/*', '@microsoft/*', 'undici', '@temporalio/client', '@temporalio/worker', '@temporalio/envconfig'],
+            message: 'common/ is imported by workflows: no clients or I/O.' },
+          { group: ['**/activities/**', '**/activities'], allowTypeImports: true, message: 'Import activities as types only.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['workflows/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {
@@ -36,7 +51,7 @@ export default tseslint.config(
         patterns: [
           { group: nodeBuiltins, message: 'Workflow code is deterministic: no Node built-ins.' },
           { group: ['@azure/*', '@microsoft/*', 'undici'], message: 'Workflow code never calls Graph; activities do.' },
-          { group: ['**/emulator/**', '**/graph/**', '**/worker/**', '**/client/**', '**/devstack/**'],
+          { group: ['**/emulator/**', '**/graph/**', '**/worker/**', '**/client/**', '**/devstack/**', '**/config/**'],
             message: 'Workflow code may import only the workflow SDK, common/ and activity types.' },
           { group: ['**/activities/**', '**/activities'], allowTypeImports: true,
             message: 'Import activities as types only (import type ...).' },

@@ -3,8 +3,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { dataConverterFor } from '../codec/aes-gcm-codec.js';
 import { codecKeysFromEnv } from '../codec/keys.js';
-import { ConfigError } from '../common/config-error.js';
-import { connectionOptions, temporalSettingsFromEnv, type TemporalSettings } from '../common/temporal-settings.js';
+import { ConfigError } from '../config/config-error.js';
+import { connectionOptions, temporalSettingsFromEnv, type TemporalSettings } from '../config/temporal-settings.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
 export interface Connected {

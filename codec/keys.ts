@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../common/config-error.js';
+import { ConfigError } from '../config/config-error.js';
 
 export interface CodecKeys {
   /** The id of the key that encrypts. */

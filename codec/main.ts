@@ -6,7 +6,7 @@
 // Prints "Codec server listening on http://…" when ready. The UI uses http://…/<token> as its codec endpoint.
 
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../common/config-error.js';
+import { ConfigError } from '../config/config-error.js';
 import { AesGcmCodec } from './aes-gcm-codec.js';
 import { codecKeysFromEnv } from './keys.js';
 import { startCodecServer } from './server.js';

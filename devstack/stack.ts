@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readKeyFile, rotate, writeKeyFile } from '../codec/keys.js';
-import { ConfigError } from '../common/config-error.js';
+import { ConfigError } from '../config/config-error.js';
 import { type EmulatorInfo, emulatorEnv, fetchEmulatorInfo } from '../graph/embedded-emulator.js';
 import type { ManagedProcess } from './managed-process.js';
 import { assertPortFree } from './ports.js';

@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { projectSearchAttributes } from '../common/search-attributes.js';
-import { ensureTemporalCli } from '../scripts/temporal-cli.mjs';
+import { ensureTemporalCli } from './temporal-cli.mjs';
 import { ManagedProcess } from './managed-process.js';
 import { assertPortFree, freePort } from './ports.js';
 

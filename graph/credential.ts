@@ -9,7 +9,7 @@ import {
   ManagedIdentityCredential,
   type TokenCredential,
 } from '@azure/identity';
-import { ConfigError } from '../common/config-error.js';
+import { ConfigError } from '../config/config-error.js';
 import type { GraphSettings } from './settings.js';
 
 const publicCloudAuthority = 'https://login.microsoftonline.com';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Agent, fetch } from 'undici';
-import { ConfigError } from '../common/config-error.js';
+import { ConfigError } from '../config/config-error.js';
 
 export const defaultEmulatorUrl = 'https://127.0.0.1:8443';
 export const defaultEmulatorCaPath = fileURLToPath(new URL('../.entra-saga/emulator/ca.pem', import.meta.url));

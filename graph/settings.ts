@@ -3,7 +3,7 @@
 // differ.
 
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../common/config-error.js';
+import { ConfigError } from '../config/config-error.js';
 
 export type CredentialKind = 'client-secret' | 'certificate' | 'managed-identity' | 'default';
 

@@ -17,7 +17,7 @@ import { freePort, isPortFree } from '../devstack/ports.js';
 import { startStack, type Stack } from '../devstack/stack.js';
 import {
   configureListColumns, launchChromium, openFilteredList, openRunTab, userMetadata, scrollToTop, workflowListUrl,
-} from '../test/support/browser.js';
+} from '../devstack/browser.js';
 
 const imagesDir = fileURLToPath(new URL('../docs/images/', import.meta.url));
 const domain = 'contoso.onmicrosoft.com';

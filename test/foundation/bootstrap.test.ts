@@ -45,12 +45,12 @@ describe('bootstrap', () => {
     // A copy of the resolver in an empty project, with a PATH that holds only node.
     const project = mkdtempSync(join(tmpdir(), 'entra-saga-bare-'));
     temps.push(project);
-    mkdirSync(join(project, 'scripts'));
+    mkdirSync(join(project, 'devstack'));
     mkdirSync(join(project, 'bin'));
-    copyFileSync(join(root, 'scripts/temporal-cli.mjs'), join(project, 'scripts/temporal-cli.mjs'));
+    copyFileSync(join(root, 'devstack/temporal-cli.mjs'), join(project, 'devstack/temporal-cli.mjs'));
     symlinkSync(process.execPath, join(project, 'bin/node'));
     const script =
-      "import('./scripts/temporal-cli.mjs').then((m) => { try { m.ensureTemporalCli({ install: true }); } " +
+      "import('./devstack/temporal-cli.mjs').then((m) => { try { m.ensureTemporalCli({ install: true }); } " +
       'catch (e) { console.error(e.message); process.exit(1); } })';
     const result = spawnSync(join(project, 'bin/node'), ['-e', script], {
       cwd: project,

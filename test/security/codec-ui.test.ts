@@ -13,7 +13,7 @@ import { startTemporalDevServer, type TemporalDevServer } from '../../devstack/t
 import { freePort } from '../../devstack/ports.js';
 import { type ProvisioningWorker, createProvisioningWorker } from '../../worker/create-worker.js';
 import type { provisionAccessPackage } from '../../workflows/provision-access-package.js';
-import { artifactPath, launchChromium, openRunTab } from '../support/browser.js';
+import { artifactPath, launchChromium, openRunTab } from '../../devstack/browser.js';
 import { createTestCodec } from '../support/codec.js';
 import { type TestEmulator, startTestEmulator } from '../support/emulator.js';
 import { tutorialInput } from '../support/saga.js';

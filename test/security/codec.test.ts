@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AesGcmCodec, ENCODING, KEY_ID_METADATA } from '../../codec/aes-gcm-codec.js';
 import { codecKeysFromEnv, rotate } from '../../codec/keys.js';
 import { type RunningCodecServer, startCodecServer } from '../../codec/server.js';
-import { ConfigError } from '../../common/config-error.js';
+import { ConfigError } from '../../config/config-error.js';
 
 const plain: Payload = { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"requestorUpn":"alice@contoso.com"}') };
 const text = (p: Payload | undefined) => Buffer.from(p?.data ?? []).toString();

@@ -10,7 +10,7 @@ import type { Activities } from '../../activities/index.js';
 import { FailureType } from '../../common/failure-types.js';
 import { graphWritesQueue } from '../../common/provisioning.js';
 import { projectSearchAttributes } from '../../common/search-attributes.js';
-import { ensureTemporalCli, temporalTestServer } from '../../scripts/temporal-cli.mjs';
+import { ensureTemporalCli, temporalTestServer } from '../../devstack/temporal-cli.mjs';
 import { quietRuntime, uniqueId, workflowBundle } from './temporal.js';
 
 /** A time-skipping test server with the project's search attributes. */

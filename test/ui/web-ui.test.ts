@@ -9,7 +9,7 @@ import { main } from '../../client/main.js';
 import {
   artifactPath, configureListColumns, launchChromium, openFilteredList, userMetadata, scrollToTop, workflowListUrl,
   workflowRows,
-} from '../support/browser.js';
+} from '../../devstack/browser.js';
 import { type SagaFixture, startSagaFixture } from '../support/saga.js';
 import { uniqueId } from '../support/temporal.js';
 

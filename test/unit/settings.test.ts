@@ -1,8 +1,8 @@
 // Settings are validated at start: each error names the setting and what is wrong, and never holds a secret.
 
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../common/config-error.js';
-import { temporalSettingsFromEnv } from '../../common/temporal-settings.js';
+import { ConfigError } from '../../config/config-error.js';
+import { temporalSettingsFromEnv } from '../../config/temporal-settings.js';
 import { graphSettingsFromEnv } from '../../graph/settings.js';
 
 const tenant = {

@@ -4,7 +4,7 @@
 
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { ConfigError } from './config-error.js';
-import { TASK_QUEUE } from './provisioning.js';
+import { TASK_QUEUE } from '../common/provisioning.js';
 
 export interface TemporalSettings {
   readonly address: string;

@@ -1,5 +1,5 @@
 // Headless Debian Chromium driven by playwright-core, and the few Temporal Web UI (2.54) pages an operator uses to
-// find and read a provisioning run. Shared by the browser test and `scripts/screenshots.ts`. Never downloads a browser.
+// find and read a provisioning run. Shared by the Web UI tests and `scripts/screenshots.ts`. Never downloads a browser.
 
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 export const chromiumPath = '/usr/bin/chromium';
 
 /** Where tests write screenshots (gitignored). */
-export const artifactsDir = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+export const artifactsDir = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 
 // Without the background-networking flags Chromium keeps calling home, which a closed network answers slowly.
 const chromiumArgs = [

@@ -6,7 +6,7 @@ import type { Holder, ObjectKey } from '../common/object-keys.js';
 import type { ValidProvisioningInput } from '../common/validation.js';
 import type { MadeObject } from '../activities/types.js';
 import type { CatalogResource } from '../activities/catalog.js';
-import { forward } from './activity-proxies.js';
+import { forwardReads, forwardWrites } from './activity-proxies.js';
 import { joinSteps } from './join.js';
 import type { RunState } from './run-state.js';
 import type { Saga } from './saga.js';
@@ -34,6 +34,7 @@ function describeMade(made: MadeObject): string {
 
 export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; input: ValidProvisioningInput }) {
   const { saga, state, holder, input } = run;
+  const writes = forwardWrites();
 
   /** Registers the object under its key before the step runs, and records what the step made or adopted. */
   async function make(step: Parameters<RunState['step']>[0], key: ObjectKey, name: string, call: () => Promise<MadeObject>): Promise<MadeObject> {
@@ -51,11 +52,11 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
         'preflight',
         async () => {
           const [, , catalog] = await joinSteps([
-            forward.checkPermissions.executeWithOptions({ summary: 'check the Graph permissions of the worker' }, []),
-            forward.checkRequestorDomain.executeWithOptions({ summary: `check domain of ${input.requestorUpn}` }, [
+            forwardReads.checkPermissions.executeWithOptions({ summary: 'check the Graph permissions of the worker' }, []),
+            forwardReads.checkRequestorDomain.executeWithOptions({ summary: `check domain of ${input.requestorUpn}` }, [
               { userPrincipalName: input.requestorUpn },
             ]),
-            forward.findCatalog.executeWithOptions({ summary: `find catalog "${input.catalogName}"` }, [{ catalogName: input.catalogName }]),
+            forwardReads.findCatalog.executeWithOptions({ summary: `find catalog "${input.catalogName}"` }, [{ catalogName: input.catalogName }]),
           ]);
           return catalog;
         },
@@ -64,21 +65,21 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
 
     createUser: () =>
       make('createUser', { kind: 'user', userPrincipalName: input.requestorUpn }, input.requestorUpn, () =>
-        forward.createUser.executeWithOptions({ summary: `create user ${input.requestorUpn}` }, [
+        writes.createUser.executeWithOptions({ summary: `create user ${input.requestorUpn}` }, [
           { holder, userPrincipalName: input.requestorUpn, displayName: input.requestorDisplayName },
         ]),
       ),
 
     createGroup: () =>
       make('createGroup', { kind: 'group', mailNickname: input.groupMailNickname }, input.groupName, () =>
-        forward.createGroup.executeWithOptions({ summary: `create group "${input.groupName}"` }, [
+        writes.createGroup.executeWithOptions({ summary: `create group "${input.groupName}"` }, [
           { holder, displayName: input.groupName, mailNickname: input.groupMailNickname, description: input.groupName },
         ]),
       ),
 
     addGroupToCatalog: (catalogId: string, group: MadeObject) =>
       make('addGroupToCatalog', { kind: 'catalogResource', catalogId, groupId: group.id }, input.groupName, () =>
-        forward.addGroupToCatalog.executeWithOptions({ summary: `add group ${group.id} to catalog ${catalogId}` }, [
+        writes.addGroupToCatalog.executeWithOptions({ summary: `add group ${group.id} to catalog ${catalogId}` }, [
           { holder, catalogId, groupId: group.id, groupCreated: group.created },
         ]),
       ),
@@ -87,7 +88,7 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
       state.step(
         'findCatalogResource',
         () =>
-          forward.findCatalogResource.executeWithOptions({ summary: `find group ${group.id} in catalog ${catalogId}` }, [
+          forwardReads.findCatalogResource.executeWithOptions({ summary: `find group ${group.id} in catalog ${catalogId}` }, [
             { catalogId, groupId: group.id },
           ]),
         (r) => `resource ${r.resourceId}`,
@@ -97,7 +98,7 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
       state.step(
         'findMemberRole',
         () =>
-          forward.findMemberRole.executeWithOptions({ summary: `find the Member role of resource ${resource.resourceId}` }, [
+          forwardReads.findMemberRole.executeWithOptions({ summary: `find the Member role of resource ${resource.resourceId}` }, [
             { catalogId, resourceId: resource.resourceId },
           ]),
         (r) => `role ${r.roleOriginId}`,
@@ -105,7 +106,7 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
 
     createAccessPackage: (catalogId: string) =>
       make('createAccessPackage', { kind: 'accessPackage', catalogId, displayName: input.packageName }, input.packageName, () =>
-        forward.createAccessPackage.executeWithOptions({ summary: `create access package "${input.packageName}"` }, [
+        writes.createAccessPackage.executeWithOptions({ summary: `create access package "${input.packageName}"` }, [
           { holder, catalogId, displayName: input.packageName, description: input.packageName },
         ]),
       ),
@@ -116,7 +117,7 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
         { kind: 'assignmentPolicy', accessPackageId: accessPackage.id, displayName: input.policyName, requestorId: user.id },
         input.policyName,
         () =>
-          forward.createPolicy.executeWithOptions({ summary: `create policy "${input.policyName}"` }, [
+          writes.createPolicy.executeWithOptions({ summary: `create policy "${input.policyName}"` }, [
             {
               holder,
               accessPackageId: accessPackage.id,
@@ -135,7 +136,7 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
         { kind: 'roleScope', accessPackageId: accessPackage.id, roleOriginId: role.roleOriginId, scopeOriginId: resource.scopeOriginId },
         `Member of ${input.groupName}`,
         () =>
-          forward.addRoleScope.executeWithOptions({ summary: `add the Member role to access package ${accessPackage.id}` }, [
+          writes.addRoleScope.executeWithOptions({ summary: `add the Member role to access package ${accessPackage.id}` }, [
             { holder, accessPackageId: accessPackage.id, packageCreated: accessPackage.created, resourceId: resource.resourceId, ...role, scopeId: resource.scopeId, scopeOriginId: resource.scopeOriginId },
           ]),
       ),
@@ -146,7 +147,7 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
       const requested = await state.step(
         'requestAssignment',
         () =>
-          forward.requestAssignment.executeWithOptions({ summary: `adminAdd ${input.requestorUpn} to "${input.packageName}"` }, [
+          writes.requestAssignment.executeWithOptions({ summary: `adminAdd ${input.requestorUpn} to "${input.packageName}"` }, [
             { accessPackageId: accessPackage.id, policyId: policy.id, targetId: user.id, policyCreated: policy.created },
           ]),
         (r) => `request ${r.requestId} ${r.state}`,

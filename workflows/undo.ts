@@ -5,7 +5,7 @@
 import type { Holder, ObjectKey } from '../common/object-keys.js';
 import type { UndoRecord } from '../common/provisioning.js';
 import { deliveredState, isFailedRequestState } from '../common/request-states.js';
-import { undo } from './activity-proxies.js';
+import { undoReads, undoWrites } from './activity-proxies.js';
 import { PollSchedule, readWhenDue } from './delivery.js';
 import type { Saga, TrackedObject } from './saga.js';
 
@@ -30,16 +30,17 @@ async function awaitRequestFinished(requestId: string, what: string, justMade = 
   const schedule = new PollSchedule();
   let current = justMade
     ? 'submitted'
-    : (await undo.getRequestState.executeWithOptions({ summary: `read ${what} request ${requestId}` }, [{ requestId }])).state;
+    : (await undoReads.getRequestState.executeWithOptions({ summary: `read ${what} request ${requestId}` }, [{ requestId }])).state;
   while (current !== deliveredState && !isFailedRequestState(current)) {
     if (Date.now() >= deadline) throw new Error(`the ${what} request ${requestId} was still ${current} after 15 minutes`);
-    current = await readWhenDue(undo, schedule, { requestId, what, state: current });
+    current = await readWhenDue(undoReads, schedule, { requestId, what, state: current });
   }
   return current;
 }
 
 /** Releases a keyed object: its coordinator says whether this run removes it. */
 function releaseKeyed(holder: Holder, key: ObjectKey, name: string) {
+  const undo = undoWrites();
   const summary = (what: string) => ({ summary: `undo: ${what}` });
   switch (key.kind) {
     case 'user':
@@ -66,7 +67,7 @@ async function removeAssignment(saga: Saga, object: TrackedObject, facts: Assign
   if (!accessPackageId || !policyId || !targetId) return 'alreadyGone';
   const requestId = object.record?.id;
   if (requestId && !facts.requestDelivered) await awaitRequestFinished(requestId, 'assignment');
-  const removal = await undo.requestRemoval.executeWithOptions({ summary: `undo: adminRemove the assignment of ${object.name}` }, [
+  const removal = await undoWrites().requestRemoval.executeWithOptions({ summary: `undo: adminRemove the assignment of ${object.name}` }, [
     { accessPackageId, policyId, targetId, assignmentId: facts.assignmentId },
   ]);
   if (removal.requestId) {

@@ -2,6 +2,7 @@
 
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { ApplicationFailure } from '@temporalio/common';
+import { upnDomain } from '../common/defaults.js';
 import { FailureType } from '../common/failure-types.js';
 import { graphCall, graphCallOrNotFound, notFound, type GraphList } from './graph-call.js';
 
@@ -14,7 +15,7 @@ export function directoryActivities(graph: Client) {
   return {
     /** GET /domains/{name}: the UPN's domain must be a verified domain of the tenant. */
     async checkRequestorDomain(input: { userPrincipalName: string }): Promise<{ domain: string }> {
-      const domain = input.userPrincipalName.slice(input.userPrincipalName.lastIndexOf('@') + 1).toLowerCase();
+      const domain = upnDomain(input.userPrincipalName);
       const found = await graphCallOrNotFound({ description: `look up domain ${domain}`, call: 'GET /v1.0/domains/{id}' }, () =>
         graph.api(`/domains/${encodeURIComponent(domain)}`).get() as Promise<DomainRecord>,
       );

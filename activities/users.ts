@@ -5,6 +5,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { graphCallOrNotFound, notFound, type FoundObject } from './graph-call.js';
 import { type KeyedObjectGraph, makeOnce, removeOnce } from './keyed-objects.js';
+import { upnAlias } from '../common/defaults.js';
 import type { Holder } from '../common/object-keys.js';
 import type { MadeObject, RemovedObject } from './types.js';
 
@@ -30,8 +31,7 @@ function generatePassword(): string {
 
 /** A mailNickname from the UPN's alias: only the characters a nickname may hold. */
 function nicknameOf(userPrincipalName: string): string {
-  const alias = userPrincipalName.slice(0, userPrincipalName.lastIndexOf('@'));
-  return alias.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 64) || 'user';
+  return upnAlias(userPrincipalName).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 64) || 'user';
 }
 
 export function userActivities(graph: Client) {

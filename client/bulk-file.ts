@@ -4,6 +4,7 @@
 
 import { type LineCounter, type Node, isMap, isSeq } from 'yaml';
 import { bulkLimits } from '../common/bulk.js';
+import { tutorialDefaults } from '../common/defaults.js';
 import type { ProvisioningInput } from '../common/provisioning.js';
 import { validateProvisioningInput } from '../common/validation.js';
 import { provisioningWorkflowId } from '../common/workflow-id.js';
@@ -12,9 +13,9 @@ import { CliError, ExitCode } from './exit-codes.js';
 
 /** Bulk runs keep the access they grant: items of one package share its group and package (see bulk-provision.ts). */
 const bulkDefaults: Partial<ProvisioningInput> = {
-  catalogName: 'General',
-  policyName: 'Specific users',
-  durationDays: 30,
+  catalogName: tutorialDefaults.catalogName,
+  policyName: tutorialDefaults.policyName,
+  durationDays: tutorialDefaults.durationDays,
   cleanup: 'keep',
 };
 

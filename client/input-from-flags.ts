@@ -1,24 +1,16 @@
 // Builds a provisioning input from CLI flags and an optional spec file (JSON or YAML), with the tutorial's defaults,
 // and validates it before anything is started.
 
+import { emulatorDomain, tutorialDefaults } from '../common/defaults.js';
 import type { ProvisioningInput } from '../common/provisioning.js';
 import { formatIssues, validateProvisioningInput } from '../common/validation.js';
 import { readBoundedYaml, toJsOptions } from './bounded-file.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
-/** The tutorial's values. The requestor's domain is the emulator's unless ENTRA_SAGA_DOMAIN names the tenant's. */
-export function tutorialDefaults(env: NodeJS.ProcessEnv = process.env): ProvisioningInput {
-  const domain = env.ENTRA_SAGA_DOMAIN?.trim() || 'contoso.onmicrosoft.com';
-  return {
-    requestorUpn: `Requestor1@${domain}`,
-    groupName: 'Marketing resources',
-    groupMailNickname: 'markres',
-    packageName: 'Marketing Campaign',
-    catalogName: 'General',
-    policyName: 'Specific users',
-    durationDays: 30,
-    cleanup: 'now',
-  };
+/** The tutorial's run. The requestor's domain is the emulator's unless ENTRA_SAGA_DOMAIN names the tenant's. */
+export function tutorialInput(env: NodeJS.ProcessEnv = process.env): ProvisioningInput {
+  const { requestorAlias, deliveryTimeoutSeconds: _timeout, ...names } = tutorialDefaults;
+  return { ...names, requestorUpn: `${requestorAlias}@${env.ENTRA_SAGA_DOMAIN?.trim() || emulatorDomain}`, cleanup: 'now' };
 }
 
 export interface InputFlags {
@@ -57,7 +49,7 @@ function integerFlag(name: string, value: string | undefined): number | string |
 
 /** The validated input, or a CliError naming the field (exit 2). */
 export function inputFromFlags(flags: InputFlags, env: NodeJS.ProcessEnv = process.env): ProvisioningInput {
-  const raw: Record<string, unknown> = { ...tutorialDefaults(env), ...(flags.spec ? readSpec(flags.spec) : {}) };
+  const raw: Record<string, unknown> = { ...tutorialInput(env), ...(flags.spec ? readSpec(flags.spec) : {}) };
   const set = (field: keyof ProvisioningInput, value: unknown) => {
     if (value !== undefined) raw[field] = value;
   };

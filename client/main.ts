@@ -8,6 +8,7 @@ import { bulkCommand } from './commands/bulk.js';
 import { cancelCommand, teardownCommand } from './commands/teardown.js';
 import { listCommand, resultCommand, statusCommand } from './commands/inspect.js';
 import { runCommand } from './commands/run.js';
+import { bulkLimits, defaultConcurrency } from '../common/bulk.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { inputFromFlags } from './input-from-flags.js';
 import type { Output } from './render.js';
@@ -83,9 +84,10 @@ export async function main(argv: string[], out: Output, err: Output = { write: (
     const provisioning = command === 'run' || command === 'start';
     const misplaced = Object.keys(values).find((k) => provisioningFlags.includes(k) && !provisioning);
     if (misplaced) throw new CliError(`--${misplaced} applies to run and start only`, ExitCode.BadInput);
-    const concurrency = values.concurrency === undefined ? 10 : Number(values.concurrency);
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 200) {
-      throw new CliError('--concurrency must be a whole number from 1 to 200', ExitCode.BadInput);
+    const concurrency = values.concurrency === undefined ? defaultConcurrency : Number(values.concurrency);
+    const { min, max } = bulkLimits.concurrency;
+    if (!Number.isInteger(concurrency) || concurrency < min || concurrency > max) {
+      throw new CliError(`--concurrency must be a whole number from ${min} to ${max}`, ExitCode.BadInput);
     }
     if (values.concurrency !== undefined && command !== 'bulk') throw new CliError('--concurrency applies to bulk only', ExitCode.BadInput);
     // A bulk file is read and checked once, before connecting, like flags: the run starts from what was checked.

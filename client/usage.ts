@@ -1,3 +1,7 @@
+import { bulkLimits, defaultConcurrency } from '../common/bulk.js';
+import { emulatorDomain, tutorialDefaults as d } from '../common/defaults.js';
+import { limits } from '../common/validation.js';
+
 export const usage = `entra-saga — Microsoft Entra entitlement-management provisioning as a durable Temporal saga
 
 Usage: entra-saga <command> [options]
@@ -15,17 +19,17 @@ Commands:
                       with a per-item report; Graph writes share the tenant's write budget
 
 Provisioning options (run, start), defaults reproduce the Microsoft Learn tutorial:
-  --requestor-upn UPN        the requestor (default Requestor1@$ENTRA_SAGA_DOMAIN, else @contoso.onmicrosoft.com)
+  --requestor-upn UPN        the requestor (default ${d.requestorAlias}@$ENTRA_SAGA_DOMAIN, else @${emulatorDomain})
   --requestor-name NAME      the requestor's display name (default: the UPN's alias)
-  --group-name NAME          the group the package grants (default "Marketing resources")
-  --group-mail-nickname NICK the group's mailNickname, its lookup key (default "markres", or derived from --group-name)
-  --package-name NAME        the access package (default "Marketing Campaign")
-  --catalog NAME             the catalog, which must exist (default "General")
-  --policy-name NAME         the assignment policy (default "Specific users")
-  --duration-days N          days until the assignment expires, 1-3650 (default 30)
+  --group-name NAME          the group the package grants (default "${d.groupName}")
+  --group-mail-nickname NICK the group's mailNickname, its lookup key (default "${d.groupMailNickname}", or derived from --group-name)
+  --package-name NAME        the access package (default "${d.packageName}")
+  --catalog NAME             the catalog, which must exist (default "${d.catalogName}")
+  --policy-name NAME         the assignment policy (default "${d.policyName}")
+  --duration-days N          days until the assignment expires, ${limits.durationDays.min}-${limits.durationDays.max} (default ${d.durationDays})
   --cleanup now|keep|hold    after verification: remove everything now (default), keep it, or hold until
                              \`entra-saga teardown\` or the expiry
-  --delivery-timeout S       seconds to wait for delivery before rolling back, 10-86400 (default 900)
+  --delivery-timeout S       seconds to wait for delivery before rolling back, ${limits.deliveryTimeoutSeconds.min}-${limits.deliveryTimeoutSeconds.max} (default ${d.deliveryTimeoutSeconds})
   --spec FILE                read the options from a JSON or YAML file (flags override it)
   --dry-run                  validate and run the read-only preflight only: nothing is written
 
@@ -34,7 +38,7 @@ Other options:
   --query Q                  (list) a visibility query, e.g. 'ProvisioningStage = "Holding"'
   --limit N                  (list) at most N runs (default 20)
   --no-wait                  (cancel) return once cancellation is requested
-  --concurrency N            (bulk) item runs in flight at once, 1-200 (default 10)
+  --concurrency N            (bulk) item runs in flight at once, ${bulkLimits.concurrency.min}-${bulkLimits.concurrency.max} (default ${defaultConcurrency})
   -h, --help                 this help
 
 Exit codes: 0 success · 1 run failed, rolled back or cancelled · 2 bad input (nothing created) · 3 cannot connect

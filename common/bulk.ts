@@ -2,6 +2,9 @@
 
 import type { ProvisioningInput } from './provisioning.js';
 
+/** Item runs in flight at once when `--concurrency` is not given. */
+export const defaultConcurrency = 10;
+
 export const bulkLimits = {
   items: 1000,
   concurrency: { min: 1, max: 200 },

@@ -1,6 +1,7 @@
 // Input validation for a provisioning run. Pure and deterministic: the workflow runs it first (before any side
 // effect), and the CLI runs it before starting anything so that an operator sees the problem at once.
 
+import { tutorialDefaults, upnAlias } from './defaults.js';
 import { cleanupModes, type CleanupMode, type ProvisioningInput } from './provisioning.js';
 
 export interface ValidationIssue {
@@ -24,7 +25,7 @@ export const limits = {
 } as const;
 
 // Entra: the alias of a UPN may hold A–Z a–z 0–9 ' . - _ ! # ^ ~, and may not start or end with a period.
-const upnAlias = /^[A-Za-z0-9'_!#^~-](?:[A-Za-z0-9'.\-_!#^~]*[A-Za-z0-9'\-_!#^~])?$/;
+const upnAliasPattern = /^[A-Za-z0-9'_!#^~-](?:[A-Za-z0-9'.\-_!#^~]*[A-Za-z0-9'\-_!#^~])?$/;
 const dnsName = /^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 // mailNickname may not contain @ ( ) \ [ ] " ; : . < > , or space, and must be ASCII.
 const badNicknameChars = /[@()\\[\]";:.<>,\s]|[^\x21-\x7e]/;
@@ -83,7 +84,7 @@ export function checkUpn(value: unknown, field = 'requestorUpn'): ValidationIssu
   }
   const alias = value.slice(0, at);
   const domain = value.slice(at + 1);
-  if (alias.length > limits.upnAlias || !upnAlias.test(alias) || alias.includes('..')) {
+  if (alias.length > limits.upnAlias || !upnAliasPattern.test(alias) || alias.includes('..')) {
     return {
       field,
       problem: `has an invalid alias "${alias}": use up to 64 of A-Z a-z 0-9 ' . - _ ! # ^ ~, not starting or ending with a period`,
@@ -112,7 +113,7 @@ export function validateProvisioningInput(raw: unknown): ValidationResult {
   const durationDays = checkInteger(issues, 'durationDays', value.durationDays, limits.durationDays);
   const deliveryTimeoutSeconds =
     value.deliveryTimeoutSeconds === undefined
-      ? 900
+      ? tutorialDefaults.deliveryTimeoutSeconds
       : checkInteger(issues, 'deliveryTimeoutSeconds', value.deliveryTimeoutSeconds, limits.deliveryTimeoutSeconds);
   if (value.dryRun !== undefined && typeof value.dryRun !== 'boolean') {
     issues.push({ field: 'dryRun', problem: `must be true or false (got ${JSON.stringify(value.dryRun)})` });
@@ -144,12 +145,12 @@ export function validateProvisioningInput(raw: unknown): ValidationResult {
     ok: true,
     input: {
       requestorUpn,
-      requestorDisplayName: requestorDisplayName ?? requestorUpn.slice(0, requestorUpn.indexOf('@')),
+      requestorDisplayName: requestorDisplayName ?? upnAlias(requestorUpn),
       groupName: groupName as string,
       groupMailNickname: groupMailNickname as string,
       packageName: packageName as string,
       catalogName: catalogName as string,
-      policyName: policyName ?? 'Specific users',
+      policyName: policyName ?? tutorialDefaults.policyName,
       durationDays: durationDays as number,
       cleanup: value.cleanup as CleanupMode,
       deliveryTimeoutSeconds: deliveryTimeoutSeconds as number,

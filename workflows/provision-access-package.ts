@@ -10,6 +10,7 @@
 // cancellation unwinds what this run holds, in dependency order, in a scope that cannot be cancelled (undo.ts).
 
 import { ApplicationFailure, CancellationScope, condition, isCancellation, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { upnDomain } from '../common/defaults.js';
 import { FailureType } from '../common/failure-types.js';
 import type { Holder } from '../common/object-keys.js';
 import type { ProvisioningInput, ProvisioningResult, UndoRecord } from '../common/provisioning.js';
@@ -108,7 +109,7 @@ async function validate(rawInput: ProvisioningInput, state: RunState): Promise<V
   upsertSearchAttributes([
     { key: AccessPackageName, value: input.packageName },
     { key: RequestorUpn, value: input.requestorUpn.toLowerCase() },
-    { key: RequestorDomain, value: input.requestorUpn.slice(input.requestorUpn.lastIndexOf('@') + 1).toLowerCase() },
+    { key: RequestorDomain, value: upnDomain(input.requestorUpn) },
   ]);
   return input;
 }

@@ -2,6 +2,7 @@
 
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
+import { tutorialDefaults, upnDomain } from '../../common/defaults.js';
 import type { ProvisioningInput } from '../../common/provisioning.js';
 import { AccessPackageName, ProvisioningStage, RequestorDomain, RequestorUpn } from '../../common/search-attributes.js';
 import { provisioningWorkflowId } from '../../common/workflow-id.js';
@@ -26,7 +27,7 @@ function details(input: ProvisioningInput): string {
     `**Requestor:** ${input.requestorUpn}`,
     `**Access package:** ${input.packageName} in catalog ${input.catalogName}`,
     `**Group:** ${input.groupName}`,
-    `**Policy:** ${input.policyName ?? 'Specific users'}, expires after ${input.durationDays} days`,
+    `**Policy:** ${input.policyName ?? tutorialDefaults.policyName}, expires after ${input.durationDays} days`,
     `**Cleanup:** ${input.cleanup}${input.dryRun ? ' · dry run' : ''}`,
   ].join('\n');
 }
@@ -53,7 +54,7 @@ export async function runCommand(
         { key: ProvisioningStage, value: 'Validating' },
         { key: AccessPackageName, value: input.packageName },
         { key: RequestorUpn, value: input.requestorUpn.toLowerCase() },
-        { key: RequestorDomain, value: input.requestorUpn.slice(input.requestorUpn.lastIndexOf('@') + 1).toLowerCase() },
+        { key: RequestorDomain, value: upnDomain(input.requestorUpn) },
       ],
     });
   } catch (error) {

@@ -30,7 +30,7 @@ export interface DeletePolicyInput {
   requestorId: string;
 }
 
-/** The tutorial's policy in its v1.0 shape (graph-api.md §3.3): specific users, no approval, expiry after N days. */
+/** The tutorial's policy in its v1.0 shape (the accessPackageAssignmentPolicy resource of Graph v1.0): specific users, no approval, expiry after N days. */
 export function policyBody(input: Omit<CreatePolicyInput, 'holder'>): Record<string, unknown> {
   return {
     displayName: input.displayName,

@@ -1,4 +1,4 @@
-// The tutorial's happy path, step by step, in Graph v1.0 (graph-api.md §1 rows 1–18), through the official
+// The tutorial's happy path, step by step, in Graph v1.0 (each tutorial step mapped to its v1.0 call), through the official
 // Graph client and a ClientSecretCredential — asserting the emulator's state after each step, not just statuses.
 /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- Graph responses are untyped JSON; the tests assert their shape. */
 

@@ -1,4 +1,4 @@
-// Validates and normalizes the v1.0 accessPackageAssignmentPolicy body (graph-api.md §3.3): allowedTargetScope,
+// Validates and normalizes the v1.0 accessPackageAssignmentPolicy body (Graph v1.0, "Create assignmentPolicy"): allowedTargetScope,
 // specificAllowedTargets (singleUser / groupMembers), expiration, requestorSettings, requestApprovalSettings.
 // The stored body is the full v1.0 shape with defaults filled in, which is what GET returns.
 

@@ -1,4 +1,4 @@
-// The tutorial's steps as Graph v1.0 calls through the official client (graph-api.md §1), shared by the
+// The tutorial's steps as Graph v1.0 calls through the official client, shared by the
 // conformance tests so each test body states only the behaviour it checks.
 /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- Graph responses are untyped JSON; the tests assert their shape. */
 

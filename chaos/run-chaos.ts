@@ -1,40 +1,62 @@
-// The chaos run: N concurrent sagas while the worker is SIGKILLed and restarted at random moments, the Temporal dev
-// server is restarted once on its SQLite file, and the emulator answers with 429s, 503s and replication lag at stated
-// rates. Every run cleans up after itself, so at the end the directory must hold exactly what it held before: no
-// object leaked, none created twice, and no run stuck.
+// The chaos run: N concurrent sagas, in groups that share a group and an access package and start together, while
+// the worker is SIGKILLed and restarted at random moments, the Temporal dev server is restarted once on its SQLite
+// file, and Graph behaves as it does at its worst: replication lag, 429s and 503s, writes that land late, writes
+// answered late, writes applied and answered 503. Every run cleans up after itself, so at the end the directory must
+// hold exactly what it held before; no key may ever have been held by two objects at once; no run may be stuck.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { Client, Connection } from '@temporalio/client';
 import { Agent, fetch } from 'undici';
 import { dataConverterFor } from '../codec/aes-gcm-codec.js';
 import { rotate, writeKeyFile } from '../codec/keys.js';
-import type { ObjectRecord, ProvisioningResult } from '../common/provisioning.js';
 import { freePort } from '../devstack/ports.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../devstack/temporal-server.js';
 import { startWorkerCommand } from '../devstack/processes.js';
 import { startEmulator } from '../emulator/index.js';
+import type { FaultRuleInput } from '../emulator/server/faults.js';
 import { emulatorEnv } from '../graph/embedded-emulator.js';
-import { type ChaosReport, duplicatedCreations } from './report.js';
+import { type DirectoryObjects, liveIds, sampleDuplicates } from './directory.js';
+import { type FaultRates, checkRates, rotateFaults } from './faults.js';
+import type { ChaosReport } from './report.js';
+import { type RunEnd, coordinatorsLeftOpen, planRuns, runEnd, startRuns } from './runs.js';
 
 export interface ChaosOptions {
   runs: number;
+  /** Runs per share group: they ask for one group and one access package, and start together. Default 4. */
+  share?: number;
   /** Probability that a Graph call answers 429 (Retry-After 1 s), and 503. Default 0.05 each. */
   throttleRate?: number;
   unavailableRate?: number;
-  /** Replication lag of new objects. Default 500 ms. */
+  /** Probability that a write (POST, DELETE) lands `lateMs` late (and is answered then). Default 0.02. */
+  lateWriteRate?: number;
+  /** Probability that a write lands at once and is answered `lateMs` later. Default 0.02. */
+  lateAnswerRate?: number;
+  /** Probability that a write is applied and answered 503. Default 0.02. */
+  appliedErrorRate?: number;
+  /** How late the late writes land or are answered. Default 20 s. */
+  lateMs?: number;
+  /** Replication lag of new objects. Default 3 s. */
   lagMs?: number;
   /** Worker SIGKILLs, at random moments while runs are in flight. Default 3. */
   workerKills?: number;
-  /** Give up on runs not finished after this long. Default 10 min. */
+  /** Give up on runs not finished after this long. Default 20 min. */
   deadlineMs?: number;
   seed?: number;
+  /**
+   * Leave the run's directory for an investigation: Temporal's SQLite file (`temporal server start-dev --db-filename`),
+   * the codec keys, the workers' logs, and the emulator's objects and stats at the end. Default false.
+   */
+  keepState?: boolean;
   log?: (line: string) => void;
 }
 
-/** A small seeded PRNG (mulberry32), so that a chaos run's timing choices are replayable. */
+/** How often the directory is read for keys held twice, and how long one draw of the fault rules lasts. */
+const sampleIntervalMs = 250;
+const faultSliceMs = 1_000;
+
+/** A small seeded PRNG (mulberry32), so that a chaos run's timing and fault choices are replayable. */
 function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -51,7 +73,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).u
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const log = options.log ?? (() => undefined);
-  const rand = random(options.seed ?? 1);
+  const seed = options.seed ?? 1;
+  const rand = random(seed);
+  const rates: FaultRates = {
+    throttled: options.throttleRate ?? 0.05,
+    unavailable: options.unavailableRate ?? 0.05,
+    lateWrite: options.lateWriteRate ?? 0.02,
+    lateAnswer: options.lateAnswerRate ?? 0.02,
+    appliedError: options.appliedErrorRate ?? 0.02,
+  };
+  const badRates = checkRates(rates);
+  if (badRates) throw new RangeError(badRates);
+  const conditions = { lagMs: options.lagMs ?? 3_000, lateMs: options.lateMs ?? 20_000, share: options.share ?? 4, rates, seed };
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'entra-saga-chaos-'));
   const keys = rotate(undefined, 'chaos');
@@ -68,8 +101,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       stateDir: join(dir, 'emulator'),
       latencyMs: 30,
       deliveryDelayMs: 1500,
-      consistencyLagMs: options.lagMs ?? 500,
-      seed: options.seed ?? 1,
+      consistencyLagMs: conditions.lagMs,
+      seed,
     });
     cleanups.push(() => emulator.close());
     const control = new Agent({ connect: { ca: readFileSync(emulator.info.caCertPath, 'utf8') } });
@@ -81,20 +114,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         headers: body ? { 'content-type': 'application/json' } : undefined,
         body: body ? JSON.stringify(body) : undefined,
       });
+      if (!response.ok) throw new Error(`${method} /_emulator/${path}: HTTP ${response.status} ${await response.text()}`);
       return (response.status === 204 ? undefined : await response.json()) as T;
     };
-    type Objects = Record<string, { id: string }[]>;
-    const liveIds = (objects: Objects) =>
-      ['users', 'groups', 'catalogResources', 'accessPackages', 'resourceRoleScopes', 'assignmentPolicies']
-        .flatMap((kind) => (objects[kind] ?? []).map((o) => `${kind}/${o.id}`))
-        .concat(((objects.assignments ?? []) as { id: string; state: string }[]).filter((a) => a.state !== 'expired').map((a) => `assignments/${a.id}`));
-    const before = new Set(liveIds(await emulatorCall<Objects>('GET', 'objects')));
-    await emulatorCall('POST', 'faults', {
-      rules: [
-        { path: '^/v1\\.0/', status: 429, code: 'TooManyRequests', message: 'Throttled by the chaos run.', retryAfterSeconds: 1, probability: options.throttleRate ?? 0.05 },
-        { path: '^/v1\\.0/', status: 503, code: 'serviceNotAvailable', message: 'Unavailable during the chaos run.', probability: options.unavailableRate ?? 0.05 },
-      ],
-    });
+    const readDirectory = () => emulatorCall<DirectoryObjects>('GET', 'objects');
+    const before = new Set(liveIds(await readDirectory()));
 
     const taskQueue = `chaos-${Date.now()}`;
     const workerEnv = {
@@ -106,7 +130,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ENTRA_SAGA_LOG_LEVEL: 'INFO',
     };
     const startWorker = async () => {
-      const worker = startWorkerCommand({ env: workerEnv });
+      const worker = startWorkerCommand({
+        env: workerEnv,
+        onLine: options.keepState ? (line) => appendFileSync(join(dir, 'worker.log'), `${line}\n`) : undefined,
+      });
       await worker.waitForLine(/worker ready/, 120_000);
       return worker;
     };
@@ -116,35 +143,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const connection = await Connection.connect({ address: server.address });
     cleanups.push(() => connection.close());
     const client = new Client({ connection, dataConverter: dataConverterFor(keys) });
-    const handles: WorkflowHandle[] = [];
-    for (let i = 0; i < options.runs; i += 1) {
-      const id = `chaos-${i}-${Date.now().toString(36)}`;
-      handles.push(
-        await client.workflow.start('provisionAccessPackage', {
-          workflowId: id,
-          taskQueue,
-          args: [{
-            requestorUpn: `${id}@contoso.onmicrosoft.com`, groupName: `Group ${id}`, packageName: `Package ${id}`,
-            catalogName: 'General', durationDays: 30, cleanup: 'now', deliveryTimeoutSeconds: 600,
-          }],
-        }),
-      );
-    }
-    log(`started ${options.runs} runs`);
 
-    const outcomes = new Map<string, { status: string; objects: ObjectRecord[]; error?: string }>();
-    const settle = handles.map((handle) =>
-      handle.result().then(
-        (result: ProvisioningResult) => outcomes.set(handle.workflowId, { status: 'completed', objects: result.objects }),
-        (error: unknown) => {
-          const cause = error instanceof WorkflowFailedError ? error.cause : error;
-          const details = (cause instanceof ApplicationFailure ? cause.details?.[0] : undefined) as { objects?: ObjectRecord[] } | undefined;
-          const status = cause instanceof CancelledFailure ? 'cancelled' : cause instanceof ApplicationFailure && cause.type === 'ProvisioningFailed' ? 'compensated' : 'failed';
-          outcomes.set(handle.workflowId, { status, objects: details?.objects ?? [], error: cause instanceof Error ? cause.message : String(cause) });
-        },
-      ),
+    const duplicates = sampleDuplicates(readDirectory, before, sampleIntervalMs);
+    const faults = rotateFaults(
+      {
+        installed: async () => (await emulatorCall<{ rules: { fired: number }[] }>('GET', 'faults')).rules,
+        install: async (rules: FaultRuleInput[]) => void (await emulatorCall('POST', 'faults', { rules })),
+        clear: () => emulatorCall('DELETE', 'faults'),
+      },
+      { rates, lateMs: conditions.lateMs, sliceMs: faultSliceMs, rand },
     );
-    const allSettled = Promise.all(settle);
+    const runs = planRuns(options.runs, conditions.share, Date.now().toString(36));
+    await startRuns(client, taskQueue, runs);
+    log(`started ${runs.length} runs, ${conditions.share} to a shared group and package`);
+    const ends = new Map<string, RunEnd>();
+    const allSettled = Promise.all(runs.map(async (run) => ends.set(run.workflowId, await runEnd(client, taskQueue, run))));
 
     // The chaos: worker kills at random moments, one Temporal restart in the middle.
     let kills = 0;
@@ -152,7 +165,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const plannedKills = options.workerKills ?? 3;
     for (let step = 0; step <= plannedKills; step += 1) {
       await Promise.race([allSettled, sleep(1500 + rand() * 3500)]);
-      if (outcomes.size === handles.length) break;
+      if (ends.size === runs.length) break;
       if (step === Math.floor(plannedKills / 2) && restarts === 0) {
         log('restarting the Temporal dev server on its SQLite file');
         await server.stop();
@@ -167,34 +180,52 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         worker = await startWorker();
       }
     }
-    const deadline = options.deadlineMs ?? 10 * 60_000;
+    const deadline = options.deadlineMs ?? 20 * 60_000;
     await Promise.race([allSettled, sleep(Math.max(0, deadline - (Date.now() - started)))]);
-    await emulatorCall('DELETE', 'faults');
+    const faultsFired = await faults.stop();
+    const { samples, duplicates: held } = await duplicates.stop();
+    const openCoordinators = await coordinatorsLeftOpen(client, taskQueue);
 
-    const stats = await emulatorCall<{ total: number; calls: Record<string, number>; routes: Record<string, Record<string, number>>; throttled: number; faultsInjected: number }>('GET', 'stats');
-    const after = liveIds(await emulatorCall<Objects>('GET', 'objects'));
-    const list = [...outcomes.values()];
+    const stats = await emulatorCall<{ total: number; calls: Record<string, number>; throttled: number }>('GET', 'stats');
+    const directory = await readDirectory();
+    const after = liveIds(directory);
+    if (options.keepState) {
+      writeFileSync(join(dir, 'emulator-objects.json'), JSON.stringify(directory, null, 2));
+      writeFileSync(join(dir, 'emulator-stats.json'), JSON.stringify(stats, null, 2));
+    }
+    const leaked = after.filter((id) => !before.has(id));
+    const list = [...ends.values()];
     const count = (status: string) => list.filter((o) => o.status === status).length;
     return {
-      runs: options.runs,
+      conditions,
+      runs: runs.length,
       completed: count('completed'),
       compensated: count('compensated'),
       failed: count('failed'),
       cancelled: count('cancelled'),
-      stuck: options.runs - outcomes.size,
-      leaked: after.filter((id) => !before.has(id)).length,
-      duplicated: duplicatedCreations(stats.routes, list.flatMap((o) => o.objects)),
+      stuck: runs.length - ends.size,
+      openCoordinators,
+      leaked: leaked.length,
+      leakedObjects: leaked,
+      duplicated: held.size,
+      duplicatedKeys: [...held].map(([key, objects]) => ({ key, objects: [...objects] })),
+      samples,
       workerKills: kills,
       serverRestarts: restarts,
       graphCalls: stats.total,
       graphStatusPolls: Object.entries(stats.calls).filter(([route]) => /^GET .*assignmentRequests\/\{id\}$/.test(route)).reduce((sum, [, n]) => sum + n, 0),
-      injectedFaults: stats.faultsInjected,
+      faultsFired,
       throttled: stats.throttled,
       durationSeconds: Math.round((Date.now() - started) / 1000),
-      failures: list.filter((o) => o.status === 'failed').map((o) => o.error ?? ''),
+      stateDir: options.keepState ? dir : undefined,
+      failures: runs.flatMap(({ workflowId }) => {
+        const end = ends.get(workflowId);
+        if (!end) return [`${workflowId} stuck`];
+        return end.status === 'completed' || end.status === 'compensated' ? [] : [`${workflowId} ${end.status}: ${end.error ?? ''}`];
+      }),
     };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    if (!options.keepState) rmSync(dir, { recursive: true, force: true });
   }
 }

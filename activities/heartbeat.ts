@@ -7,7 +7,10 @@ import { Context } from '@temporalio/activity';
 import { heartbeatIntervalMs } from '../common/graph-timing.js';
 
 export interface AttemptNotes {
-  /** Ids whose DELETE Graph accepted: a 404 for them later is the delete, not replication lag. */
+  /**
+   * Ids whose DELETE Graph may have applied (accepted it, or answered with a 5xx or not at all): a 404 for them later
+   * is that delete, not replication lag.
+   */
   deleted?: string[];
 }
 

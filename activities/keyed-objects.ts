@@ -15,7 +15,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../common/failure-types.js';
 import type { ObjectKey } from '../common/object-keys.js';
-import { replicationLagWindowMs, writeLandingWindowMs } from '../common/graph-timing.js';
+import { replicationAllowanceMs, replicationLagWindowMs, writeLandingWindowMs } from '../common/graph-timing.js';
 import { finalFailureTypes } from '../common/failure-types.js';
 import { describeGraphFailure } from '../graph/errors.js';
 import { classified, createdAtOrAfter, graphCallOrNotFound, notFound, visibilityWaitMs, type FoundObject } from './graph-call.js';
@@ -63,6 +63,8 @@ const landingPollMs = 1_000;
 const confirmPollMs = 250;
 /** How long one undo attempt waits in place for an object made moments ago to show, before Temporal retries it. */
 const lagWaitInPlaceMs = 60_000;
+/** How long an accepted delete may still be readable before the delete is sent again. */
+const confirmWindowMs = 30_000;
 
 function sleep(ms: number): Promise<void> {
   return Context.current().sleep(ms);
@@ -73,6 +75,17 @@ function refused(error: unknown): boolean {
   const failure = describeGraphFailure(error);
   if (failure.kind === 'authentication') return true;
   return failure.kind === 'http' && failure.status >= 400 && failure.status < 500 && failure.status !== 408;
+}
+
+/** A failed read worth reading again in place (throttling, an outage, the network), per the retry table. */
+function transient(error: unknown): boolean {
+  return error instanceof ApplicationFailure && !finalFailureTypes('forward').includes(error.type ?? '');
+}
+
+/** How long to pause before reading again after a transient failure: Graph's Retry-After, else the poll interval. */
+function pauseAfter(error: unknown, pollMs: number): number {
+  const delay: unknown = error instanceof ApplicationFailure ? error.nextRetryDelay : undefined;
+  return typeof delay === 'number' ? Math.max(delay, pollMs) : pollMs;
 }
 
 /** The object to keep among those matching the key, and the strays: copies runs made besides it. */
@@ -90,7 +103,16 @@ function reconcile(found: readonly FoundObject[], sinceMs: number): { keep?: Fou
  */
 async function lookUp(graph: KeyedObjectGraph, sinceMs: number, until: number): Promise<MadeObject | undefined> {
   for (;;) {
-    const { keep, created, strays } = reconcile(await graph.findAll(), sinceMs);
+    let found: FoundObject[];
+    try {
+      found = await graph.findAll();
+    } catch (error) {
+      // While waiting for a create to land, a throttled or failed look-up is simply looked again.
+      if (!transient(error) || Date.now() >= until) throw error;
+      await sleep(pauseAfter(error, landingPollMs));
+      continue;
+    }
+    const { keep, created, strays } = reconcile(found, sinceMs);
     if (keep) {
       const removed: string[] = [];
       for (const stray of strays) {
@@ -135,8 +157,10 @@ export async function makeOnce(holder: Holder, key: ObjectKey, graph: KeyedObjec
         await report(holder, key, { type: 'notSent' });
         throw classified(error, createOperation);
       }
-      // Unknown outcome: the create may have been applied, now or later. Wait for it rather than create twice.
-      const found = await lookUp(graph, claimed.since, sentAt + writeLandingWindowMs);
+      // Unknown outcome: the create may have been applied. Wait for it rather than create twice: once Graph has
+      // answered, only its replication is left; a create never answered may still be on its way.
+      const until = describeGraphFailure(error).kind === 'http' ? Date.now() + replicationAllowanceMs : sentAt + writeLandingWindowMs;
+      const found = await lookUp(graph, claimed.since, until);
       if (found) return await made(found, true);
       await report(holder, key, { type: 'notSent' });
       throw classified(error, createOperation);
@@ -178,22 +202,51 @@ function isFinal(error: ApplicationFailure): boolean {
   return finalFailureTypes('forward').includes(error.type ?? '');
 }
 
+/** Whether a failed Graph call was a 404. */
+function isNotFound(error: unknown): boolean {
+  return describeGraphFailure(error).status === 404;
+}
+
 /**
  * Deletes by id and confirms it with a read. A 404 is "not visible yet" while the object is within the replication
- * lag window (counted from `madeAt`) — the delete is sent again once a read shows the object — unless an earlier
- * attempt's delete was accepted; after the window a 404 means the object is gone.
+ * lag window (counted from `madeAt`) — the delete is sent again once a read shows the object — unless a delete of it
+ * may already have been applied (accepted, or answered with a 5xx or not at all): then the 404 is that delete. After
+ * the window a 404 means the object is gone.
  */
 export async function deleteConfirmed(graph: KeyedObjectGraph, id: string, madeAt: number): Promise<'undone' | 'alreadyGone'> {
   const operation: GraphOperation = { description: `delete ${graph.what} ${id}`, call: graph.calls.remove, mayLag: true, madeAt };
-  const read = () => graphCallOrNotFound({ ...operation, call: graph.calls.read, description: `read ${graph.what} ${id}` }, () => graph.read(id));
-  if (!attemptNotes().deleted?.includes(id)) {
-    const visibleBy = Math.min(Date.now() + lagWaitInPlaceMs, madeAt + replicationLagWindowMs);
-    for (;;) {
-      const answer = await graphCallOrNotFound(operation, () => graph.remove(id));
-      if (answer !== notFound) break;
+  const readOperation: GraphOperation = { ...operation, call: graph.calls.read, description: `read ${graph.what} ${id}` };
+  /** 'visible', 'gone' (404), or 'unknown' (a throttled or failed read: read again). */
+  const read = async (): Promise<{ seen: 'visible' | 'gone' | 'unknown'; pauseMs: number }> => {
+    try {
+      const answer = await graphCallOrNotFound(readOperation, () => graph.read(id));
+      return { seen: answer === notFound ? 'gone' : 'visible', pauseMs: confirmPollMs };
+    } catch (error) {
+      if (!transient(error)) throw error;
+      return { seen: 'unknown', pauseMs: pauseAfter(error, confirmPollMs) };
+    }
+  };
+  const maybeDeleted = () => attemptNotes().deleted?.includes(id) === true;
+  const noteDeleted = () =>
+    note((n) => {
+      if (!n.deleted?.includes(id)) n.deleted = [...(n.deleted ?? []), id];
+    });
+  const visibleBy = Math.min(Date.now() + lagWaitInPlaceMs, madeAt + replicationLagWindowMs);
+  for (;;) {
+    try {
+      await graph.remove(id);
+      noteDeleted();
+      break;
+    } catch (error) {
+      if (!isNotFound(error)) {
+        // A delete answered with a 5xx (or not at all) may have been applied: a 404 after it is this delete.
+        if (!refused(error)) noteDeleted();
+        throw classified(error, operation);
+      }
+      if (maybeDeleted()) return 'undone';
       if (Date.now() - madeAt >= replicationLagWindowMs) return 'alreadyGone';
       // Made moments ago and not visible yet: send the delete again once a read sees the object.
-      do {
+      for (;;) {
         if (Date.now() + confirmPollMs > visibleBy) {
           throw ApplicationFailure.create({
             type: FailureType.ReplicationLag,
@@ -201,25 +254,25 @@ export async function deleteConfirmed(graph: KeyedObjectGraph, id: string, madeA
             nextRetryDelay: 1_000,
           });
         }
-        await sleep(confirmPollMs);
-      } while ((await read()) === notFound);
+        const { seen, pauseMs } = await read();
+        if (seen === 'visible') break;
+        await sleep(pauseMs);
+      }
     }
-    note((n) => {
-      n.deleted = [...(n.deleted ?? []), id];
-    });
   }
   // The delete was accepted: read until Graph shows it gone (a replica may still serve it for a moment).
-  const deadline = Date.now() + visibilityWaitMs * 15;
-  while ((await read()) !== notFound) {
+  const deadline = Date.now() + confirmWindowMs;
+  for (;;) {
+    const { seen, pauseMs } = await read();
+    if (seen === 'gone') return 'undone';
     if (Date.now() >= deadline) {
       throw ApplicationFailure.create({
         type: FailureType.NotYetVisible,
-        message: `${graph.what} ${id} is still readable ${visibilityWaitMs * 15 / 1000} s after Graph accepted its delete; retrying`,
+        message: `${graph.what} ${id} is still readable ${confirmWindowMs / 1000} s after Graph accepted its delete; deleting again`,
       });
     }
-    await sleep(confirmPollMs);
+    await sleep(pauseMs);
   }
-  return 'undone';
 }
 
 /**

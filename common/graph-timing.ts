@@ -8,11 +8,18 @@
 export const writeAnswerTimeoutMs = 90_000;
 
 /**
- * A create that was sent but whose answer was never seen (the worker died, the answer timed out, a 5xx or a broken
- * connection) may still take effect: it is looked for by its key until this long after it was sent — its answer
- * timeout plus time for it to replicate — and taken as never made only after that.
+ * How long an object a write made may take to show in Graph's reads. Entra publishes no replication SLA; new users
+ * and groups are seen missing for seconds. A create answered with a 5xx (which Graph may have applied) is looked for
+ * by its key this long after the answer before it is taken as never made.
  */
-export const writeLandingWindowMs = writeAnswerTimeoutMs + 30_000;
+export const replicationAllowanceMs = 30_000;
+
+/**
+ * A create that was sent but whose answer was never seen (the worker died, or the answer timed out) may still take
+ * effect: it is looked for by its key until this long after it was sent — its answer timeout plus the replication
+ * allowance — and taken as never made only after that.
+ */
+export const writeLandingWindowMs = writeAnswerTimeoutMs + replicationAllowanceMs;
 
 /** How long a just-created object may stay invisible before a 404 is believed. Entra publishes no SLA. */
 export const replicationLagWindowMs = 5 * 60_000;

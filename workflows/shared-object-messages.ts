@@ -17,6 +17,8 @@ export interface SharedObjectState {
   /** A create's outcome was unknown while making: removal looks for copies by the key. */
   uncertain?: boolean;
   remover?: string;
+  /** When the remover was told to remove: a remover that does not report within the lease is taken to be gone. */
+  removerSince?: number;
   holders: string[];
 }
 

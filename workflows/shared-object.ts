@@ -43,13 +43,24 @@ const idleMs = 5_000;
 export async function sharedObject(initial?: SharedObjectState): Promise<void> {
   const state: SharedObjectState = initial ?? { holders: [] };
   const makerGone = () => state.maker !== undefined && Date.now() - (state.makerSeenAt ?? 0) > makerLeaseMs;
-  const freeFor = (holder: string) => !state.remover && (!state.maker || state.maker === holder || makerGone());
+  const removerGone = () => state.remover !== undefined && Date.now() - (state.removerSince ?? 0) > makerLeaseMs;
+  /**
+   * A remover that never reported (its undo failed for good, or its run was terminated) may have left the object or
+   * not: the next claimant makes it again from what the key finds, as after an uncertain create.
+   */
+  const forgetGoneRemover = () => {
+    if (!removerGone()) return;
+    Object.assign(state, { objectId: undefined, origin: undefined, madeAt: undefined, uncertain: true, remover: undefined, removerSince: undefined });
+    state.since ??= Date.now();
+  };
+  const freeFor = (holder: string) => (!state.remover || removerGone()) && (!state.maker || state.maker === holder || makerGone());
 
   setHandler(sharedObjectQuery, () => state);
 
   setHandler(claimUpdate, async ({ holder }): Promise<ClaimAnswer> => {
     await condition(() => freeFor(holder), claimWaitMs);
     if (!freeFor(holder)) return { role: 'wait' };
+    forgetGoneRemover();
     if (state.objectId && state.origin) {
       if (!state.holders.includes(holder)) state.holders.push(holder);
       return { role: 'use', objectId: state.objectId, origin: state.origin };
@@ -64,7 +75,15 @@ export async function sharedObject(initial?: SharedObjectState): Promise<void> {
   setHandler(reportSignal, ({ holder, report }) => {
     if (report.type === 'removed') {
       if (state.remover !== holder) return;
-      Object.assign(state, { objectId: undefined, origin: undefined, since: undefined, madeAt: undefined, uncertain: undefined, remover: undefined });
+      Object.assign(state, {
+        objectId: undefined,
+        origin: undefined,
+        since: undefined,
+        madeAt: undefined,
+        uncertain: undefined,
+        remover: undefined,
+        removerSince: undefined,
+      });
       return;
     }
     if (state.maker !== holder) return;
@@ -96,7 +115,9 @@ export async function sharedObject(initial?: SharedObjectState): Promise<void> {
   });
 
   setHandler(releaseUpdate, async ({ holder }): Promise<ReleaseAnswer> => {
-    await condition(() => !state.remover || state.remover === holder);
+    await condition(() => !state.remover || state.remover === holder || removerGone(), claimWaitMs);
+    if (state.remover && state.remover !== holder && !removerGone()) return { action: 'keep', reason: 'notHeld' };
+    forgetGoneRemover();
     const removal = (): ReleaseAnswer => ({
       action: 'remove',
       objectId: state.objectId,
@@ -107,7 +128,7 @@ export async function sharedObject(initial?: SharedObjectState): Promise<void> {
     if (state.remover === holder) return removal();
     if (state.maker === holder) {
       // The maker failed or was cancelled mid-step: whatever it may have created is found by the key.
-      Object.assign(state, { maker: undefined, remover: holder, pendingWriteSentAt: undefined });
+      Object.assign(state, { maker: undefined, remover: holder, removerSince: Date.now(), pendingWriteSentAt: undefined });
       return removal();
     }
     if (!state.holders.includes(holder)) return { action: 'keep', reason: 'notHeld' };
@@ -117,17 +138,23 @@ export async function sharedObject(initial?: SharedObjectState): Promise<void> {
       Object.assign(state, { objectId: undefined, origin: undefined, since: undefined, madeAt: undefined, uncertain: undefined });
       return { action: 'keep', reason: 'preexisting' };
     }
-    state.remover = holder;
+    Object.assign(state, { remover: holder, removerSince: Date.now() });
     return removal();
   });
 
-  const idle = () => !state.maker && !state.remover && state.holders.length === 0;
+  // Idle: nothing held, made or being made, and nothing a run made that may still be there (`since` is kept until a
+  // removal is reported, or until the next maker settles what the key finds).
+  const idle = () => !state.maker && !state.remover && state.holders.length === 0 && state.since === undefined;
   for (;;) {
-    await condition(() => idle() || workflowInfo().continueAsNewSuggested);
+    const ready = () => idle() || workflowInfo().continueAsNewSuggested || removerGone();
+    if (state.remover) await condition(ready, Math.max(1, (state.removerSince ?? 0) + makerLeaseMs + 1 - Date.now()));
+    else await condition(ready);
+    forgetGoneRemover();
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       await continueAsNew<typeof sharedObject>(state);
     }
+    if (!idle()) continue;
     const busyAgain = await condition(() => !idle(), idleMs);
     if (!busyAgain && allHandlersFinished()) return;
   }

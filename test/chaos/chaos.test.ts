@@ -50,10 +50,10 @@ describe('chaos', () => {
       lagMs: 3_000,
       throttleRate: 0.05,
       unavailableRate: 0.05,
-      lateWriteRate: 0.1,
-      lateAnswerRate: 0.1,
-      appliedErrorRate: 0.1,
-      lateMs: 20_000,
+      lateWriteRate: 0.05,
+      lateAnswerRate: 0.05,
+      appliedErrorRate: 0.05,
+      lateMs: 16_000,
       seed: 7,
     });
     console.log(formatReport(report));

@@ -88,4 +88,16 @@ describe('the object coordinator', () => {
     await report(handle, 'run-a', { type: 'sending', at: 5 });
     expect(await release(handle, 'run-a')).toEqual({ action: 'remove', since: (first as { since: number }).since, sweep: true });
   });
+
+  it('lets a new run make the object again when its remover never reported, finding what that one left by the key', async () => {
+    const handle = await coordinator();
+    const first = await claim(handle, 'run-a');
+    await report(handle, 'run-a', { type: 'made', objectId: 'policy-1', created: true, madeAt: 1, uncertain: false });
+    expect(await release(handle, 'run-a')).toMatchObject({ action: 'remove', objectId: 'policy-1' });
+    // The remover's undo failed for good: no `removed` report. Claims wait for it, up to its lease.
+    expect(await claim(handle, 'run-b')).toEqual({ role: 'wait' });
+    await env.sleep('21 minutes');
+    expect(await claim(handle, 'run-b')).toEqual({ role: 'make', since: (first as { since: number }).since, fresh: false });
+    expect((await handle.query(sharedObjectQuery)).uncertain).toBe(true);
+  });
 });

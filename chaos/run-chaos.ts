@@ -8,15 +8,15 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { Agent, fetch } from 'undici';
 import { dataConverterFor } from '../codec/aes-gcm-codec.js';
 import { rotate, writeKeyFile } from '../codec/keys.js';
 import { freePort } from '../devstack/ports.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../devstack/temporal-server.js';
 import { startWorkerCommand } from '../devstack/processes.js';
+import { EmulatorControl } from '../emulator/control/client.js';
 import { startEmulator } from '../emulator/index.js';
 import type { FaultRuleInput } from '../emulator/server/faults.js';
-import { emulatorEnv } from '../graph/embedded-emulator.js';
+import { emulatorEnv } from '../graph/local-emulator.js';
 import { type DirectoryObjects, liveIds, sampleDuplicates } from './directory.js';
 import { type FaultRates, checkRates, rotateFaults } from './faults.js';
 import type { ChaosReport } from './report.js';
@@ -105,19 +105,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       seed,
     });
     cleanups.push(() => emulator.close());
-    const control = new Agent({ connect: { ca: readFileSync(emulator.info.caCertPath, 'utf8') } });
+    const control = new EmulatorControl<DirectoryObjects>(emulator.url, readFileSync(emulator.info.caCertPath, 'utf8'));
     cleanups.push(() => control.close());
-    const emulatorCall = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-      const response = await fetch(`${emulator.url}/_emulator/${path}`, {
-        method,
-        dispatcher: control,
-        headers: body ? { 'content-type': 'application/json' } : undefined,
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      if (!response.ok) throw new Error(`${method} /_emulator/${path}: HTTP ${response.status} ${await response.text()}`);
-      return (response.status === 204 ? undefined : await response.json()) as T;
-    };
-    const readDirectory = () => emulatorCall<DirectoryObjects>('GET', 'objects');
+    const readDirectory = () => control.objects();
     const before = new Set(liveIds(await readDirectory()));
 
     const taskQueue = `chaos-${Date.now()}`;
@@ -147,9 +137,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const duplicates = sampleDuplicates(readDirectory, before, sampleIntervalMs);
     const faults = rotateFaults(
       {
-        installed: async () => (await emulatorCall<{ rules: { fired: number }[] }>('GET', 'faults')).rules,
-        install: async (rules: FaultRuleInput[]) => void (await emulatorCall('POST', 'faults', { rules })),
-        clear: () => emulatorCall('DELETE', 'faults'),
+        installed: async () => (await control.faults()).rules,
+        install: async (rules: FaultRuleInput[]) => void (await control.setFaults(rules)),
+        clear: () => control.clearFaults(),
       },
       { rates, lateMs: conditions.lateMs, sliceMs: faultSliceMs, rand },
     );
@@ -186,7 +176,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const { samples, duplicates: held } = await duplicates.stop();
     const openCoordinators = await coordinatorsLeftOpen(client, taskQueue);
 
-    const stats = await emulatorCall<{ total: number; calls: Record<string, number>; throttled: number }>('GET', 'stats');
+    const stats = await control.stats();
     const directory = await readDirectory();
     const after = liveIds(directory);
     if (options.keepState) {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readKeyFile, rotate, writeKeyFile } from '../codec/keys.js';
 import { ConfigError } from '../config/config-error.js';
-import { type EmulatorInfo, emulatorEnv, fetchEmulatorInfo } from '../graph/embedded-emulator.js';
+import { type EmulatorInfo, emulatorEnv, fetchEmulatorInfo } from '../graph/local-emulator.js';
 import type { ManagedProcess } from './managed-process.js';
 import { assertPortFree } from './ports.js';
 import { type TemporalDevServer, startTemporalDevServer } from './temporal-server.js';

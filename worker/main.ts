@@ -16,7 +16,7 @@ import { dataConverterFor } from '../codec/aes-gcm-codec.js';
 import { codecKeysFromEnv } from '../codec/keys.js';
 import { ConfigError } from '../config/config-error.js';
 import { connectionOptions, temporalSettingsFromEnv } from '../config/temporal-settings.js';
-import { discoverEmbeddedEmulator, emulatorEnv } from '../graph/embedded-emulator.js';
+import { discoverLocalEmulator } from '../graph/local-emulator.js';
 import { checkCredential } from '../graph/credential.js';
 import { describeGraphSettings, graphSettingsFromEnv } from '../graph/settings.js';
 import { createProvisioningWorker, defaultGraphWritesPerSecond } from './create-worker.js';
@@ -66,8 +66,7 @@ async function main(): Promise<void> {
   const metricsAddress = metricsFromEnv(env);
   const graphWritesPerSecond = writesPerSecondFromEnv(env);
   const maxCachedWorkflows = cacheSizeFromEnv(env);
-  const graphEnv = env.AZURE_TENANT_ID ? env : { ...env, ...emulatorEnv(await discoverEmbeddedEmulator(env)) };
-  const graph = graphSettingsFromEnv(graphEnv);
+  const graph = env.AZURE_TENANT_ID ? graphSettingsFromEnv(env) : await discoverLocalEmulator(env);
   const codecKeys = codecKeysFromEnv(env);
   const credentialWarning = await checkCredential(graph);
 

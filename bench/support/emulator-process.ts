@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ManagedProcess } from '../../devstack/managed-process.js';
 import { prefixed, tsxProcess } from '../../devstack/processes.js';
-import { type EmulatorInfo, emulatorEnv, fetchEmulatorInfo } from '../../graph/embedded-emulator.js';
-import { type GraphSettings, graphSettingsFromEnv } from '../../graph/settings.js';
+import { type EmulatorInfo, emulatorGraphSettings, fetchEmulatorInfo } from '../../graph/local-emulator.js';
+import type { GraphSettings } from '../../graph/settings.js';
 import { EmulatorControl } from '../../emulator/control/client.js';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -60,7 +60,7 @@ export async function startEmulatorProcess(profile: EmulatorProfile, onLine?: (l
       process: child,
       info,
       control,
-      graph: graphSettingsFromEnv(emulatorEnv(info)),
+      graph: emulatorGraphSettings(info, caPem),
       async stop() {
         await control.close();
         await stop();

@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { connect } from '../../client/connect.js';
 import type { ManagedProcess } from '../../devstack/managed-process.js';
 import { type TemporalDevServer, startTemporalDevServer } from '../../devstack/temporal-server.js';
-import { emulatorEnv } from '../../graph/embedded-emulator.js';
+import { emulatorEnv } from '../../graph/local-emulator.js';
 import { prefixed, startWorkerCommand } from '../../devstack/processes.js';
 import { type EmulatorProcess, type EmulatorProfile, startEmulatorProcess } from './emulator-process.js';
 

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { EmulatorControl as Control } from '../../emulator/control/client.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index.js';
 import type { FaultRuleInput } from '../../emulator/server/faults.js';
-import { emulatorEnv } from '../../graph/embedded-emulator.js';
-import { graphSettingsFromEnv, type GraphSettings } from '../../graph/settings.js';
+import { emulatorEnv, emulatorGraphSettings } from '../../graph/local-emulator.js';
+import type { GraphSettings } from '../../graph/settings.js';
 
 /** A scripted fault, as `POST /_emulator/faults` takes it. */
 export type FaultRule = FaultRuleInput;
@@ -48,7 +48,7 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
   return {
     emulator,
     control,
-    graph: graphSettingsFromEnv(env),
+    graph: emulatorGraphSettings(emulator.info, caPem),
     env,
     async close() {
       await control.close();

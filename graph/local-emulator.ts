@@ -1,11 +1,13 @@
-// The embedded default: with no tenant configured (no AZURE_TENANT_ID), the Graph settings come from the local
-// emulator started by `npm run stack` or `npm run emulator`. Its control plane tells the tenant, the client
-// credentials and where its CA certificate is; this is plain HTTPS, the emulator's code is never imported.
+// Finding the local Graph emulator that runs in another process (`npm run stack`, `npm run emulator`), and the Graph
+// settings that point at it: with no tenant configured (no AZURE_TENANT_ID), the worker uses it. Its control plane
+// tells the tenant, the client credentials and where its CA certificate is; this is plain HTTPS, the emulator's code
+// is never imported.
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Agent, fetch } from 'undici';
 import { ConfigError } from '../config/config-error.js';
+import type { GraphSettings } from './settings.js';
 
 export const defaultEmulatorUrl = 'https://127.0.0.1:8443';
 export const defaultEmulatorCaPath = fileURLToPath(new URL('../.entra-saga/emulator/ca.pem', import.meta.url));
@@ -21,7 +23,21 @@ export interface EmulatorInfo {
   caCertPath: string;
 }
 
-/** The environment variables that point the Graph settings at an emulator. */
+/** The Graph settings of an emulator, trusting its CA (`caPem`, read once by whoever found the emulator). */
+export function emulatorGraphSettings(info: EmulatorInfo, caPem: string): GraphSettings {
+  return Object.freeze({
+    tenantId: info.tenantId,
+    clientId: info.clientId,
+    credential: 'client-secret',
+    clientSecret: info.clientSecret,
+    authorityHost: info.authorityHost,
+    graphBaseUrl: info.graphBaseUrl,
+    scope: 'https://graph.microsoft.com/.default',
+    extraCaPem: caPem,
+  });
+}
+
+/** The environment variables that point a worker process's Graph settings at an emulator. */
 export function emulatorEnv(info: EmulatorInfo): Record<string, string> {
   return {
     AZURE_TENANT_ID: info.tenantId,
@@ -44,8 +60,11 @@ export async function fetchEmulatorInfo(url: string, caPem: string): Promise<Emu
   }
 }
 
-/** Finds the running local emulator (ENTRA_SAGA_EMULATOR_URL, default https://127.0.0.1:8443). */
-export async function discoverEmbeddedEmulator(env: NodeJS.ProcessEnv = process.env): Promise<EmulatorInfo> {
+/**
+ * Finds the running local emulator (ENTRA_SAGA_EMULATOR_URL, default https://127.0.0.1:8443, trusting the CA at
+ * ENTRA_SAGA_EMULATOR_CA) and returns the Graph settings that point at it.
+ */
+export async function discoverLocalEmulator(env: NodeJS.ProcessEnv = process.env): Promise<GraphSettings> {
   const url = env.ENTRA_SAGA_EMULATOR_URL?.trim() || defaultEmulatorUrl;
   const caPath = env.ENTRA_SAGA_EMULATOR_CA?.trim() || defaultEmulatorCaPath;
   let caPem: string;
@@ -59,7 +78,7 @@ export async function discoverEmbeddedEmulator(env: NodeJS.ProcessEnv = process.
     );
   }
   try {
-    return await fetchEmulatorInfo(url, caPem);
+    return emulatorGraphSettings(await fetchEmulatorInfo(url, caPem), caPem);
   } catch (error) {
     throw new ConfigError(
       'AZURE_TENANT_ID',

@@ -213,7 +213,7 @@ function isNotFound(error: unknown): boolean {
  * may already have been applied (accepted, or answered with a 5xx or not at all): then the 404 is that delete. After
  * the window a 404 means the object is gone.
  */
-export async function deleteConfirmed(graph: KeyedObjectGraph, id: string, madeAt: number): Promise<'undone' | 'alreadyGone'> {
+async function deleteConfirmed(graph: KeyedObjectGraph, id: string, madeAt: number): Promise<'undone' | 'alreadyGone'> {
   const operation: GraphOperation = { description: `delete ${graph.what} ${id}`, call: graph.calls.remove, mayLag: true, madeAt };
   const readOperation: GraphOperation = { ...operation, call: graph.calls.read, description: `read ${graph.what} ${id}` };
   /** 'visible', 'gone' (404), or 'unknown' (a throttled or failed read: read again). */

@@ -10,7 +10,7 @@ import { classifyGraphFailure } from './failures.js';
 import { currentStep } from './graph-call.js';
 
 /** The `roles` claim of a JWT access token, or undefined when the token is opaque or has none (delegated). */
-export function tokenRoles(accessToken: string): string[] | undefined {
+function tokenRoles(accessToken: string): string[] | undefined {
   const [, payload] = accessToken.split('.');
   if (!payload) return undefined;
   try {

@@ -3,7 +3,7 @@
 
 import { type FaultRates, faultKinds, faultScope } from './faults.js';
 
-export interface ChaosConditions {
+interface ChaosConditions {
   /** Replication lag of new objects. */
   lagMs: number;
   /** How late the late writes land or are answered. */

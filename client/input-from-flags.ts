@@ -8,7 +8,7 @@ import { readBoundedYaml, toJsOptions } from './bounded-file.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
 /** The tutorial's run. The requestor's domain is the emulator's unless ENTRA_SAGA_DOMAIN names the tenant's. */
-export function tutorialInput(env: NodeJS.ProcessEnv = process.env): ProvisioningInput {
+function tutorialInput(env: NodeJS.ProcessEnv = process.env): ProvisioningInput {
   const { requestorAlias, deliveryTimeoutSeconds: _timeout, ...names } = tutorialDefaults;
   return { ...names, requestorUpn: `${requestorAlias}@${env.ENTRA_SAGA_DOMAIN?.trim() || emulatorDomain}`, cleanup: 'now' };
 }
@@ -89,6 +89,6 @@ const flagNames: Record<string, string> = {
 };
 
 /** The flag an operator would fix for a field. */
-export function flagName(field: string): string {
+function flagName(field: string): string {
   return flagNames[field] ?? field;
 }

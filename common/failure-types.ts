@@ -26,7 +26,7 @@ export const FailureType = {
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
 /** Whether a failure is worth another attempt: `retry` (Temporal retries the activity) or `final`. */
-export type RetryDecision = 'retry' | 'final';
+type RetryDecision = 'retry' | 'final';
 
 /**
  * The one retry table: for every failure type, whether a forward step retries it and whether an undo does. The retry
@@ -35,7 +35,7 @@ export type RetryDecision = 'retry' | 'final';
  * gone (InvalidDeleteResourceHasEntitlements, "has assignments"), and a leaked object is worse than a slow undo.
  * The saga's own failures end the workflow, never an activity; they are final everywhere.
  */
-export const retryTable: Record<FailureType, { forward: RetryDecision; undo: RetryDecision }> = {
+const retryTable: Record<FailureType, { forward: RetryDecision; undo: RetryDecision }> = {
   [FailureType.Throttled]: { forward: 'retry', undo: 'retry' },
   [FailureType.Unavailable]: { forward: 'retry', undo: 'retry' },
   [FailureType.Network]: { forward: 'retry', undo: 'retry' },

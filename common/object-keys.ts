@@ -11,9 +11,6 @@ export type ObjectKey =
   | { kind: 'roleScope'; accessPackageId: string; roleOriginId: string; scopeOriginId: string }
   | { kind: 'assignmentPolicy'; accessPackageId: string; displayName: string; requestorId: string };
 
-export type KeyedKind = ObjectKey['kind'];
-export type KeyOf<K extends KeyedKind> = Extract<ObjectKey, { kind: K }>;
-
 /** The key's parts in a fixed order, lower-cased where Graph compares them without case. */
 export function keyParts(key: ObjectKey): string[] {
   switch (key.kind) {

@@ -66,7 +66,7 @@ const roleScopes = [`GET ${EM}/accessPackages/{id}/resourceRoleScopes`, `GET ${E
 const policies = [`GET ${EM}/assignmentPolicies`, `GET ${EM}/assignmentPolicies/{id}`] as const;
 
 /** The calls each activity makes; the compiler asks for every activity. */
-export const activityCalls: Record<keyof Activities, readonly GraphCallName[]> = {
+const activityCalls: Record<keyof Activities, readonly GraphCallName[]> = {
   checkPermissions: [],
   checkRequestorDomain: ['GET /v1.0/domains/{id}', 'GET /v1.0/domains'],
   findCatalog: [`GET ${EM}/catalogs`],
@@ -92,7 +92,7 @@ export const activityCalls: Record<keyof Activities, readonly GraphCallName[]> =
 };
 
 /** Broader application permissions that also grant one (Microsoft's permissions reference). */
-export const grantedBy: Record<GraphPermission, readonly GraphPermission[]> = {
+const grantedBy: Record<GraphPermission, readonly GraphPermission[]> = {
   'User.Read.All': ['User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'User.ReadWrite.All': ['Directory.ReadWrite.All'],
   'Group.Read.All': ['Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
@@ -113,7 +113,7 @@ function grants(held: GraphPermission, needed: GraphPermission): boolean {
 }
 
 /** The permissions an activity's calls need. */
-export function permissionsOf(activity: keyof Activities): GraphPermission[] {
+function permissionsOf(activity: keyof Activities): GraphPermission[] {
   return [...new Set(activityCalls[activity].flatMap((call) => graphCallPermissions[call]))];
 }
 

@@ -56,7 +56,7 @@ export const stepNames = [
   'teardown',
 ] as const;
 export type StepName = (typeof stepNames)[number];
-export type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
 /** The stage shown in the ProvisioningStage search attribute. */
 export type Stage =

@@ -4,7 +4,7 @@
 export const deliveredState = 'delivered';
 
 /** Final states in which the request did not do what was asked: the run fails and compensates. */
-export const failedRequestStates: readonly string[] = ['deliveryFailed', 'partiallyDelivered', 'denied', 'canceled'];
+const failedRequestStates: readonly string[] = ['deliveryFailed', 'partiallyDelivered', 'denied', 'canceled'];
 
 export function isFailedRequestState(state: string): boolean {
   return failedRequestStates.includes(state);

@@ -73,7 +73,7 @@ function checkInteger(
   return value;
 }
 
-export function checkUpn(value: unknown, field = 'requestorUpn'): ValidationIssue | undefined {
+function checkUpn(value: unknown, field = 'requestorUpn'): ValidationIssue | undefined {
   if (typeof value !== 'string' || value === '') {
     return { field, problem: value === undefined || value === '' ? 'is required' : `must be a string (got ${typeof value})` };
   }

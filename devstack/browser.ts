@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
-export const chromiumPath = '/usr/bin/chromium';
+const chromiumPath = '/usr/bin/chromium';
 
 /** Where tests write screenshots (gitignored). */
-export const artifactsDir = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+const artifactsDir = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 
 // Without the background-networking flags Chromium keeps calling home, which a closed network answers slowly.
 const chromiumArgs = [
@@ -47,7 +47,7 @@ export function workflowRows(page: Page): Locator {
 }
 
 /** The row of one run, by its workflow id. */
-export function workflowRow(page: Page, workflowId: string): Locator {
+function workflowRow(page: Page, workflowId: string): Locator {
   return workflowRows(page).filter({ has: page.getByRole('link', { name: workflowId, exact: true }) });
 }
 

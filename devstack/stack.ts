@@ -16,7 +16,7 @@ import { type TemporalDevServer, startTemporalDevServer } from './temporal-serve
 import { prefixed, startWorkerCommand, tsxProcess } from './processes.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-export const stackDir = join(root, '.entra-saga');
+const stackDir = join(root, '.entra-saga');
 
 export interface StackOptions {
   /** Default TEMPORAL_DEV_PORT, else 7233. */

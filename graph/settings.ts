@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config/config-error.js';
 
-export type CredentialKind = 'client-secret' | 'certificate' | 'managed-identity' | 'default';
+type CredentialKind = 'client-secret' | 'certificate' | 'managed-identity' | 'default';
 
 export interface GraphSettings {
   readonly tenantId: string;

@@ -25,7 +25,7 @@ export const defaultGraphWritesPerSecond = 19;
  * sit idle for days, so a small cache keeps memory flat, and an evicted run replays its short history when its
  * teardown signal or expiry comes.
  */
-export const defaultMaxCachedWorkflows = 200;
+const defaultMaxCachedWorkflows = 200;
 
 export interface ProvisioningWorkerOptions {
   connection: NativeConnection;
@@ -52,7 +52,7 @@ export interface ProvisioningWorker {
 }
 
 /** Logs one Graph exchange under the current activity's logger (which carries the workflow id and activity type). */
-export function logGraphCall(call: GraphCall, fallback?: Logger): void {
+function logGraphCall(call: GraphCall, fallback?: Logger): void {
   let logger: Logger | undefined = fallback;
   try {
     logger = Context.current().log;

@@ -7,7 +7,7 @@ import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 const levels: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, ERROR: 4 };
 const secretKey = /secret|password|passwd|token|authorization|credential|api[-_]?key|private/i;
 
-export function redact(meta: LogMetadata | undefined): Record<string, unknown> {
+function redact(meta: LogMetadata | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(meta ?? {})) {
     if (secretKey.test(key)) continue;

@@ -20,7 +20,7 @@ export interface TrackedObject {
  * depend on each other, so their undos run side by side. Entra refuses to delete a policy or package with a live
  * assignment, and to remove a catalog resource whose role is scoped in a package.
  */
-export const undoStages: readonly (readonly ObjectKind[])[] = [
+const undoStages: readonly (readonly ObjectKind[])[] = [
   ['assignment'],
   ['assignmentPolicy', 'roleScope'],
   ['accessPackage', 'catalogResource'],

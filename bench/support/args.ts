@@ -14,7 +14,7 @@ export type FlagValues<S extends Record<string, FlagSpec>> = {
         : string;
 };
 
-export class FlagError extends Error {
+class FlagError extends Error {
   override name = 'FlagError';
 }
 

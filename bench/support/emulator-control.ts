@@ -6,7 +6,7 @@ import type { StatsSnapshot } from '../../emulator/server/stats.js';
 export type EmulatorStats = StatsSnapshot;
 
 /** The route of an assignment request's status: what the saga and the baseline poll. */
-export const statusPollRoute = 'GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{id}';
+const statusPollRoute = 'GET /v1.0/identityGovernance/entitlementManagement/assignmentRequests/{id}';
 
 const isGraphRoute = (key: string) => / \/v1\.0\//.test(key);
 const isWrite = (key: string) => isGraphRoute(key) && !key.startsWith('GET ');
@@ -50,9 +50,3 @@ export function countCalls(stats: EmulatorStats): CallCounts {
   };
 }
 
-/** The difference of two readings (later minus earlier), for counts over a window. */
-export function subtractCounts(later: CallCounts, earlier: CallCounts): CallCounts {
-  const out = { ...later };
-  for (const key of Object.keys(out) as (keyof CallCounts)[]) out[key] = later[key] - earlier[key];
-  return out;
-}

@@ -31,7 +31,7 @@ export interface EmulatorProcess {
   stop(): Promise<void>;
 }
 
-export function emulatorArgs(profile: EmulatorProfile): string[] {
+function emulatorArgs(profile: EmulatorProfile): string[] {
   return [
     '--latency-ms', String(profile.latencyMs),
     '--delivery-delay-ms', String(profile.deliveryDelayMs),

@@ -4,7 +4,7 @@
 
 import type { WorkflowHandle } from '@temporalio/client';
 
-export interface ActivitySpan {
+interface ActivitySpan {
   type: string;
   scheduledMs: number;
   startedMs: number;
@@ -14,7 +14,7 @@ export interface ActivitySpan {
   ok: boolean;
 }
 
-export interface TimerSpan {
+interface TimerSpan {
   startedMs: number;
   firedMs: number;
 }

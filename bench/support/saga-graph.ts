@@ -20,7 +20,7 @@ interface Need {
   wait: 'lag' | 'delivery';
 }
 
-export interface CallModel {
+interface CallModel {
   /** The emulator's stats key: "METHOD route-template". */
   route: string;
   needs?: Need[];

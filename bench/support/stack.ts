@@ -31,7 +31,7 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-export const benchTaskQueue = 'entra-saga-bench';
+const benchTaskQueue = 'entra-saga-bench';
 
 export async function startBenchStack(options: {
   emulator: EmulatorProfile;

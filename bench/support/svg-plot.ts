@@ -1,7 +1,7 @@
 // A small SVG line chart written by hand (no plotting dependency): two series against a categorical x axis, each on
 // its own y axis (left and right), with an optional horizontal reference line on the left axis.
 
-export interface Series {
+interface Series {
   label: string;
   values: number[];
   color: string;

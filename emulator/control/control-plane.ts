@@ -58,7 +58,7 @@ function jsonBody(exchange: Exchange): Record<string, unknown> {
   throw badRequest('The body must be a JSON object.');
 }
 
-export function resetEmulator(ctx: EmulatorContext): void {
+function resetEmulator(ctx: EmulatorContext): void {
   ctx.store.replace(seedState(ctx.options.domain));
   ctx.config = {
     latencyMs: ctx.options.latencyMs, deliveryDelayMs: ctx.options.deliveryDelayMs, consistencyLagMs: ctx.options.consistencyLagMs,

@@ -9,8 +9,8 @@
 
 import type { AssignmentRecord, AssignmentRequestRecord, ExpirationSnapshot } from '../store/state.js';
 
-export type RequestState = 'submitted' | 'pendingApproval' | 'delivering' | 'delivered' | 'deliveryFailed' | 'denied' | 'canceled' | 'partiallyDelivered';
-export type AssignmentState = 'delivering' | 'delivered' | 'expired' | 'deliveryFailed' | 'partiallyDelivered';
+type RequestState = 'submitted' | 'pendingApproval' | 'delivering' | 'delivered' | 'deliveryFailed' | 'denied' | 'canceled' | 'partiallyDelivered';
+type AssignmentState = 'delivering' | 'delivered' | 'expired' | 'deliveryFailed' | 'partiallyDelivered';
 
 export interface RequestView {
   state: RequestState;

@@ -21,7 +21,7 @@ export class GraphError extends Error {
 }
 
 /** Graph's innerError.date has second precision and no zone designator, e.g. 2024-03-08T10:22:05. */
-export function innerErrorDate(ms: number): string {
+function innerErrorDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19);
 }
 

@@ -51,13 +51,6 @@ export function checkSelect(select: readonly string[] | undefined, known: readon
   }
 }
 
-/** Refuses $expand names the type cannot expand. */
-export function checkExpand(expand: readonly { name: string }[], allowed: readonly string[], typeName: string): void {
-  for (const item of expand) {
-    if (!allowed.some((a) => a.toLowerCase() === item.name.toLowerCase())) throw graphErrors.selectExpandUnknown(item.name, typeName);
-  }
-}
-
 export function isGuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

@@ -4,7 +4,7 @@
 import { graphErrors } from '../errors/graph-errors.js';
 import type { FilterNode, Literal } from './filter-parser.js';
 
-export interface FilterProperty<T> {
+interface FilterProperty<T> {
   get(record: T): unknown;
   /** Operators allowed on this property; default eq, ne, startswith, and (for strings) the other functions. */
   ops?: readonly string[];

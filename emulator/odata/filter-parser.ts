@@ -3,10 +3,10 @@
 // Errors carry Graph's "Syntax error at position N in '…'" wording.
 
 export type Literal = string | number | boolean | null;
-export type CompareOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
-export type StringFunction = 'startswith' | 'endswith' | 'contains';
+type CompareOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
+type StringFunction = 'startswith' | 'endswith' | 'contains';
 
-export interface PropertyRef {
+interface PropertyRef {
   path: string;
   lower: boolean;
 }

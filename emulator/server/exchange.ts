@@ -30,6 +30,3 @@ export function header(exchange: Exchange, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-export function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
-  return { status, body, headers };
-}

@@ -34,7 +34,7 @@ interface ActiveRule extends FaultRuleInput {
   fired: number;
 }
 
-export interface InjectedError {
+interface InjectedError {
   status: number;
   code: string | undefined;
   message: string | undefined;

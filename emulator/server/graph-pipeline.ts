@@ -16,12 +16,6 @@ import type { GraphCall, RouteDefinition } from '../graph/route.js';
 import type { RouteResolution, Router } from '../graph/router.js';
 import { header, type Exchange, type Reply } from './exchange.js';
 
-export interface GraphOutcome {
-  reply: Reply;
-  /** Stats key: "METHOD /v1.0/template" when the route is known. */
-  routeKey: string;
-}
-
 function authorize(caller: Caller, route: RouteDefinition): void {
   const allowed = caller.kind === 'app' ? route.permissions.app : route.permissions.delegated;
   if (!allowed.some((p) => caller.permissions.has(p))) throw graphErrors.insufficientPrivileges();

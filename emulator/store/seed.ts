@@ -3,7 +3,7 @@
 
 import type { EmulatorState } from './state.js';
 
-export const generalCatalogId = '2d7a1c6b-5e4f-4a3b-9c8d-7e6f5a4b3c2d';
+const generalCatalogId = '2d7a1c6b-5e4f-4a3b-9c8d-7e6f5a4b3c2d';
 /** The built-in catalog predates every run; its timestamps are fixed. */
 const generalCatalogCreatedAt = Date.parse('2022-01-13T06:47:56.000Z');
 

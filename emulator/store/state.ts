@@ -164,7 +164,7 @@ export interface AssignmentRecord extends DirectoryRecord {
   removedAt?: number;
 }
 
-export interface AppCertificateRecord {
+interface AppCertificateRecord {
   thumbprintSha1: string;
   thumbprintSha256: string;
   certificatePem: string;

@@ -2,11 +2,11 @@
 // nothing the run created, and objects the run adopted are left as they were. Each fault fires once: the forward
 // step's first call fails for good (400 is not retried), and the undos, some of which read the same routes, work.
 
-import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FailureType } from '../../common/failure-types.js';
 import { expectNothingLeaked } from '../support/leaks.js';
+import { runApplicationFailure } from '../support/failures.js';
 import { type SagaFixture, startSagaFixture, tutorialInput } from '../support/saga.js';
 
 const EM = '/v1.0/identityGovernance/entitlementManagement';
@@ -19,17 +19,6 @@ afterAll(async () => saga?.close());
 beforeEach(async () => {
   await saga.emulator.control.clearFaults();
 });
-
-async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WorkflowFailedError);
-  const cause = (error as WorkflowFailedError).cause;
-  expect(cause).toBeInstanceOf(ApplicationFailure);
-  return cause as ApplicationFailure;
-}
 
 const forwardSteps = [
   { step: 'create user', method: 'POST', path: '/v1.0/users$' },
@@ -51,7 +40,7 @@ describe('compensation', () => {
     await saga.emulator.control.setFaults([
       { method, path, status: 400, code: 'Request_BadRequest', message: 'Injected permanent failure.', times: 1 },
     ]);
-    const cause = await failure(saga.execute({}));
+    const cause = await runApplicationFailure(saga.execute({}));
     await saga.emulator.control.clearFaults();
 
     expect(cause.type).toBe(FailureType.ProvisioningFailed);
@@ -69,7 +58,7 @@ describe('compensation', () => {
       { method: 'POST', path: `${EM}/accessPackages$`, status: 200, delayMs: 2000, times: 1 },
       { method: 'GET', path: `${EM}/catalogs/[^/]+/resources$`, status: 400, code: 'Request_BadRequest', times: 1 },
     ]);
-    const cause = await failure(saga.execute({}));
+    const cause = await runApplicationFailure(saga.execute({}));
     expect(cause.type).toBe(FailureType.ProvisioningFailed);
     const details = cause.details?.[0] as { undone: { kind: string; outcome: string }[] };
     expect(details.undone.find((u) => u.kind === 'accessPackage')?.outcome).toBe('undone');
@@ -79,7 +68,7 @@ describe('compensation', () => {
   it('rolls back when the request ends deliveryFailed', async () => {
     const before = await saga.emulator.control.objects();
     await saga.emulator.control.setDeliveryFaults([{ outcome: 'deliveryFailed', requestType: 'adminAdd', times: 1 }]);
-    const cause = await failure(saga.execute({}));
+    const cause = await runApplicationFailure(saga.execute({}));
     expect(cause.message).toMatch(/deliveryFailed/);
     expectNothingLeaked(before, await saga.emulator.control.objects());
   });
@@ -90,7 +79,7 @@ describe('compensation', () => {
     // the undo keeps retrying until it can.
     await saga.emulator.control.configure({ deliveryDelayMs: 13_000 });
     try {
-      const cause = await failure(saga.execute({ deliveryTimeoutSeconds: 10 }));
+      const cause = await runApplicationFailure(saga.execute({ deliveryTimeoutSeconds: 10 }));
       expect(cause.type).toBe(FailureType.ProvisioningFailed);
       expect(cause.message).toMatch(/still (submitted|delivering) after 10 s/);
     } finally {
@@ -107,7 +96,7 @@ describe('compensation', () => {
     const before = await saga.emulator.control.objects();
 
     await saga.emulator.control.setFaults([{ method: 'POST', path: `${EM}/assignmentPolicies$`, status: 403, code: 'Authorization_RequestDenied', times: 1000 }]);
-    const cause = await failure(saga.execute({ ...input, packageName: 'Second package' }));
+    const cause = await runApplicationFailure(saga.execute({ ...input, packageName: 'Second package' }));
     await saga.emulator.control.clearFaults();
 
     const details = cause.details?.[0] as { objects: { kind: string; created: boolean }[]; undone: { kind: string; outcome: string }[] };
@@ -121,7 +110,7 @@ describe('compensation', () => {
 
   it('fails fast on bad input, before any side effect', async () => {
     const before = await saga.emulator.control.objects();
-    const cause = await failure(saga.execute({ durationDays: 0, requestorUpn: 'no-at-sign' }));
+    const cause = await runApplicationFailure(saga.execute({ durationDays: 0, requestorUpn: 'no-at-sign' }));
     expect(cause.type).toBe(FailureType.InvalidInput);
     expect(cause.message).toMatch(/durationDays/);
     expect(cause.message).toMatch(/requestorUpn/);
@@ -130,10 +119,10 @@ describe('compensation', () => {
 
   it('fails in preflight, writing nothing, when the catalog does not exist or the domain is not the tenant’s', async () => {
     const before = await saga.emulator.control.objects();
-    const noCatalog = await failure(saga.execute({ catalogName: 'No such catalog' }));
+    const noCatalog = await runApplicationFailure(saga.execute({ catalogName: 'No such catalog' }));
     expect(noCatalog.cause?.cause).toBeInstanceOf(ApplicationFailure);
     expect((noCatalog.cause?.cause as ApplicationFailure).type).toBe(FailureType.PreflightFailed);
-    const wrongDomain = await failure(saga.execute({ requestorUpn: 'someone@fabrikam.com' }));
+    const wrongDomain = await runApplicationFailure(saga.execute({ requestorUpn: 'someone@fabrikam.com' }));
     expect(wrongDomain.message).toMatch(/fabrikam\.com/);
     expectNothingLeaked(before, await saga.emulator.control.objects());
   });

@@ -3,14 +3,13 @@
 // share a group and an access package start at the same moment. The emulator is sampled while the runs go, so a
 // duplicate that exists for a moment counts.
 
-import { WorkflowFailedError } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProvisioningResult, TeardownInput, UndoRecord } from '../../common/provisioning.js';
 import { teardownWorkflowId } from '../../common/workflow-id.js';
 import { progressQuery, teardownSignal } from '../../workflows/messages.js';
 import type { teardownProvisioning } from '../../workflows/teardown-provisioning.js';
 import { expectNothingLeaked, watchForDuplicates } from '../support/leaks.js';
+import { runApplicationFailure } from '../support/failures.js';
 import { type SagaFixture, startSagaFixture, tutorialInput } from '../support/saga.js';
 import { uniqueId } from '../support/temporal.js';
 
@@ -25,22 +24,13 @@ beforeEach(async () => {
   await saga.emulator.control.clearStats();
 });
 
-async function failed(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WorkflowFailedError);
-  return (error as WorkflowFailedError).cause as ApplicationFailure;
-}
-
 describe('exactly once', () => {
   it('rolls back a group made moments ago: its delete, answered 404 inside the replication lag, is sent again until it lands', async () => {
     await saga.emulator.control.configure({ consistencyLagMs: 2500 });
     const before = await saga.emulator.control.objects();
     // The user fails for good at once; the group beside it is made, and rolled back while it is still replicating.
     await saga.emulator.control.setFaults([{ method: 'POST', path: '/v1.0/users$', status: 400, code: 'Request_BadRequest', message: 'Injected.', times: 1 }]);
-    const cause = await failed(saga.execute({}));
+    const cause = await runApplicationFailure(saga.execute({}));
 
     const { undone } = cause.details?.[0] as { undone: UndoRecord[] };
     expect(undone.find((u) => u.kind === 'group')?.outcome).toBe('undone');

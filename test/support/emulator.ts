@@ -7,12 +7,8 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { EmulatorControl as Control } from '../../emulator/control/client.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator/index.js';
-import type { FaultRuleInput } from '../../emulator/server/faults.js';
 import { emulatorEnv, emulatorGraphSettings } from '../../graph/local-emulator.js';
 import type { GraphSettings } from '../../graph/settings.js';
-
-/** A scripted fault, as `POST /_emulator/faults` takes it. */
-export type FaultRule = FaultRuleInput;
 
 /** GET /_emulator/objects, as far as the tests read it. */
 export interface EmulatorObjects {
@@ -29,7 +25,7 @@ export interface EmulatorObjects {
 }
 
 /** The control plane, with its objects typed as the tests read them. */
-export type EmulatorControl = Control<EmulatorObjects>;
+type EmulatorControl = Control<EmulatorObjects>;
 
 export interface TestEmulator {
   emulator: RunningEmulator;

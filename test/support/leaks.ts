@@ -6,7 +6,7 @@ import type { EmulatorObjects } from './emulator.js';
 const liveAssignmentStates = new Set(['delivering', 'delivered', 'partiallyDelivered', 'pending']);
 
 /** Ids of everything a run could create, by kind. Assignments count only while live (expired ones stay listed). */
-export function liveIds(objects: EmulatorObjects): Record<string, string[]> {
+function liveIds(objects: EmulatorObjects): Record<string, string[]> {
   return {
     users: objects.users.map((o) => o.id).sort(),
     groups: objects.groups.map((o) => o.id).sort(),
@@ -36,7 +36,7 @@ export function expectNoDuplicates(objects: EmulatorObjects): void {
 }
 
 /** The keys held by more than one live object: UPNs, mailNicknames, package names in a catalog, catalog resources. */
-export function duplicateKeys(objects: EmulatorObjects): string[] {
+function duplicateKeys(objects: EmulatorObjects): string[] {
   const keys = [
     ...objects.users.map((u) => `user ${u.userPrincipalName.toLowerCase()}`),
     ...objects.groups.map((g) => `group ${g.mailNickname.toLowerCase()}`),

@@ -3,13 +3,13 @@
 // and a cancellation while holding. Each takes seconds of wall time.
 
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FailureType } from '../../common/failure-types.js';
 import type { ProvisioningInput } from '../../common/provisioning.js';
 import { progressQuery } from '../../workflows/messages.js';
 import type { provisionAccessPackage } from '../../workflows/provision-access-package.js';
+import { runFailure } from '../support/failures.js';
 import { badRequest, startTimeSkipping, stubActivities, withWorkers } from '../support/time-skipping.js';
 import { uniqueId } from '../support/temporal.js';
 
@@ -33,15 +33,6 @@ const input = (overrides: Partial<ProvisioningInput> = {}): ProvisioningInput =>
 
 function start(taskQueue: string, args: ProvisioningInput) {
   return env.client.workflow.start<typeof provisionAccessPackage>('provisionAccessPackage', { workflowId: uniqueId('fast'), taskQueue, args: [args] });
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<Error> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(WorkflowFailedError);
-  return (error as WorkflowFailedError).cause as Error;
 }
 
 describe('saga decisions over workflow time', () => {
@@ -73,7 +64,7 @@ describe('saga decisions over workflow time', () => {
       },
     });
     const cause = await withWorkers(env, activities, async (taskQueue) =>
-      failureOf((await start(taskQueue, input({ deliveryTimeoutSeconds: 900 }))).result()),
+      runFailure((await start(taskQueue, input({ deliveryTimeoutSeconds: 900 }))).result()),
     );
     expect(cause).toBeInstanceOf(ApplicationFailure);
     expect((cause as ApplicationFailure).type).toBe(FailureType.ProvisioningFailed);
@@ -101,7 +92,7 @@ describe('saga decisions over workflow time', () => {
       createPolicy: () => Promise.reject(badRequest('policy refused')),
       deleteGroup: () => Promise.reject(badRequest('group delete refused')),
     });
-    const cause = await withWorkers(env, activities, async (taskQueue) => failureOf((await start(taskQueue, input())).result()));
+    const cause = await withWorkers(env, activities, async (taskQueue) => runFailure((await start(taskQueue, input())).result()));
     expect(cause).toBeInstanceOf(ApplicationFailure);
     expect((cause as ApplicationFailure).type).toBe(FailureType.TeardownIncomplete);
     expect(cause.message).toMatch(/group Marketing resources \(.*group delete refused/);
@@ -121,7 +112,7 @@ describe('saga decisions over workflow time', () => {
       }
       await env.sleep(3 * DAY_MS);
       await handle.cancel();
-      return failureOf(handle.result());
+      return runFailure(handle.result());
     });
     expect(cause).toBeInstanceOf(CancelledFailure);
     expect(calls.map((c) => c.name)).toEqual(

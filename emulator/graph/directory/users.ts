@@ -23,7 +23,7 @@ export function findUser(call: GraphCall, idOrUpn: string): UserRecord | undefin
   return call.ctx.store.state.users.find((u) => isVisible(u, call.now) && (byId ? u.id === key : u.userPrincipalName.toLowerCase() === key));
 }
 
-export function requireUser(call: GraphCall, idOrUpn: string): UserRecord {
+function requireUser(call: GraphCall, idOrUpn: string): UserRecord {
   const user = findUser(call, idOrUpn);
   if (!user) throw graphErrors.directoryObjectNotFound(idOrUpn);
   return user;

@@ -11,7 +11,7 @@ import type { GraphCall } from '../route.js';
 import { checkQueryNames, render, type EntityType } from './render.js';
 
 export const emBase = '/v1.0/identityGovernance/entitlementManagement';
-export const emContext = 'identityGovernance/entitlementManagement';
+const emContext = 'identityGovernance/entitlementManagement';
 
 export function checkEmBody(body: unknown, typeName: string, fields: Record<string, FieldKind>): Record<string, unknown> {
   return checkBody(body, {

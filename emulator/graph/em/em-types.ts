@@ -140,7 +140,7 @@ export const policyType: EntityType<PolicyRecord> = {
   },
 };
 
-export function subjectJson(subject: SubjectSnapshot): Json {
+function subjectJson(subject: SubjectSnapshot): Json {
   return {
     id: subject.id, displayName: subject.displayName, email: subject.email, objectId: subject.objectId,
     onPremisesSecurityIdentifier: null, principalName: subject.principalName, subjectType: subject.subjectType,
@@ -148,7 +148,7 @@ export function subjectJson(subject: SubjectSnapshot): Json {
   };
 }
 
-export const subjectType: EntityType<SubjectSnapshot> = { typeName: 'accessPackageSubject',
+const subjectType: EntityType<SubjectSnapshot> = { typeName: 'accessPackageSubject',
   propertyNames: ['id', 'displayName', 'email', 'objectId', 'onPremisesSecurityIdentifier', 'principalName', 'subjectType', 'subjectLifecycle'], properties: subjectJson, navigation: { connectedOrganization: () => null } };
 
 function scheduleJson(start: number, expiration: ExpirationSnapshot, endAt: number | null): Json {

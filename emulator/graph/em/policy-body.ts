@@ -15,7 +15,7 @@ const allowedTargetScopes = [
 ];
 const expirationTypes = ['notSpecified', 'noExpiration', 'afterDateTime', 'afterDuration'];
 
-export const policyFields = {
+const policyFields = {
   displayName: 'string', description: 'string', allowedTargetScope: 'string', specificAllowedTargets: 'object[]',
   expiration: 'object', requestorSettings: 'object', requestApprovalSettings: 'object', reviewSettings: 'object',
   automaticRequestSettings: 'object', notificationSettings: 'object', accessPackage: 'object', catalog: 'object',

@@ -25,7 +25,7 @@ const assignmentFields = ['id', 'targetId', 'assignmentPolicyId', 'accessPackage
 
 type SupportedType = AssignmentRequestRecord['requestType'];
 
-export function userSubject(user: UserRecord): SubjectSnapshot {
+function userSubject(user: UserRecord): SubjectSnapshot {
   return {
     id: subjectIdFor(user.id), objectId: user.id, subjectType: 'user', displayName: user.displayName,
     principalName: user.userPrincipalName, email: (user.extra.mail as string | undefined) ?? null,

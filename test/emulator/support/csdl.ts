@@ -30,7 +30,7 @@ const idRules: Record<string, RegExp> = {
   domain: /^[a-z0-9.-]+$/,
 };
 
-export function typeInfo(name: string): TypeInfo {
+function typeInfo(name: string): TypeInfo {
   const info = metadata.types[name];
   if (!info) throw new Error(`Type ${name} is not in the CSDL subset`);
   return info;

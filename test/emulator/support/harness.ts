@@ -14,7 +14,7 @@ import { startEmulator, type EmulatorInfo, type EmulatorOptions, type RunningEmu
 
 export const graphScope = 'https://graph.microsoft.com/.default';
 
-export interface ControlClient {
+interface ControlClient {
   get<T = unknown>(path: string): Promise<T>;
   post<T = unknown>(path: string, body?: unknown): Promise<T>;
   delete(path: string): Promise<void>;

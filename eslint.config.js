@@ -4,8 +4,30 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'tls',
-  'dns', 'url', 'util', 'stream', 'events', 'worker_threads', 'process', 'timers', 'zlib', 'buffer', 'readline'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'http',
+  'https',
+  'net',
+  'tls',
+  'dns',
+  'url',
+  'util',
+  'stream',
+  'events',
+  'worker_threads',
+  'process',
+  'timers',
+  'zlib',
+  'buffer',
+  'readline',
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.temporal/**', '.entra-saga/**', 'scratch/**', 'test-artifacts/**'] },
@@ -33,32 +55,71 @@ export default tseslint.config(
     files: ['common/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: nodeBuiltins, message: 'common/ is imported by workflows: no Node built-ins (put Node-only code in config/).' },
-          { group: ['@azure/*', '@microsoft/*', 'undici', '@temporalio/client', '@temporalio/worker', '@temporalio/envconfig'],
-            message: 'common/ is imported by workflows: no clients or I/O.' },
-          { group: ['**/activities/**', '**/activities'], allowTypeImports: true, message: 'Import activities as types only.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: nodeBuiltins,
+              message: 'common/ is imported by workflows: no Node built-ins (put Node-only code in config/).',
+            },
+            {
+              group: [
+                '@azure/*',
+                '@microsoft/*',
+                'undici',
+                '@temporalio/client',
+                '@temporalio/worker',
+                '@temporalio/envconfig',
+              ],
+              message: 'common/ is imported by workflows: no clients or I/O.',
+            },
+            {
+              group: ['**/activities/**', '**/activities'],
+              allowTypeImports: true,
+              message: 'Import activities as types only.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['workflows/**/*.ts'],
     languageOptions: { globals: {} },
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: nodeBuiltins, message: 'Workflow code is deterministic: no Node built-ins.' },
-          { group: ['@azure/*', '@microsoft/*', 'undici'], message: 'Workflow code never calls Graph; activities do.' },
-          { group: ['**/emulator/**', '**/graph/**', '**/worker/**', '**/client/**', '**/devstack/**', '**/config/**'],
-            message: 'Workflow code may import only the workflow SDK, common/ and activity types.' },
-          { group: ['**/activities/**', '**/activities'], allowTypeImports: true,
-            message: 'Import activities as types only (import type ...).' },
-          { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'],
-            message: 'Workflow code may use @temporalio/workflow and @temporalio/common only.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: nodeBuiltins, message: 'Workflow code is deterministic: no Node built-ins.' },
+            {
+              group: ['@azure/*', '@microsoft/*', 'undici'],
+              message: 'Workflow code never calls Graph; activities do.',
+            },
+            {
+              group: [
+                '**/emulator/**',
+                '**/graph/**',
+                '**/worker/**',
+                '**/client/**',
+                '**/devstack/**',
+                '**/config/**',
+              ],
+              message: 'Workflow code may import only the workflow SDK, common/ and activity types.',
+            },
+            {
+              group: ['**/activities/**', '**/activities'],
+              allowTypeImports: true,
+              message: 'Import activities as types only (import type ...).',
+            },
+            {
+              group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'],
+              message: 'Workflow code may use @temporalio/workflow and @temporalio/common only.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -53,14 +53,20 @@ export function accessPackageActivities(graph: Client) {
   function packageGraph(catalogId: string, displayName: string, description = displayName): KeyedObjectGraph {
     return {
       what: `access package "${displayName}"`,
-      calls: { create: `POST /v1.0${EM}/accessPackages`, remove: `DELETE /v1.0${EM}/accessPackages/{id}`, read: `GET /v1.0${EM}/accessPackages/{id}` },
+      calls: {
+        create: `POST /v1.0${EM}/accessPackages`,
+        remove: `DELETE /v1.0${EM}/accessPackages/{id}`,
+        read: `GET /v1.0${EM}/accessPackages/{id}`,
+      },
       async findAll() {
-        const page = await graphCall({ description: `look up access package "${displayName}"`, call: `GET /v1.0${EM}/accessPackages` }, () =>
-          graph
-            .api(`${EM}/accessPackages`)
-            .filter(`displayName eq ${odataString(displayName)}`)
-            .expand('catalog')
-            .get() as Promise<GraphList<AccessPackageRecord>>,
+        const page = await graphCall(
+          { description: `look up access package "${displayName}"`, call: `GET /v1.0${EM}/accessPackages` },
+          () =>
+            graph
+              .api(`${EM}/accessPackages`)
+              .filter(`displayName eq ${odataString(displayName)}`)
+              .expand('catalog')
+              .get() as Promise<GraphList<AccessPackageRecord>>,
         );
         return page.value.filter((p) => p.catalog?.id === catalogId);
       },
@@ -89,15 +95,26 @@ export function accessPackageActivities(graph: Client) {
       },
       async findAll() {
         const page = await graphCall(
-          { description: `list role scopes of access package ${key.accessPackageId}`, call: `GET /v1.0${EM}/accessPackages/{id}/resourceRoleScopes`, mayLag: true },
+          {
+            description: `list role scopes of access package ${key.accessPackageId}`,
+            call: `GET /v1.0${EM}/accessPackages/{id}/resourceRoleScopes`,
+            mayLag: true,
+          },
           () => graph.api(scopes).expand('role,scope').get() as Promise<GraphList<RoleScopeRecord>>,
         );
-        return page.value.filter((rs) => rs.role?.originId === key.roleOriginId && rs.scope?.originId === key.scopeOriginId);
+        return page.value.filter(
+          (rs) => rs.role?.originId === key.roleOriginId && rs.scope?.originId === key.scopeOriginId,
+        );
       },
       async create() {
         if (!add) throw new Error('a role scope is created only by addRoleScope');
         const created = (await graph.api(scopes).post({
-          role: { id: add.roleId, originId: add.roleOriginId, originSystem: 'AadGroup', resource: { id: add.resourceId } },
+          role: {
+            id: add.roleId,
+            originId: add.roleOriginId,
+            originSystem: 'AadGroup',
+            resource: { id: add.resourceId },
+          },
           scope: { id: add.scopeId, originId: add.scopeOriginId, originSystem: 'AadGroup', isRootScope: true },
         })) as FoundObject;
         return created.id;
@@ -108,7 +125,12 @@ export function accessPackageActivities(graph: Client) {
   }
 
   const roleScopeKey = (input: Omit<RemoveRoleScopeInput, 'holder'>) =>
-    ({ kind: 'roleScope', accessPackageId: input.accessPackageId, roleOriginId: input.roleOriginId, scopeOriginId: input.scopeOriginId }) as const;
+    ({
+      kind: 'roleScope',
+      accessPackageId: input.accessPackageId,
+      roleOriginId: input.roleOriginId,
+      scopeOriginId: input.scopeOriginId,
+    }) as const;
 
   return {
     /** POST accessPackages in the catalog, unless a package of that name is there (adopted). */
@@ -122,7 +144,11 @@ export function accessPackageActivities(graph: Client) {
 
     /** DELETE accessPackages/{id} (and its role scopes and policies with it); Graph refuses while assignments exist. */
     deleteAccessPackage(input: DeleteAccessPackageInput): Promise<RemovedObject> {
-      return removeOnce(input.holder, { kind: 'accessPackage', catalogId: input.catalogId, displayName: input.displayName }, packageGraph(input.catalogId, input.displayName));
+      return removeOnce(
+        input.holder,
+        { kind: 'accessPackage', catalogId: input.catalogId, displayName: input.displayName },
+        packageGraph(input.catalogId, input.displayName),
+      );
     },
 
     /** POST accessPackages/{id}/resourceRoleScopes: the group's Member role at its root scope. */

@@ -7,7 +7,18 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { FailureType } from '../common/failure-types.js';
 import { visibilityRetryDelayMs } from './failures.js';
-import { EM, classified, firstAttempt, graphCall, graphCallOrNotFound, notFound, odataString, untilVisible, visible, type GraphList } from './graph-call.js';
+import {
+  EM,
+  classified,
+  firstAttempt,
+  graphCall,
+  graphCallOrNotFound,
+  notFound,
+  odataString,
+  untilVisible,
+  visible,
+  type GraphList,
+} from './graph-call.js';
 
 /** The longest a request read waits for the moment it is due. */
 const maxReadWaitMs = 1_000;
@@ -59,8 +70,9 @@ export function assignmentActivities(graph: Client) {
       `${EM}/assignments?$filter=${encodeURIComponent(`assignmentPolicy/id eq ${odataString(policyId)}`)}&$expand=target`;
     while (url) {
       const next: string = url;
-      const page = await graphCall({ description: `list assignments of policy ${policyId}`, call: `GET /v1.0${EM}/assignments`, mayLag: true }, () =>
-        graph.api(next).get() as Promise<GraphList<AssignmentRecord>>,
+      const page = await graphCall(
+        { description: `list assignments of policy ${policyId}`, call: `GET /v1.0${EM}/assignments`, mayLag: true },
+        () => graph.api(next).get() as Promise<GraphList<AssignmentRecord>>,
       );
       all.push(...page.value);
       url = page['@odata.nextLink'];
@@ -69,13 +81,19 @@ export function assignmentActivities(graph: Client) {
   }
 
   /** The newest request of this type on the package whose assignment is `assignmentId`. */
-  async function requestFor(accessPackageId: string, assignmentId: string, requestType: string): Promise<RequestRecord | undefined> {
-    const page = await graphCall({ description: `list requests of access package ${accessPackageId}`, call: `GET /v1.0${EM}/assignmentRequests` }, () =>
-      graph
-        .api(`${EM}/assignmentRequests`)
-        .filter(`accessPackage/id eq ${odataString(accessPackageId)}`)
-        .expand('assignment')
-        .get() as Promise<GraphList<RequestRecord>>,
+  async function requestFor(
+    accessPackageId: string,
+    assignmentId: string,
+    requestType: string,
+  ): Promise<RequestRecord | undefined> {
+    const page = await graphCall(
+      { description: `list requests of access package ${accessPackageId}`, call: `GET /v1.0${EM}/assignmentRequests` },
+      () =>
+        graph
+          .api(`${EM}/assignmentRequests`)
+          .filter(`accessPackage/id eq ${odataString(accessPackageId)}`)
+          .expand('assignment')
+          .get() as Promise<GraphList<RequestRecord>>,
     );
     return page.value
       .filter((r) => r.assignment?.id === assignmentId && r.requestType === requestType)
@@ -88,29 +106,44 @@ export function assignmentActivities(graph: Client) {
      * signed-in user asking for themself). An assignment already delivered or on its way to the target under this
      * policy is reused, so a retry never asks twice.
      */
-    async requestAssignment(input: RequestAssignmentInput): Promise<AssignmentRequestState & { alreadyAssigned: boolean }> {
+    async requestAssignment(
+      input: RequestAssignmentInput,
+    ): Promise<AssignmentRequestState & { alreadyAssigned: boolean }> {
       const assignments = input.policyCreated && firstAttempt() ? [] : await policyAssignments(input.policyId);
       const live = assignments.find((a) => a.target?.objectId === input.targetId && liveAssignmentStates.has(a.state));
       if (live) {
         const request = await requestFor(input.accessPackageId, live.id, 'adminAdd');
-        if (request) return { requestId: request.id, state: request.state, status: request.status, alreadyAssigned: true };
-        if (live.state === 'delivered') return { requestId: '', state: 'delivered', status: live.status, alreadyAssigned: true };
+        if (request)
+          return { requestId: request.id, state: request.state, status: request.status, alreadyAssigned: true };
+        if (live.state === 'delivered')
+          return { requestId: '', state: 'delivered', status: live.status, alreadyAssigned: true };
       }
       const isOpenRequest = (error: unknown): error is GraphError =>
         error instanceof GraphError && ['ExistingOpenRequest', 'ExistingAssignment'].includes(error.code ?? '');
       let request: RequestRecord;
       try {
-        request = await untilVisible(async () => {
-          try {
-            return (await graph.api(`${EM}/assignmentRequests`).post({
-              requestType: 'adminAdd',
-              assignment: { targetId: input.targetId, assignmentPolicyId: input.policyId, accessPackageId: input.accessPackageId },
-            })) as RequestRecord;
-          } catch (error) {
-            if (isOpenRequest(error)) throw error;
-            throw classified(error, { description: `request assignment of access package ${input.accessPackageId}`, call: `POST /v1.0${EM}/assignmentRequests`, mayLag: true });
-          }
-        }, visible(graph, `${EM}/assignmentPolicies/${input.policyId}`, `/users/${input.targetId}`));
+        request = await untilVisible(
+          async () => {
+            try {
+              return (await graph.api(`${EM}/assignmentRequests`).post({
+                requestType: 'adminAdd',
+                assignment: {
+                  targetId: input.targetId,
+                  assignmentPolicyId: input.policyId,
+                  accessPackageId: input.accessPackageId,
+                },
+              })) as RequestRecord;
+            } catch (error) {
+              if (isOpenRequest(error)) throw error;
+              throw classified(error, {
+                description: `request assignment of access package ${input.accessPackageId}`,
+                call: `POST /v1.0${EM}/assignmentRequests`,
+                mayLag: true,
+              });
+            }
+          },
+          visible(graph, `${EM}/assignmentPolicies/${input.policyId}`, `/users/${input.targetId}`),
+        );
       } catch (error) {
         // An earlier attempt's request exists but its assignment is not visible to our lookup yet: a later attempt,
         // whose lookup finds it, takes over (asking again in place would only be refused again).
@@ -135,14 +168,24 @@ export function assignmentActivities(graph: Client) {
       const wait = Math.min((input.readAt ?? 0) - Date.now(), maxReadWaitMs);
       if (wait > 0) await Context.current().sleep(wait);
       const request = await graphCall(
-        { description: `read assignment request ${input.requestId}`, call: `GET /v1.0${EM}/assignmentRequests/{id}`, mayLag: true },
-        () => graph.api(`${EM}/assignmentRequests/${input.requestId}`).select('id,state,status').get() as Promise<RequestRecord>,
+        {
+          description: `read assignment request ${input.requestId}`,
+          call: `GET /v1.0${EM}/assignmentRequests/{id}`,
+          mayLag: true,
+        },
+        () =>
+          graph
+            .api(`${EM}/assignmentRequests/${input.requestId}`)
+            .select('id,state,status')
+            .get() as Promise<RequestRecord>,
       );
       return { requestId: request.id, state: request.state, status: request.status };
     },
 
     /** GET assignments?$filter=assignmentPolicy/id eq '…'&$expand=target: ids, states and targets. */
-    async listPolicyAssignments(input: { policyId: string }): Promise<{ assignments: { id: string; state: string; targetId?: string }[] }> {
+    async listPolicyAssignments(input: {
+      policyId: string;
+    }): Promise<{ assignments: { id: string; state: string; targetId?: string }[] }> {
       const assignments = await policyAssignments(input.policyId);
       return { assignments: assignments.map((a) => ({ id: a.id, state: a.state, targetId: a.target?.objectId })) };
     },
@@ -167,8 +210,12 @@ export function assignmentActivities(graph: Client) {
         assignmentId = live.id;
       }
       const target = assignmentId;
-      const request = await graphCallOrNotFound({ description: `remove assignment ${target}`, call: `POST /v1.0${EM}/assignmentRequests` }, () =>
-        graph.api(`${EM}/assignmentRequests`).post({ requestType: 'adminRemove', assignment: { id: target } }) as Promise<RequestRecord>,
+      const request = await graphCallOrNotFound(
+        { description: `remove assignment ${target}`, call: `POST /v1.0${EM}/assignmentRequests` },
+        () =>
+          graph
+            .api(`${EM}/assignmentRequests`)
+            .post({ requestType: 'adminRemove', assignment: { id: target } }) as Promise<RequestRecord>,
       );
       if (request === notFound) return { alreadyRemoved: true };
       return { requestId: request.id, alreadyRemoved: false };

@@ -12,7 +12,6 @@ import { type KeyedObjectGraph, makeOnce, removeOnce } from './keyed-objects.js'
 import type { Holder } from '../common/object-keys.js';
 import type { MadeObject, RemovedObject } from './types.js';
 
-
 interface CatalogRecord {
   id: string;
   displayName: string;
@@ -58,17 +57,23 @@ function notYetVisible(what: string): ApplicationFailure {
   });
 }
 
-const catalogResourceKey = (input: CatalogGroupInput) => ({ kind: 'catalogResource', catalogId: input.catalogId, groupId: input.groupId }) as const;
+const catalogResourceKey = (input: CatalogGroupInput) =>
+  ({ kind: 'catalogResource', catalogId: input.catalogId, groupId: input.groupId }) as const;
 
 /** Graph's answer for a group that is not a resource of the catalog (the resource list has no GET by originId). */
 function notInCatalog(input: CatalogGroupInput): GraphError {
-  return Object.assign(new GraphError(404, `group ${input.groupId} is not a resource of catalog ${input.catalogId}`), { code: 'ResourceNotFound' });
+  return Object.assign(new GraphError(404, `group ${input.groupId} is not a resource of catalog ${input.catalogId}`), {
+    code: 'ResourceNotFound',
+  });
 }
 
 export function catalogActivities(graph: Client) {
   async function findResource(input: CatalogGroupInput, expandScopes: boolean): Promise<ResourceRecord | undefined> {
     const page = await graphCall(
-      { description: `look up group ${input.groupId} in catalog ${input.catalogId}`, call: `GET /v1.0${EM}/catalogs/{catalogId}/resources` },
+      {
+        description: `look up group ${input.groupId} in catalog ${input.catalogId}`,
+        call: `GET /v1.0${EM}/catalogs/{catalogId}/resources`,
+      },
       () => {
         const request = graph
           .api(`${EM}/catalogs/${input.catalogId}/resources`)
@@ -91,7 +96,11 @@ export function catalogActivities(graph: Client) {
   function resourceGraph(input: CatalogGroupInput): KeyedObjectGraph {
     return {
       what: `group ${input.groupId} in catalog ${input.catalogId}`,
-      calls: { create: `POST /v1.0${EM}/resourceRequests`, remove: `POST /v1.0${EM}/resourceRequests`, read: `GET /v1.0${EM}/catalogs/{catalogId}/resources` },
+      calls: {
+        create: `POST /v1.0${EM}/resourceRequests`,
+        remove: `POST /v1.0${EM}/resourceRequests`,
+        read: `GET /v1.0${EM}/catalogs/{catalogId}/resources`,
+      },
       async findAll() {
         const found = await findResource(input, false);
         return found ? [{ id: input.groupId, createdDateTime: found.createdDateTime }] : [];
@@ -100,7 +109,10 @@ export function catalogActivities(graph: Client) {
         await resourceRequest('adminAdd', input);
         return input.groupId;
       },
-      isAlreadyThere: (error) => error instanceof GraphError && (error.statusCode === 400 || error.statusCode === 409) && isAlreadyOnboarded(error),
+      isAlreadyThere: (error) =>
+        error instanceof GraphError &&
+        (error.statusCode === 400 || error.statusCode === 409) &&
+        isAlreadyOnboarded(error),
       remove: () => resourceRequest('adminRemove', input),
       read: async () => {
         if (!(await findResource(input, false))) throw notInCatalog(input);
@@ -111,12 +123,14 @@ export function catalogActivities(graph: Client) {
   return {
     /** GET catalogs?$filter=displayName eq '…': the catalog must exist (preflight). */
     async findCatalog(input: { catalogName: string }): Promise<{ catalogId: string }> {
-      const page = await graphCall({ description: `find catalog "${input.catalogName}"`, call: `GET /v1.0${EM}/catalogs` }, () =>
-        graph
-          .api(`${EM}/catalogs`)
-          .filter(`displayName eq ${odataString(input.catalogName)}`)
-          .select('id,displayName,state')
-          .get() as Promise<GraphList<CatalogRecord>>,
+      const page = await graphCall(
+        { description: `find catalog "${input.catalogName}"`, call: `GET /v1.0${EM}/catalogs` },
+        () =>
+          graph
+            .api(`${EM}/catalogs`)
+            .filter(`displayName eq ${odataString(input.catalogName)}`)
+            .select('id,displayName,state')
+            .get() as Promise<GraphList<CatalogRecord>>,
       );
       const catalog = page.value[0];
       if (catalog) return { catalogId: catalog.id };
@@ -153,10 +167,17 @@ export function catalogActivities(graph: Client) {
     },
 
     /** GET catalogs/{id}/resourceRoles?$filter=(originSystem eq 'AadGroup' and resource/id eq '…'): the Member role. */
-    findMemberRole(input: { catalogId: string; resourceId: string }): Promise<{ roleId: string; roleOriginId: string }> {
+    findMemberRole(input: {
+      catalogId: string;
+      resourceId: string;
+    }): Promise<{ roleId: string; roleOriginId: string }> {
       return untilVisible(async () => {
         const page = await graphCall(
-          { description: `find the Member role of resource ${input.resourceId}`, call: `GET /v1.0${EM}/catalogs/{catalogId}/resourceRoles`, mayLag: true },
+          {
+            description: `find the Member role of resource ${input.resourceId}`,
+            call: `GET /v1.0${EM}/catalogs/{catalogId}/resourceRoles`,
+            mayLag: true,
+          },
           () =>
             graph
               .api(`${EM}/catalogs/${input.catalogId}/resourceRoles`)

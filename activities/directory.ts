@@ -16,12 +16,14 @@ export function directoryActivities(graph: Client) {
     /** GET /domains/{name}: the UPN's domain must be a verified domain of the tenant. */
     async checkRequestorDomain(input: { userPrincipalName: string }): Promise<{ domain: string }> {
       const domain = upnDomain(input.userPrincipalName);
-      const found = await graphCallOrNotFound({ description: `look up domain ${domain}`, call: 'GET /v1.0/domains/{id}' }, () =>
-        graph.api(`/domains/${encodeURIComponent(domain)}`).get() as Promise<DomainRecord>,
+      const found = await graphCallOrNotFound(
+        { description: `look up domain ${domain}`, call: 'GET /v1.0/domains/{id}' },
+        () => graph.api(`/domains/${encodeURIComponent(domain)}`).get() as Promise<DomainRecord>,
       );
       if (found !== notFound && found.isVerified) return { domain };
-      const all = await graphCall({ description: 'list domains', call: 'GET /v1.0/domains' }, () =>
-        graph.api('/domains').select('id,isVerified').get() as Promise<GraphList<DomainRecord>>,
+      const all = await graphCall(
+        { description: 'list domains', call: 'GET /v1.0/domains' },
+        () => graph.api('/domains').select('id,isVerified').get() as Promise<GraphList<DomainRecord>>,
       );
       const verified = all.value.filter((d) => d.isVerified).map((d) => d.id);
       throw ApplicationFailure.create({

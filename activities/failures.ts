@@ -36,7 +36,12 @@ export function visibilityRetryDelayMs(attempt: number): number {
   return Math.min(1000 * 2 ** Math.max(0, attempt - 3), 5_000);
 }
 
-const referenceMissingCodes = new Set(['Request_ResourceNotFound', 'ResourceNotFound', 'ResourceNotFoundInCatalog', 'NotFound']);
+const referenceMissingCodes = new Set([
+  'Request_ResourceNotFound',
+  'ResourceNotFound',
+  'ResourceNotFoundInCatalog',
+  'NotFound',
+]);
 
 function describe(operation: GraphOperation, failure: GraphFailure): string {
   const where = failure.requestId ? ` (request-id ${failure.requestId})` : '';
@@ -111,11 +116,10 @@ export function classifyGraphFailure(
       );
     case failure.status === 404 && lagging:
     case failure.status === 400 && lagging && referenceMissingCodes.has(failure.code):
-      return failureOf(
-        FailureType.ReplicationLag,
-        `${message}. A just-created object is not visible yet; retrying.`,
-        { ...failure, retryAfterSeconds: visibilityRetryDelayMs(step.attempt) / 1000 },
-      );
+      return failureOf(FailureType.ReplicationLag, `${message}. A just-created object is not visible yet; retrying.`, {
+        ...failure,
+        retryAfterSeconds: visibilityRetryDelayMs(step.attempt) / 1000,
+      });
     case failure.status === 404:
       return failureOf(
         FailureType.NotFound,
@@ -125,6 +129,10 @@ export function classifyGraphFailure(
     case failure.status === 409 || failure.status === 412:
       return failureOf(FailureType.Conflict, `${message}. The directory's state conflicts with this step.`, failure);
     default:
-      return failureOf(FailureType.BadRequest, `${message}. Graph rejected the request: fix the value it names.`, failure);
+      return failureOf(
+        FailureType.BadRequest,
+        `${message}. Graph rejected the request: fix the value it names.`,
+        failure,
+      );
   }
 }

@@ -28,7 +28,9 @@ export async function untilVisible<T>(attempt: () => Promise<T>, probe?: Visibil
     try {
       return await attempt();
     } catch (error) {
-      const lagging = error instanceof ApplicationFailure && (error.type === FailureType.ReplicationLag || error.type === FailureType.NotYetVisible);
+      const lagging =
+        error instanceof ApplicationFailure &&
+        (error.type === FailureType.ReplicationLag || error.type === FailureType.NotYetVisible);
       if (!lagging) throw error;
       do {
         if (Date.now() + visibilityPollMs > deadline) throw error;
@@ -39,7 +41,10 @@ export async function untilVisible<T>(attempt: () => Promise<T>, probe?: Visibil
 }
 
 /** A probe that the objects at these Graph paths can be read (GET answers 200). */
-export function visible(graph: { api(path: string): { select(fields: string): { get(): Promise<unknown> } } }, ...paths: string[]): VisibilityProbe {
+export function visible(
+  graph: { api(path: string): { select(fields: string): { get(): Promise<unknown> } } },
+  ...paths: string[]
+): VisibilityProbe {
   return async () => {
     for (const path of paths) await graph.api(path).select('id').get();
     return true;
@@ -72,7 +77,10 @@ export const notFound = Symbol('notFound');
  * Like graphCall, but a 404 is an answer, not a failure: resolves `notFound`. For lookups by id or key and for
  * deletes, where "not there" is a normal outcome.
  */
-export async function graphCallOrNotFound<T>(operation: GraphOperation, call: () => Promise<T>): Promise<T | typeof notFound> {
+export async function graphCallOrNotFound<T>(
+  operation: GraphOperation,
+  call: () => Promise<T>,
+): Promise<T | typeof notFound> {
   try {
     return await call();
   } catch (error) {

@@ -21,17 +21,22 @@ export interface DeleteGroupInput {
 }
 
 export function groupActivities(graph: Client) {
-  function groupGraph(mailNickname: string, body?: Omit<CreateGroupInput, 'holder' | 'mailNickname'>): KeyedObjectGraph {
+  function groupGraph(
+    mailNickname: string,
+    body?: Omit<CreateGroupInput, 'holder' | 'mailNickname'>,
+  ): KeyedObjectGraph {
     return {
       what: `group ${mailNickname}`,
       calls: { create: 'POST /v1.0/groups', remove: 'DELETE /v1.0/groups/{id}', read: 'GET /v1.0/groups/{id}' },
       async findAll() {
-        const page = await graphCall({ description: `look up group ${mailNickname}`, call: 'GET /v1.0/groups' }, () =>
-          graph
-            .api('/groups')
-            .filter(`mailNickname eq ${odataString(mailNickname)}`)
-            .select('id,displayName,mailNickname,createdDateTime')
-            .get() as Promise<GraphList<FoundObject>>,
+        const page = await graphCall(
+          { description: `look up group ${mailNickname}`, call: 'GET /v1.0/groups' },
+          () =>
+            graph
+              .api('/groups')
+              .filter(`mailNickname eq ${odataString(mailNickname)}`)
+              .select('id,displayName,mailNickname,createdDateTime')
+              .get() as Promise<GraphList<FoundObject>>,
         );
         return page.value;
       },
@@ -53,12 +58,20 @@ export function groupActivities(graph: Client) {
   return {
     /** POST /groups (a security group), unless a group with the mailNickname exists (adopted). */
     createGroup(input: CreateGroupInput): Promise<MadeObject> {
-      return makeOnce(input.holder, { kind: 'group', mailNickname: input.mailNickname }, groupGraph(input.mailNickname, input));
+      return makeOnce(
+        input.holder,
+        { kind: 'group', mailNickname: input.mailNickname },
+        groupGraph(input.mailNickname, input),
+      );
     },
 
     /** DELETE /groups/{id} when this run is the last to hold a group that a run created. */
     deleteGroup(input: DeleteGroupInput): Promise<RemovedObject> {
-      return removeOnce(input.holder, { kind: 'group', mailNickname: input.mailNickname }, groupGraph(input.mailNickname));
+      return removeOnce(
+        input.holder,
+        { kind: 'group', mailNickname: input.mailNickname },
+        groupGraph(input.mailNickname),
+      );
     },
 
     /** GET /groups/{id}/members: the ids of the group's direct members. */
@@ -68,7 +81,11 @@ export function groupActivities(graph: Client) {
       while (url) {
         const next: string = url;
         const page = await graphCall(
-          { description: `list members of group ${input.groupId}`, call: 'GET /v1.0/groups/{id}/members', mayLag: true },
+          {
+            description: `list members of group ${input.groupId}`,
+            call: 'GET /v1.0/groups/{id}/members',
+            mayLag: true,
+          },
           () => graph.api(next).get() as Promise<GraphList<{ id: string }>>,
         );
         memberIds.push(...page.value.map((m) => m.id));

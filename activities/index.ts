@@ -32,7 +32,9 @@ export function createActivities({ graph, credential, scope }: ActivityDependenc
     ...assignmentActivities(graph),
   };
   // Every activity heartbeats while it runs (heartbeat.ts): a dead worker's step is retried within seconds.
-  return Object.fromEntries(Object.entries(activities).map(([name, activity]) => [name, heartbeating(activity as never)])) as typeof activities;
+  return Object.fromEntries(
+    Object.entries(activities).map(([name, activity]) => [name, heartbeating(activity as never)]),
+  ) as typeof activities;
 }
 
 export type Activities = ReturnType<typeof createActivities>;

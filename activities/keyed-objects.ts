@@ -18,7 +18,14 @@ import type { ObjectKey } from '../common/object-keys.js';
 import { replicationAllowanceMs, replicationLagWindowMs, writeLandingWindowMs } from '../common/graph-timing.js';
 import { finalFailureTypes } from '../common/failure-types.js';
 import { describeGraphFailure } from '../graph/errors.js';
-import { classified, createdAtOrAfter, graphCallOrNotFound, notFound, visibilityWaitMs, type FoundObject } from './graph-call.js';
+import {
+  classified,
+  createdAtOrAfter,
+  graphCallOrNotFound,
+  notFound,
+  visibilityWaitMs,
+  type FoundObject,
+} from './graph-call.js';
 import type { GraphOperation } from './failures.js';
 import type { GraphCallName } from '../common/permissions.js';
 import { attemptNotes, note } from './heartbeat.js';
@@ -89,8 +96,13 @@ function pauseAfter(error: unknown, pollMs: number): number {
 }
 
 /** The object to keep among those matching the key, and the strays: copies runs made besides it. */
-function reconcile(found: readonly FoundObject[], sinceMs: number): { keep?: FoundObject; created: boolean; strays: FoundObject[] } {
-  const byAge = [...found].sort((a, b) => (a.createdDateTime ?? '').localeCompare(b.createdDateTime ?? '') || a.id.localeCompare(b.id));
+function reconcile(
+  found: readonly FoundObject[],
+  sinceMs: number,
+): { keep?: FoundObject; created: boolean; strays: FoundObject[] } {
+  const byAge = [...found].sort(
+    (a, b) => (a.createdDateTime ?? '').localeCompare(b.createdDateTime ?? '') || a.id.localeCompare(b.id),
+  );
   const madeByRuns = byAge.filter((o) => createdAtOrAfter(o.createdDateTime, sinceMs));
   const preexisting = byAge.find((o) => !madeByRuns.includes(o));
   const keep = preexisting ?? madeByRuns[0];
@@ -127,12 +139,27 @@ async function lookUp(graph: KeyedObjectGraph, sinceMs: number, until: number): 
 }
 
 /** Makes the object of `key` once across all runs, or uses the one that exists. */
-export async function makeOnce(holder: Holder, key: ObjectKey, graph: KeyedObjectGraph, options: MakeOptions = {}): Promise<MadeObject> {
+export async function makeOnce(
+  holder: Holder,
+  key: ObjectKey,
+  graph: KeyedObjectGraph,
+  options: MakeOptions = {},
+): Promise<MadeObject> {
   const claimed = await claim(holder, key);
   if (claimed.role === 'use') return { id: claimed.objectId, created: false, strays: [] };
-  const createOperation: GraphOperation = { description: `create ${graph.what}`, call: graph.calls.create, mayLag: options.probe !== undefined };
+  const createOperation: GraphOperation = {
+    description: `create ${graph.what}`,
+    call: graph.calls.create,
+    mayLag: options.probe !== undefined,
+  };
   const made = async (object: MadeObject, uncertain: boolean): Promise<MadeObject> => {
-    await report(holder, key, { type: 'made', objectId: object.id, created: object.created, madeAt: Date.now(), uncertain });
+    await report(holder, key, {
+      type: 'made',
+      objectId: object.id,
+      created: object.created,
+      madeAt: Date.now(),
+      uncertain,
+    });
     return object;
   };
   try {
@@ -159,7 +186,10 @@ export async function makeOnce(holder: Holder, key: ObjectKey, graph: KeyedObjec
       }
       // Unknown outcome: the create may have been applied. Wait for it rather than create twice: once Graph has
       // answered, only its replication is left; a create never answered may still be on its way.
-      const until = describeGraphFailure(error).kind === 'http' ? Date.now() + replicationAllowanceMs : sentAt + writeLandingWindowMs;
+      const until =
+        describeGraphFailure(error).kind === 'http'
+          ? Date.now() + replicationAllowanceMs
+          : sentAt + writeLandingWindowMs;
       const found = await lookUp(graph, claimed.since, until);
       if (found) return await made(found, true);
       await report(holder, key, { type: 'notSent' });
@@ -168,7 +198,8 @@ export async function makeOnce(holder: Holder, key: ObjectKey, graph: KeyedObjec
     return await made({ id, created: true, strays: [] }, false);
   } catch (error) {
     // A failure that retrying cannot fix ends this run's making, so that another run may make the object.
-    if (error instanceof ApplicationFailure && isFinal(error)) await report(holder, key, { type: 'gaveUp' }).catch(() => undefined);
+    if (error instanceof ApplicationFailure && isFinal(error))
+      await report(holder, key, { type: 'gaveUp' }).catch(() => undefined);
     throw error;
   }
 }
@@ -214,8 +245,17 @@ function isNotFound(error: unknown): boolean {
  * the window a 404 means the object is gone.
  */
 async function deleteConfirmed(graph: KeyedObjectGraph, id: string, madeAt: number): Promise<'undone' | 'alreadyGone'> {
-  const operation: GraphOperation = { description: `delete ${graph.what} ${id}`, call: graph.calls.remove, mayLag: true, madeAt };
-  const readOperation: GraphOperation = { ...operation, call: graph.calls.read, description: `read ${graph.what} ${id}` };
+  const operation: GraphOperation = {
+    description: `delete ${graph.what} ${id}`,
+    call: graph.calls.remove,
+    mayLag: true,
+    madeAt,
+  };
+  const readOperation: GraphOperation = {
+    ...operation,
+    call: graph.calls.read,
+    description: `read ${graph.what} ${id}`,
+  };
   /** 'visible', 'gone' (404), or 'unknown' (a throttled or failed read: read again). */
   const read = async (): Promise<{ seen: 'visible' | 'gone' | 'unknown'; pauseMs: number }> => {
     try {
@@ -282,7 +322,11 @@ async function deleteConfirmed(graph: KeyedObjectGraph, id: string, madeAt: numb
 export async function removeOnce(holder: Holder, key: ObjectKey, graph: KeyedObjectGraph): Promise<RemovedObject> {
   const answer = await release(holder, key);
   if (answer.action === 'keep') {
-    return { outcome: answer.reason === 'inUse' ? 'leftInUse' : answer.reason === 'preexisting' ? 'skippedAdopted' : 'alreadyGone', strays: [] };
+    return {
+      outcome:
+        answer.reason === 'inUse' ? 'leftInUse' : answer.reason === 'preexisting' ? 'skippedAdopted' : 'alreadyGone',
+      strays: [],
+    };
   }
   const ids = answer.objectId ? [answer.objectId] : [];
   if (answer.sweep) {
@@ -295,7 +339,8 @@ export async function removeOnce(holder: Holder, key: ObjectKey, graph: KeyedObj
   const strays: string[] = [];
   for (const id of ids) {
     const deleted = await deleteConfirmed(graph, id, answer.madeAt ?? answer.since);
-    if (id === answer.objectId || (!answer.objectId && deleted === 'undone' && outcome === 'alreadyGone')) outcome = deleted;
+    if (id === answer.objectId || (!answer.objectId && deleted === 'undone' && outcome === 'alreadyGone'))
+      outcome = deleted;
     else if (deleted === 'undone') strays.push(id);
   }
   await report(holder, key, { type: 'removed' });

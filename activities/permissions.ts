@@ -34,7 +34,11 @@ export function permissionActivities(credential: TokenCredential, scope: string)
         if (!result) throw new Error('the credential returned no token');
         token = result.token;
       } catch (error) {
-        throw classifyGraphFailure(error, { description: 'get a token for Microsoft Graph', call: 'GET /v1.0/users/{id}' }, currentStep());
+        throw classifyGraphFailure(
+          error,
+          { description: 'get a token for Microsoft Graph', call: 'GET /v1.0/users/{id}' },
+          currentStep(),
+        );
       }
       const roles = tokenRoles(token);
       if (!roles) return { checked: false, roles: [] };
@@ -42,7 +46,7 @@ export function permissionActivities(credential: TokenCredential, scope: string)
       if (missing.length) {
         throw ApplicationFailure.create({
           type: FailureType.PreflightFailed,
-            message:
+          message:
             `the app lacks the Microsoft Graph application permission${missing.length > 1 ? 's' : ''} ${missing.join(', ')}: ` +
             'grant them to the app registration and give admin consent (README, "Permissions")',
         });

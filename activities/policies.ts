@@ -57,15 +57,29 @@ export function policyActivities(graph: Client) {
   function policyGraph(key: Omit<DeletePolicyInput, 'holder'>, create?: CreatePolicyInput): KeyedObjectGraph {
     return {
       what: `policy "${key.displayName}" on access package ${key.accessPackageId}`,
-      calls: { create: `POST /v1.0${EM}/assignmentPolicies`, remove: `DELETE /v1.0${EM}/assignmentPolicies/{id}`, read: `GET /v1.0${EM}/assignmentPolicies/{id}` },
+      calls: {
+        create: `POST /v1.0${EM}/assignmentPolicies`,
+        remove: `DELETE /v1.0${EM}/assignmentPolicies/{id}`,
+        read: `GET /v1.0${EM}/assignmentPolicies/{id}`,
+      },
       async findAll() {
         const page = await graphCall(
-          { description: `list policies of access package ${key.accessPackageId}`, call: `GET /v1.0${EM}/assignmentPolicies`, mayLag: true },
-          () => graph.api(`${EM}/assignmentPolicies`).filter(`accessPackage/id eq ${odataString(key.accessPackageId)}`).get() as Promise<GraphList<PolicyRecord>>,
+          {
+            description: `list policies of access package ${key.accessPackageId}`,
+            call: `GET /v1.0${EM}/assignmentPolicies`,
+            mayLag: true,
+          },
+          () =>
+            graph
+              .api(`${EM}/assignmentPolicies`)
+              .filter(`accessPackage/id eq ${odataString(key.accessPackageId)}`)
+              .get() as Promise<GraphList<PolicyRecord>>,
         );
         // A policy of the same name for another requestor is not this key's: it would not allow this requestor.
         return page.value.filter(
-          (p) => p.displayName.toLowerCase() === key.displayName.toLowerCase() && (p.specificAllowedTargets ?? []).some((t) => t.userId === key.requestorId),
+          (p) =>
+            p.displayName.toLowerCase() === key.displayName.toLowerCase() &&
+            (p.specificAllowedTargets ?? []).some((t) => t.userId === key.requestorId),
         );
       },
       async create() {
@@ -78,7 +92,12 @@ export function policyActivities(graph: Client) {
   }
 
   const policyKey = (input: Omit<DeletePolicyInput, 'holder'>) =>
-    ({ kind: 'assignmentPolicy', accessPackageId: input.accessPackageId, displayName: input.displayName, requestorId: input.requestorId }) as const;
+    ({
+      kind: 'assignmentPolicy',
+      accessPackageId: input.accessPackageId,
+      displayName: input.displayName,
+      requestorId: input.requestorId,
+    }) as const;
 
   return {
     /** POST assignmentPolicies, unless the package has a policy of that name for this requestor (adopted). */

@@ -49,7 +49,9 @@ async function update<T>(call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (error) {
-      const closed = error instanceof WorkflowUpdateFailedError || /completed|continued|not found/i.test(String((error as Error)?.message));
+      const closed =
+        error instanceof WorkflowUpdateFailedError ||
+        /completed|continued|not found/i.test(String((error as Error)?.message));
       if (!closed || attempt >= 5) throw error;
     }
   }
@@ -60,7 +62,10 @@ export async function claim(holder: Holder, key: ObjectKey): Promise<Exclude<Cla
   const { client } = Context.current();
   for (;;) {
     const answer = await update(() =>
-      client.workflow.executeUpdateWithStart(claimUpdate, { args: [{ holder: holder.workflowId }], startWorkflowOperation: start(holder, key) }),
+      client.workflow.executeUpdateWithStart(claimUpdate, {
+        args: [{ holder: holder.workflowId }],
+        startWorkflowOperation: start(holder, key),
+      }),
     );
     if (answer.role !== 'wait') return answer;
     Context.current().heartbeat();
@@ -70,19 +75,25 @@ export async function claim(holder: Holder, key: ObjectKey): Promise<Exclude<Cla
 /** Tells the coordinator what the maker did; recorded by Temporal before this returns. */
 export async function report(holder: Holder, key: ObjectKey, event: MakerReport): Promise<void> {
   const { client } = Context.current();
-  await client.workflow.signalWithStart<typeof sharedObject, [{ holder: string; report: MakerReport }]>('sharedObject', {
-    workflowId: sharedObjectWorkflowId(holder.taskQueue, key),
-    taskQueue: holder.taskQueue,
-    args: [undefined],
-    signal: reportSignal,
-    signalArgs: [{ holder: holder.workflowId, report: event }],
-  });
+  await client.workflow.signalWithStart<typeof sharedObject, [{ holder: string; report: MakerReport }]>(
+    'sharedObject',
+    {
+      workflowId: sharedObjectWorkflowId(holder.taskQueue, key),
+      taskQueue: holder.taskQueue,
+      args: [undefined],
+      signal: reportSignal,
+      signalArgs: [{ holder: holder.workflowId, report: event }],
+    },
+  );
 }
 
 /** Drops the run's hold; the answer says whether this run must remove the object (it was the last holder). */
 export async function release(holder: Holder, key: ObjectKey): Promise<ReleaseAnswer> {
   const { client } = Context.current();
   return update(() =>
-    client.workflow.executeUpdateWithStart(releaseUpdate, { args: [{ holder: holder.workflowId }], startWorkflowOperation: start(holder, key) }),
+    client.workflow.executeUpdateWithStart(releaseUpdate, {
+      args: [{ holder: holder.workflowId }],
+      startWorkflowOperation: start(holder, key),
+    }),
   );
 }

@@ -31,7 +31,11 @@ function generatePassword(): string {
 
 /** A mailNickname from the UPN's alias: only the characters a nickname may hold. */
 function nicknameOf(userPrincipalName: string): string {
-  return upnAlias(userPrincipalName).replace(/[^A-Za-z0-9_-]/g, '').slice(0, 64) || 'user';
+  return (
+    upnAlias(userPrincipalName)
+      .replace(/[^A-Za-z0-9_-]/g, '')
+      .slice(0, 64) || 'user'
+  );
 }
 
 export function userActivities(graph: Client) {
@@ -40,8 +44,13 @@ export function userActivities(graph: Client) {
       what: `user ${userPrincipalName}`,
       calls: { create: 'POST /v1.0/users', remove: 'DELETE /v1.0/users/{id}', read: 'GET /v1.0/users/{id}' },
       async findAll() {
-        const user = await graphCallOrNotFound({ description: `look up user ${userPrincipalName}`, call: 'GET /v1.0/users/{id}' }, () =>
-          graph.api(`/users/${encodeURIComponent(userPrincipalName)}`).select('id,userPrincipalName,createdDateTime').get() as Promise<FoundObject>,
+        const user = await graphCallOrNotFound(
+          { description: `look up user ${userPrincipalName}`, call: 'GET /v1.0/users/{id}' },
+          () =>
+            graph
+              .api(`/users/${encodeURIComponent(userPrincipalName)}`)
+              .select('id,userPrincipalName,createdDateTime')
+              .get() as Promise<FoundObject>,
         );
         return user === notFound ? [] : [user];
       },
@@ -56,7 +65,8 @@ export function userActivities(graph: Client) {
         return user.id;
       },
       // Graph refuses a second user with a UPN (even one not visible yet): it is there, so look it up.
-      isAlreadyThere: (error) => error instanceof GraphError && error.statusCode === 400 && String(error.body).includes('ObjectConflict'),
+      isAlreadyThere: (error) =>
+        error instanceof GraphError && error.statusCode === 400 && String(error.body).includes('ObjectConflict'),
       remove: (id) => graph.api(`/users/${id}`).delete() as Promise<unknown>,
       read: (id) => graph.api(`/users/${id}`).select('id').get() as Promise<unknown>,
     };
@@ -65,12 +75,20 @@ export function userActivities(graph: Client) {
   return {
     /** POST /users, unless the UPN exists (adopted, never duplicated: Graph refuses a second UPN anyway). */
     createUser(input: CreateUserInput): Promise<MadeObject> {
-      return makeOnce(input.holder, { kind: 'user', userPrincipalName: input.userPrincipalName }, userGraph(input.userPrincipalName, input.displayName));
+      return makeOnce(
+        input.holder,
+        { kind: 'user', userPrincipalName: input.userPrincipalName },
+        userGraph(input.userPrincipalName, input.displayName),
+      );
     },
 
     /** DELETE /users/{id} when this run is the last to hold a user that a run created. */
     deleteUser(input: DeleteUserInput): Promise<RemovedObject> {
-      return removeOnce(input.holder, { kind: 'user', userPrincipalName: input.userPrincipalName }, userGraph(input.userPrincipalName));
+      return removeOnce(
+        input.holder,
+        { kind: 'user', userPrincipalName: input.userPrincipalName },
+        userGraph(input.userPrincipalName),
+      );
     },
   };
 }

@@ -24,16 +24,31 @@ import { startBenchStack, type BenchStack } from './support/stack.js';
 
 const flags = parseFlags('bench:memory — holding runs on one worker process, and its resident memory', {
   runs: { fallback: 1000, help: 'runs to start and hold' },
-  cleanup: { fallback: 'hold', help: 'the runs\' cleanup: hold (the benchmark), or now (runs that end: what processing them leaves behind)' },
+  cleanup: {
+    fallback: 'hold',
+    help: "the runs' cleanup: hold (the benchmark), or now (runs that end: what processing them leaves behind)",
+  },
   'provisioning-in-flight': { fallback: 50, help: 'runs started but not yet holding, at most' },
   'delivery-delay-ms': { fallback: 200, help: 'emulator time from request to delivered' },
   'latency-ms': { fallback: 0, help: 'emulator latency added to every Graph call' },
   'idle-seconds': { fallback: 15, help: 'quiet time after the worker is ready, before the idle reading' },
-  'settle-seconds': { fallback: 120, help: 'quiet time once every run holds, read every 5 s; the last reading is the steady state' },
+  'settle-seconds': {
+    fallback: 120,
+    help: 'quiet time once every run holds, read every 5 s; the last reading is the steady state',
+  },
   'timeout-minutes': { fallback: 30, help: 'give up if the runs are not all holding by then' },
-  'worker-heap-mb': { fallback: 0, help: "the worker's V8 heap limit (NODE_OPTIONS=--max-old-space-size); 0 = Node's default" },
-  'max-cached-workflows': { fallback: 0, help: "the worker's workflow cache (ENTRA_SAGA_MAX_CACHED_WORKFLOWS); 0 = the worker's default, 200" },
-  teardown: { fallback: false, help: 'signal teardown to every run at the end and wait for them (else stop the stack)' },
+  'worker-heap-mb': {
+    fallback: 0,
+    help: "the worker's V8 heap limit (NODE_OPTIONS=--max-old-space-size); 0 = Node's default",
+  },
+  'max-cached-workflows': {
+    fallback: 0,
+    help: "the worker's workflow cache (ENTRA_SAGA_MAX_CACHED_WORKFLOWS); 0 = the worker's default, 200",
+  },
+  teardown: {
+    fallback: false,
+    help: 'signal teardown to every run at the end and wait for them (else stop the stack)',
+  },
   out: { fallback: 'bench/results/memory.json', help: 'where the raw figures are written' },
 });
 
@@ -73,7 +88,12 @@ async function main(): Promise<void> {
   const benchStarted = performance.now();
   console.error('starting the dev server, the Graph emulator and a worker process…');
   const stack = await startBenchStack({
-    emulator: { latencyMs: flags['latency-ms'], deliveryDelayMs: flags['delivery-delay-ms'], consistencyLagMs: 0, throttleScale: 0 },
+    emulator: {
+      latencyMs: flags['latency-ms'],
+      deliveryDelayMs: flags['delivery-delay-ms'],
+      consistencyLagMs: 0,
+      throttleScale: 0,
+    },
     worker: { graphWritesPerSecond: 0, env: workerEnv(flags['worker-heap-mb'], flags['max-cached-workflows']) },
   });
   const readings: Reading[] = [];
@@ -113,7 +133,11 @@ async function main(): Promise<void> {
         Array.from({ length: Math.max(0, room) }, () => {
           const workflowId = ids[launched++] as string;
           const input: ProvisioningInput = { ...tutorialNames(stack.emulator.info.domain), durationDays: 30, cleanup };
-          return stack.client.workflow.start('provisionAccessPackage', { workflowId, taskQueue: stack.taskQueue, args: [input] });
+          return stack.client.workflow.start('provisionAccessPackage', {
+            workflowId,
+            taskQueue: stack.taskQueue,
+            args: [input],
+          });
         }),
       );
       await sleep(1000);
@@ -121,7 +145,9 @@ async function main(): Promise<void> {
       if (performance.now() - lastReading >= 5000 || holding + ended >= ids.length) {
         lastReading = performance.now();
         const now = read(holding);
-        console.error(`${((performance.now() - started) / 1000).toFixed(0)} s: ${launched} started, ${holding} holding, ${ended} ended, worker ${now.rssMiB.toFixed(0)} MiB`);
+        console.error(
+          `${((performance.now() - started) / 1000).toFixed(0)} s: ${launched} started, ${holding} holding, ${ended} ended, worker ${now.rssMiB.toFixed(0)} MiB`,
+        );
       }
       if (holding + ended >= ids.length) break;
     }
@@ -139,7 +165,9 @@ async function main(): Promise<void> {
     const perRunKiB = ((held.rssMiB - idle.rssMiB) * 1024) / ids.length;
     const curve = quiet.filter((q) => [15, 30, 60].includes(q.afterSeconds) || q === quiet.at(-1));
 
-    const peak = Math.max(...readings.filter((r) => r.atSeconds * 1000 < quietStart - benchStarted).map((r) => r.rssMiB));
+    const peak = Math.max(
+      ...readings.filter((r) => r.atSeconds * 1000 < quietStart - benchStarted).map((r) => r.rssMiB),
+    );
     const out: string[] = [];
     out.push(`## Memory — ${new Date().toISOString().slice(0, 10)}`, '');
     out.push(`Machine: ${machineLine(machine)}.`);
@@ -150,30 +178,52 @@ async function main(): Promise<void> {
       '',
     );
     out.push(
-      markdownTable(['worker process (VmRSS)', 'MiB'], [
-        [`idle (ready, no runs; after ${flags['idle-seconds']} s quiet)`, idle.rssMiB.toFixed(0)],
-        ['highest reading while provisioning', peak.toFixed(0)],
-        ...curve.map((q) => [`${holding} runs holding, ${ended} ended: ${q.afterSeconds} s quiet`, q.reading.rssMiB.toFixed(0)]),
-        ['peak (VmHWM, includes start-up bundling)', held.peakRssMiB.toFixed(0)],
-        ['per run (KiB): (steady state − idle) / runs', perRunKiB.toFixed(0)],
-      ]),
+      markdownTable(
+        ['worker process (VmRSS)', 'MiB'],
+        [
+          [`idle (ready, no runs; after ${flags['idle-seconds']} s quiet)`, idle.rssMiB.toFixed(0)],
+          ['highest reading while provisioning', peak.toFixed(0)],
+          ...curve.map((q) => [
+            `${holding} runs holding, ${ended} ended: ${q.afterSeconds} s quiet`,
+            q.reading.rssMiB.toFixed(0),
+          ]),
+          ['peak (VmHWM, includes start-up bundling)', held.peakRssMiB.toFixed(0)],
+          ['per run (KiB): (steady state − idle) / runs', perRunKiB.toFixed(0)],
+        ],
+      ),
       '',
     );
     if (cleanup === 'hold') {
       // The target is in MB (10^6 bytes); /proc reports KiB.
       const heldMB = (held.rssMiB * 1024 * 1024) / 1e6;
       const verdict = heldMB < 600 && holding === ids.length ? 'met' : '**missed**';
-      out.push(markdownTable(['target', 'value', 'target', ''], [[`${ids.length} holding runs on one worker, steady state (${flags['settle-seconds']} s quiet)`, `${held.rssMiB.toFixed(0)} MiB = ${heldMB.toFixed(0)} MB`, '< 600 MB', verdict]]));
+      out.push(
+        markdownTable(
+          ['target', 'value', 'target', ''],
+          [
+            [
+              `${ids.length} holding runs on one worker, steady state (${flags['settle-seconds']} s quiet)`,
+              `${held.rssMiB.toFixed(0)} MiB = ${heldMB.toFixed(0)} MB`,
+              '< 600 MB',
+              verdict,
+            ],
+          ],
+        ),
+      );
     }
     console.log(out.join('\n'));
-    writeFileSync(flags.out, `${JSON.stringify({ date: new Date().toISOString(), machine, flags, workerPid, mallocTunables, provisionSeconds, holding, ended, perRunKiB, quiet: quiet.map((q) => ({ afterSeconds: q.afterSeconds, rssMiB: q.reading.rssMiB })), readings }, null, 2)}\n`);
+    writeFileSync(
+      flags.out,
+      `${JSON.stringify({ date: new Date().toISOString(), machine, flags, workerPid, mallocTunables, provisionSeconds, holding, ended, perRunKiB, quiet: quiet.map((q) => ({ afterSeconds: q.afterSeconds, rssMiB: q.reading.rssMiB })), readings }, null, 2)}\n`,
+    );
 
     if (flags.teardown && cleanup === 'hold') {
       console.error('signalling teardown to every run…');
       for (let i = 0; i < ids.length; i += 50) {
         await Promise.all(ids.slice(i, i + 50).map((id) => stack.client.workflow.getHandle(id).signal(teardownSignal)));
       }
-      while ((await count(stack, `ExecutionStatus = "Running" AND TaskQueue = "${stack.taskQueue}"`)) > 0) await sleep(5000);
+      while ((await count(stack, `ExecutionStatus = "Running" AND TaskQueue = "${stack.taskQueue}"`)) > 0)
+        await sleep(5000);
       console.error(`torn down; benchmark took ${((performance.now() - benchStarted) / 1000).toFixed(0)} s`);
     }
     console.error(`raw figures written to ${flags.out}`);

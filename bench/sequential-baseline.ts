@@ -63,7 +63,11 @@ interface Entity {
 }
 
 /** Runs the tutorial once, clean-up included, and says how long it took. Throws on anything unexpected. */
-export async function runSequentialBaseline(graph: Client, names: TutorialNames, options: BaselineOptions = {}): Promise<BaselineResult> {
+export async function runSequentialBaseline(
+  graph: Client,
+  names: TutorialNames,
+  options: BaselineOptions = {},
+): Promise<BaselineResult> {
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
   const lagRetryMs = options.lagRetryMs ?? 1000;
   let lagWaits = 0;
@@ -89,7 +93,8 @@ export async function runSequentialBaseline(graph: Client, names: TutorialNames,
       await sleep(pollIntervalMs);
       const request = (await graph.api(`${EM}/assignmentRequests/${requestId}`).get()) as { state: string };
       if (request.state === 'delivered') return polls;
-      if (!['submitted', 'delivering', 'accepted'].includes(request.state)) throw new Error(`request ${requestId} ended ${request.state}`);
+      if (!['submitted', 'delivering', 'accepted'].includes(request.state))
+        throw new Error(`request ${requestId} ended ${request.state}`);
     }
   }
 
@@ -112,18 +117,25 @@ export async function runSequentialBaseline(graph: Client, names: TutorialNames,
   })) as Entity;
 
   // Step 2: the group into the catalog, its resource and Member role, the package, the role scope, the policy.
-  const catalogs = (await graph.api(`${EM}/catalogs`).filter(`displayName eq '${names.catalogName}'`).get()) as { value: Entity[] };
+  const catalogs = (await graph.api(`${EM}/catalogs`).filter(`displayName eq '${names.catalogName}'`).get()) as {
+    value: Entity[];
+  };
   const catalog = catalogs.value[0];
   if (!catalog) throw new Error(`no catalog ${names.catalogName}`);
-  await whenVisible(() =>
-    graph.api(`${EM}/resourceRequests`).post({
-      requestType: 'adminAdd',
-      resource: { originId: group.id, originSystem: 'AadGroup' },
-      catalog: { id: catalog.id },
-    }) as Promise<Entity>,
+  await whenVisible(
+    () =>
+      graph.api(`${EM}/resourceRequests`).post({
+        requestType: 'adminAdd',
+        resource: { originId: group.id, originSystem: 'AadGroup' },
+        catalog: { id: catalog.id },
+      }) as Promise<Entity>,
   );
   const resource = await whenVisible(async () => {
-    const page = (await graph.api(`${EM}/catalogs/${catalog.id}/resources`).filter(`originId eq '${group.id}'`).expand('scopes').get()) as {
+    const page = (await graph
+      .api(`${EM}/catalogs/${catalog.id}/resources`)
+      .filter(`originId eq '${group.id}'`)
+      .expand('scopes')
+      .get()) as {
       value: (Entity & { originId: string; scopes: { id: string; originId: string; isRootScope: boolean }[] })[];
     };
     return page.value[0];
@@ -143,34 +155,41 @@ export async function runSequentialBaseline(graph: Client, names: TutorialNames,
     isHidden: false,
     catalog: { id: catalog.id },
   })) as Entity;
-  await whenVisible(() =>
-    graph.api(`${EM}/accessPackages/${accessPackage.id}/resourceRoleScopes`).post({
-      role: { id: role.id, originId: role.originId, originSystem: 'AadGroup', resource: { id: resource.id } },
-      scope: { id: scope.id, originId: scope.originId, originSystem: 'AadGroup', isRootScope: true },
-    }) as Promise<Entity>,
+  await whenVisible(
+    () =>
+      graph.api(`${EM}/accessPackages/${accessPackage.id}/resourceRoleScopes`).post({
+        role: { id: role.id, originId: role.originId, originSystem: 'AadGroup', resource: { id: resource.id } },
+        scope: { id: scope.id, originId: scope.originId, originSystem: 'AadGroup', isRootScope: true },
+      }) as Promise<Entity>,
   );
-  const policy = await whenVisible(() =>
-    graph.api(`${EM}/assignmentPolicies`).post(
-      policyBody({
-        accessPackageId: accessPackage.id,
-        displayName: names.policyName,
-        description: `${names.policyName} can request assignment`,
-        requestorId: user.id,
-        durationDays: 30,
-      }),
-    ) as Promise<Entity>,
+  const policy = await whenVisible(
+    () =>
+      graph.api(`${EM}/assignmentPolicies`).post(
+        policyBody({
+          accessPackageId: accessPackage.id,
+          displayName: names.policyName,
+          description: `${names.policyName} can request assignment`,
+          requestorId: user.id,
+          durationDays: 30,
+        }),
+      ) as Promise<Entity>,
   );
 
   // Step 3: request the assignment; step 4: wait for delivery, then see the assignment and the membership.
-  const request = await whenVisible(() =>
-    graph.api(`${EM}/assignmentRequests`).post({
-      requestType: 'adminAdd',
-      assignment: { targetId: user.id, assignmentPolicyId: policy.id, accessPackageId: accessPackage.id },
-    }) as Promise<Entity>,
+  const request = await whenVisible(
+    () =>
+      graph.api(`${EM}/assignmentRequests`).post({
+        requestType: 'adminAdd',
+        assignment: { targetId: user.id, assignmentPolicyId: policy.id, accessPackageId: accessPackage.id },
+      }) as Promise<Entity>,
   );
   const addPolls = await pollUntilDelivered(request.id);
   const assignment = await whenVisible(async () => {
-    const page = (await graph.api(`${EM}/assignments`).filter(`assignmentPolicy/id eq '${policy.id}'`).expand('target').get()) as {
+    const page = (await graph
+      .api(`${EM}/assignments`)
+      .filter(`assignmentPolicy/id eq '${policy.id}'`)
+      .expand('target')
+      .get()) as {
       value: (Entity & { state: string; target?: { objectId?: string } })[];
     };
     return page.value.find((a) => a.target?.objectId === user.id && a.state === 'delivered');
@@ -181,7 +200,9 @@ export async function runSequentialBaseline(graph: Client, names: TutorialNames,
   });
 
   // Step 5: clean up.
-  const removal = (await graph.api(`${EM}/assignmentRequests`).post({ requestType: 'adminRemove', assignment: { id: assignment.id } })) as Entity;
+  const removal = (await graph
+    .api(`${EM}/assignmentRequests`)
+    .post({ requestType: 'adminRemove', assignment: { id: assignment.id } })) as Entity;
   const removePolls = await pollUntilDelivered(removal.id);
   await graph.api(`${EM}/assignmentPolicies/${policy.id}`).delete();
   await graph.api(`${EM}/accessPackages/${accessPackage.id}`).delete();
@@ -221,7 +242,9 @@ async function main(): Promise<void> {
       const result = await runSequentialBaseline(graph, tutorialNames(emulator.info.domain));
       const counts = countCalls(await emulator.control.stats());
       results.push({ ...result, calls: counts.other, polls: counts.statusPolls });
-      console.log(`run ${i + 1}: ${seconds(result.elapsedMs)} s, ${counts.other} Graph calls + ${counts.statusPolls} status polls, ${result.lagWaits} lag waits`);
+      console.log(
+        `run ${i + 1}: ${seconds(result.elapsedMs)} s, ${counts.other} Graph calls + ${counts.statusPolls} status polls, ${result.lagWaits} lag waits`,
+      );
     }
     console.log(`median ${seconds(median(results.map((r) => r.elapsedMs)))} s on ${machineLine(describeMachine())}`);
   } finally {

@@ -15,7 +15,12 @@ import { countCalls } from './support/emulator-control.js';
 import { runTimeline, statusReads } from './support/history.js';
 import { describeMachine } from './support/machine.js';
 import { criticalPath, sagaGraph } from './support/saga-graph.js';
-import { type BaselineSample, printSingleRunReport, type SagaSample, type SingleRunReport } from './support/single-run-report.js';
+import {
+  type BaselineSample,
+  printSingleRunReport,
+  type SagaSample,
+  type SingleRunReport,
+} from './support/single-run-report.js';
 import { startBenchStack, type BenchStack } from './support/stack.js';
 
 const flags = parseFlags('bench:single — one provisioning run: the saga against the sequential baseline', {
@@ -52,7 +57,10 @@ async function main(): Promise<void> {
   };
   const benchStarted = performance.now();
   console.error('starting the dev server, the Graph emulator and a worker process…');
-  const stack = await startBenchStack({ emulator: profile, worker: { graphWritesPerSecond: flags['graph-writes-per-second'] } });
+  const stack = await startBenchStack({
+    emulator: profile,
+    worker: { graphWritesPerSecond: flags['graph-writes-per-second'] },
+  });
   try {
     const graph = createGraphClient(stack.emulator.graph);
     const { control } = stack.emulator;

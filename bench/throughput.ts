@@ -28,8 +28,14 @@ import { drainWriteBudget, writeBudgetPerSecond, writeBurst } from './support/wr
 const flags = parseFlags('bench:throughput — bulk provisioning against the scaled identity write budget', {
   concurrency: { fallback: [1, 2, 4, 8, 16], help: 'concurrency levels of the bulk run, comma-separated' },
   runs: { fallback: 0, help: 'runs per level; 0 = max(8, 4 × concurrency)' },
-  'throttle-scale': { fallback: 0.25, help: 'emulator throttling × the documented limits (0.25: 5 writes/s, a burst of 750)' },
-  'graph-writes-per-second': { fallback: 0, help: "the worker's write budget; 0 = the emulator's budget at this scale" },
+  'throttle-scale': {
+    fallback: 0.25,
+    help: 'emulator throttling × the documented limits (0.25: 5 writes/s, a burst of 750)',
+  },
+  'graph-writes-per-second': {
+    fallback: 0,
+    help: "the worker's write budget; 0 = the emulator's budget at this scale",
+  },
   'latency-ms': { fallback: 50, help: 'emulator latency added to every Graph call' },
   'delivery-delay-ms': { fallback: 1500, help: 'emulator time from request to delivered (its default)' },
   'consistency-lag-ms': { fallback: 0, help: 'emulator replication lag of new objects' },
@@ -66,7 +72,8 @@ interface LevelResult {
   samples: Sample[];
 }
 
-const finished = (s: Sample) => s.progress.completed + s.progress.compensated + s.progress.failed + s.progress.cancelled;
+const finished = (s: Sample) =>
+  s.progress.completed + s.progress.compensated + s.progress.failed + s.progress.cancelled;
 
 function rates(from: Sample, to: Sample): Rates {
   const seconds = (to.atMs - from.atMs) / 1000;
@@ -112,8 +119,13 @@ async function runLevel(stack: BenchStack, concurrency: number, runs: number, dr
   // last item has started (every lane still busy).
   const first = samples.find((s) => finished(s) > 0);
   const lastPending = samples.filter((s) => s.progress.pending > 0).pop();
-  const steady = first && lastPending && lastPending.atMs - first.atMs >= 10_000 ? rates(first, lastPending) : undefined;
-  const origin: Sample = { atMs: 0, progress: { pending: runs, running: 0, completed: 0, compensated: 0, failed: 0, cancelled: 0 }, calls: { ...last.calls, writes: 0 } };
+  const steady =
+    first && lastPending && lastPending.atMs - first.atMs >= 10_000 ? rates(first, lastPending) : undefined;
+  const origin: Sample = {
+    atMs: 0,
+    progress: { pending: runs, running: 0, completed: 0, compensated: 0, failed: 0, cancelled: 0 },
+    calls: { ...last.calls, writes: 0 },
+  };
   return {
     concurrency,
     runs,
@@ -136,7 +148,12 @@ async function main(): Promise<void> {
   if (scale <= 0) throw new Error('--throttle-scale must be above 0: the benchmark measures the write budget');
   const budget = writeBudgetPerSecond(scale);
   const workerBudget = flags['graph-writes-per-second'] || budget;
-  const profile = { latencyMs: flags['latency-ms'], deliveryDelayMs: flags['delivery-delay-ms'], consistencyLagMs: flags['consistency-lag-ms'], throttleScale: scale };
+  const profile = {
+    latencyMs: flags['latency-ms'],
+    deliveryDelayMs: flags['delivery-delay-ms'],
+    consistencyLagMs: flags['consistency-lag-ms'],
+    throttleScale: scale,
+  };
   const benchStarted = performance.now();
   console.error(`starting the dev server, the Graph emulator and a worker process (budget ${budget} writes/s)…`);
   const stack = await startBenchStack({ emulator: profile, worker: { graphWritesPerSecond: workerBudget } });
@@ -148,7 +165,9 @@ async function main(): Promise<void> {
       const level = await runLevel(stack, concurrency, runs, flags.drain);
       levels.push(level);
       const shown = level.steady ?? level.whole;
-      console.error(`  ${shown.writesPerSecond.toFixed(2)} writes/s, ${shown.runsPerSecond.toFixed(3)} runs/s, ${level.throttled} × 429, ${level.failed} failed, ${level.elapsedSeconds.toFixed(0)} s`);
+      console.error(
+        `  ${shown.writesPerSecond.toFixed(2)} writes/s, ${shown.runsPerSecond.toFixed(3)} runs/s, ${level.throttled} × 429, ${level.failed} failed, ${level.elapsedSeconds.toFixed(0)} s`,
+      );
     }
   } finally {
     await stack.stop();
@@ -170,37 +189,80 @@ async function main(): Promise<void> {
   );
   out.push(
     markdownTable(
-      ['concurrency', 'runs', 'steady writes/s', 'budget used', 'steady runs/s', 'whole-level writes/s', 'whole-level runs/s', 'writes/run', '429s', 'failed', 'level took (s)'],
+      [
+        'concurrency',
+        'runs',
+        'steady writes/s',
+        'budget used',
+        'steady runs/s',
+        'whole-level writes/s',
+        'whole-level runs/s',
+        'writes/run',
+        '429s',
+        'failed',
+        'level took (s)',
+      ],
       levels.map((l) => [
-        l.concurrency, l.runs,
+        l.concurrency,
+        l.runs,
         l.steady ? l.steady.writesPerSecond.toFixed(2) : '—',
         l.steady ? percent(l.steady.writesPerSecond / budget) : '—',
         l.steady ? l.steady.runsPerSecond.toFixed(3) : '—',
-        l.whole.writesPerSecond.toFixed(2), l.whole.runsPerSecond.toFixed(3),
-        l.writesPerRun.toFixed(1), l.throttled, l.failed, l.elapsedSeconds.toFixed(0),
+        l.whole.writesPerSecond.toFixed(2),
+        l.whole.runsPerSecond.toFixed(3),
+        l.writesPerRun.toFixed(1),
+        l.throttled,
+        l.failed,
+        l.elapsedSeconds.toFixed(0),
       ]),
     ),
     '',
   );
   out.push(
-    markdownTable(['target', 'value', 'target', ''], [
-      [`budget used at concurrency ${top?.concurrency ?? '—'}`, percent(used), '≥ 90 %', used >= 0.9 ? 'met' : '**missed**'],
-      ['runs failed (all levels)', failed, '0', failed === 0 ? 'met' : '**missed**'],
-      ['429s seen (all levels)', throttled, '—', ''],
-    ]),
+    markdownTable(
+      ['target', 'value', 'target', ''],
+      [
+        [
+          `budget used at concurrency ${top?.concurrency ?? '—'}`,
+          percent(used),
+          '≥ 90 %',
+          used >= 0.9 ? 'met' : '**missed**',
+        ],
+        ['runs failed (all levels)', failed, '0', failed === 0 ? 'met' : '**missed**'],
+        ['429s seen (all levels)', throttled, '—', ''],
+      ],
+    ),
   );
   console.log(out.join('\n'));
 
   const shown = (l: LevelResult) => l.steady ?? l.whole;
-  writeFileSync(flags.svg, lineChartSvg({
-    title: `Bulk provisioning under a ${budget} writes/s Graph budget`,
-    xLabel: 'concurrency (child runs in flight)',
-    xValues: levels.map((l) => l.concurrency),
-    left: { label: 'Graph writes/s accepted (steady state)', axisLabel: 'writes / s', values: levels.map((l) => shown(l).writesPerSecond), color: '#1f6fb2' },
-    right: { label: 'runs/s completed (steady state)', axisLabel: 'runs / s', values: levels.map((l) => shown(l).runsPerSecond), color: '#2e8b57', dashed: true, digits: 3 },
-    reference: { value: budget, label: `budget ${budget} writes/s` },
-  }));
-  writeFileSync(flags.out, `${JSON.stringify({ date: new Date().toISOString(), machine, profile, budget, workerBudget, benchSeconds, levels }, null, 2)}\n`);
+  writeFileSync(
+    flags.svg,
+    lineChartSvg({
+      title: `Bulk provisioning under a ${budget} writes/s Graph budget`,
+      xLabel: 'concurrency (child runs in flight)',
+      xValues: levels.map((l) => l.concurrency),
+      left: {
+        label: 'Graph writes/s accepted (steady state)',
+        axisLabel: 'writes / s',
+        values: levels.map((l) => shown(l).writesPerSecond),
+        color: '#1f6fb2',
+      },
+      right: {
+        label: 'runs/s completed (steady state)',
+        axisLabel: 'runs / s',
+        values: levels.map((l) => shown(l).runsPerSecond),
+        color: '#2e8b57',
+        dashed: true,
+        digits: 3,
+      },
+      reference: { value: budget, label: `budget ${budget} writes/s` },
+    }),
+  );
+  writeFileSync(
+    flags.out,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, profile, budget, workerBudget, benchSeconds, levels }, null, 2)}\n`,
+  );
   console.error(`raw figures written to ${flags.out}, plot to ${flags.svg}`);
 }
 

@@ -14,7 +14,14 @@ export interface DirectoryObjects {
 }
 
 type KeyedKind = Exclude<keyof DirectoryObjects, 'catalogs' | 'assignments'>;
-const keyedKinds: readonly KeyedKind[] = ['users', 'groups', 'catalogResources', 'accessPackages', 'resourceRoleScopes', 'assignmentPolicies'];
+const keyedKinds: readonly KeyedKind[] = [
+  'users',
+  'groups',
+  'catalogResources',
+  'accessPackages',
+  'resourceRoleScopes',
+  'assignmentPolicies',
+];
 
 /**
  * Each kind's business key (common/object-keys.ts) as the snapshot shows it. The snapshot shows a policy's name but

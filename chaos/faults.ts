@@ -14,11 +14,19 @@ export type FaultKind = (typeof faultKinds)[number];
 export type FaultRates = Record<FaultKind, number>;
 
 /** Every fault kind: which calls it reaches, what it does to them, and how the report names it. */
-const faultShapes: Record<FaultKind, { writesOnly: boolean; label: string; rule(lateMs: number): Omit<FaultRuleInput, 'method' | 'path'> }> = {
+const faultShapes: Record<
+  FaultKind,
+  { writesOnly: boolean; label: string; rule(lateMs: number): Omit<FaultRuleInput, 'method' | 'path'> }
+> = {
   throttled: {
     writesOnly: false,
     label: '429 (Retry-After 1 s)',
-    rule: () => ({ status: 429, code: 'TooManyRequests', message: 'Throttled by the chaos run.', retryAfterSeconds: 1 }),
+    rule: () => ({
+      status: 429,
+      code: 'TooManyRequests',
+      message: 'Throttled by the chaos run.',
+      retryAfterSeconds: 1,
+    }),
   },
   unavailable: {
     writesOnly: false,
@@ -32,7 +40,12 @@ const faultShapes: Record<FaultKind, { writesOnly: boolean; label: string; rule(
   appliedError: {
     writesOnly: true,
     label: 'applied, answered 503',
-    rule: () => ({ status: 503, applied: true, code: 'serviceNotAvailable', message: 'Applied, then answered 503 by the chaos run.' }),
+    rule: () => ({
+      status: 503,
+      applied: true,
+      code: 'serviceNotAvailable',
+      message: 'Applied, then answered 503 by the chaos run.',
+    }),
   },
 };
 
@@ -51,7 +64,11 @@ const callClasses = [
 const graphPath = '^/v1\\.0/';
 
 /** One slice's rules, and the kind of each, drawn with `rand`. */
-export function drawRules(rates: FaultRates, lateMs: number, rand: () => number): { kind: FaultKind; rule: FaultRuleInput }[] {
+export function drawRules(
+  rates: FaultRates,
+  lateMs: number,
+  rand: () => number,
+): { kind: FaultKind; rule: FaultRuleInput }[] {
   const drawn: { kind: FaultKind; rule: FaultRuleInput }[] = [];
   for (const calls of callClasses) {
     const kinds = faultKinds.filter((kind) => rates[kind] > 0 && (calls.writes || !faultShapes[kind].writesOnly));
@@ -72,7 +89,9 @@ export function drawRules(rates: FaultRates, lateMs: number, rand: () => number)
 /** One call meets at most one fault, so the rates that reach writes (all of them) may sum to 1 at most. */
 export function checkRates(rates: FaultRates): string | undefined {
   const total = faultKinds.reduce((sum, kind) => sum + rates[kind], 0);
-  return total > 1 ? `the fault rates sum to ${total}; a write meets at most one fault, so they may sum to 1 at most` : undefined;
+  return total > 1
+    ? `the fault rates sum to ${total}; a write meets at most one fault, so they may sum to 1 at most`
+    : undefined;
 }
 
 /** The emulator's control plane as far as the rotation uses it. */
@@ -86,7 +105,10 @@ export interface FaultControl {
  * Rotates the rules every `sliceMs` until stopped, and counts how often each kind fired (installing rules resets the
  * emulator's counts, so they are read just before).
  */
-export function rotateFaults(control: FaultControl, options: { rates: FaultRates; lateMs: number; sliceMs: number; rand: () => number }): { stop(): Promise<FaultRates> } {
+export function rotateFaults(
+  control: FaultControl,
+  options: { rates: FaultRates; lateMs: number; sliceMs: number; rand: () => number },
+): { stop(): Promise<FaultRates> } {
   const fired = Object.fromEntries(faultKinds.map((kind) => [kind, 0])) as FaultRates;
   let current: FaultKind[] = [];
   const collect = async () => {

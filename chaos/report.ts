@@ -63,7 +63,10 @@ const percent = (rate: number) => `${+(rate * 100).toFixed(2)} %`;
 export function formatReport(report: ChaosReport): string {
   const { conditions: c } = report;
   const rates = (writesOnly: boolean) =>
-    faultKinds.filter((kind) => faultScope(kind).writesOnly === writesOnly).map((kind) => `${faultScope(kind).label} ${percent(c.rates[kind])}`).join(' · ');
+    faultKinds
+      .filter((kind) => faultScope(kind).writesOnly === writesOnly)
+      .map((kind) => `${faultScope(kind).label} ${percent(c.rates[kind])}`)
+      .join(' · ');
   const fired = faultKinds.map((kind) => `${faultScope(kind).label} ${report.faultsFired[kind]}`);
   const lines = [
     `chaos run: ${report.runs} runs in ${report.durationSeconds} s (seed ${c.seed}) — ${report.workerKills} worker SIGKILLs, ${report.serverRestarts} Temporal restart(s)`,
@@ -75,7 +78,8 @@ export function formatReport(report: ChaosReport): string {
     `  Graph calls ${report.graphCalls} (status polls ${report.graphStatusPolls}) · throttled by the emulator ${report.throttled}`,
   ];
   for (const id of report.leakedObjects.slice(0, 10)) lines.push(`  leaked: ${id}`);
-  for (const { key, objects } of report.duplicatedKeys.slice(0, 10)) lines.push(`  duplicated: ${key} — ${objects.join(', ')}`);
+  for (const { key, objects } of report.duplicatedKeys.slice(0, 10))
+    lines.push(`  duplicated: ${key} — ${objects.join(', ')}`);
   for (const id of report.openCoordinators.slice(0, 10)) lines.push(`  open coordinator: ${id}`);
   for (const failure of report.failures.slice(0, 10)) lines.push(`  failure: ${failure}`);
   if (report.stateDir) lines.push(`  state kept in ${report.stateDir}`);

@@ -84,7 +84,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   };
   const badRates = checkRates(rates);
   if (badRates) throw new RangeError(badRates);
-  const conditions = { lagMs: options.lagMs ?? 3_000, lateMs: options.lateMs ?? 20_000, share: options.share ?? 4, rates, seed };
+  const conditions = {
+    lagMs: options.lagMs ?? 3_000,
+    lateMs: options.lateMs ?? 20_000,
+    share: options.share ?? 4,
+    rates,
+    seed,
+  };
   const started = Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'entra-saga-chaos-'));
   const keys = rotate(undefined, 'chaos');
@@ -147,7 +153,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await startRuns(client, taskQueue, runs);
     log(`started ${runs.length} runs, ${conditions.share} to a shared group and package`);
     const ends = new Map<string, RunEnd>();
-    const allSettled = Promise.all(runs.map(async (run) => ends.set(run.workflowId, await runEnd(client, taskQueue, run))));
+    const allSettled = Promise.all(
+      runs.map(async (run) => ends.set(run.workflowId, await runEnd(client, taskQueue, run))),
+    );
 
     // The chaos: worker kills at random moments, one Temporal restart in the middle.
     let kills = 0;
@@ -203,7 +211,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       workerKills: kills,
       serverRestarts: restarts,
       graphCalls: stats.total,
-      graphStatusPolls: Object.entries(stats.calls).filter(([route]) => /^GET .*assignmentRequests\/\{id\}$/.test(route)).reduce((sum, [, n]) => sum + n, 0),
+      graphStatusPolls: Object.entries(stats.calls)
+        .filter(([route]) => /^GET .*assignmentRequests\/\{id\}$/.test(route))
+        .reduce((sum, [, n]) => sum + n, 0),
       faultsFired,
       throttled: stats.throttled,
       durationSeconds: Math.round((Date.now() - started) / 1000),
@@ -211,7 +221,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       failures: runs.flatMap(({ workflowId }) => {
         const end = ends.get(workflowId);
         if (!end) return [`${workflowId} stuck`];
-        return end.status === 'completed' || end.status === 'compensated' ? [] : [`${workflowId} ${end.status}: ${end.error ?? ''}`];
+        return end.status === 'completed' || end.status === 'compensated'
+          ? []
+          : [`${workflowId} ${end.status}: ${end.error ?? ''}`];
       }),
     };
   } finally {

@@ -45,7 +45,9 @@ export function planRuns(runs: number, share: number, stamp: string): PlannedRun
 
 export async function startRuns(client: Client, taskQueue: string, runs: PlannedRun[]): Promise<void> {
   await Promise.all(
-    runs.map((run) => client.workflow.start('provisionAccessPackage', { workflowId: run.workflowId, taskQueue, args: [run.input] })),
+    runs.map((run) =>
+      client.workflow.start('provisionAccessPackage', { workflowId: run.workflowId, taskQueue, args: [run.input] }),
+    ),
   );
 }
 

@@ -91,8 +91,10 @@ function readBoundedBytes(path: string, who: string, limit: number): Buffer {
   }
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) throw refuse(`${who}: ${path} is ${fileType(stats)}; only a regular YAML or JSON file is read`);
-    if (stats.size > limit) throw refuse(`${who}: ${path} is ${formatBytes(stats.size)}; the limit is ${formatBytes(limit)}`);
+    if (!stats.isFile())
+      throw refuse(`${who}: ${path} is ${fileType(stats)}; only a regular YAML or JSON file is read`);
+    if (stats.size > limit)
+      throw refuse(`${who}: ${path} is ${formatBytes(stats.size)}; the limit is ${formatBytes(limit)}`);
     const buffer = Buffer.allocUnsafe(limit + 1);
     let length = 0;
     while (length < buffer.length) {
@@ -100,7 +102,8 @@ function readBoundedBytes(path: string, who: string, limit: number): Buffer {
       if (read === 0) break;
       length += read;
     }
-    if (length > limit) throw refuse(`${who}: ${path} grew over ${formatBytes(limit)} while read; the limit is ${formatBytes(limit)}`);
+    if (length > limit)
+      throw refuse(`${who}: ${path} grew over ${formatBytes(limit)} while read; the limit is ${formatBytes(limit)}`);
     return buffer.subarray(0, length);
   } catch (error) {
     if (error instanceof CliError) throw error;
@@ -154,25 +157,35 @@ function scanYaml(text: string, path: string, who: string, maxTokens: number, li
   let scalarNext = false;
   for (const lexeme of new Lexer().lex(text)) {
     const offset = parser.offset;
-    if (++tokens > maxTokens) throw refuse(`${at(offset)} more than ${count(maxTokens)} YAML tokens; the limit is ${count(maxTokens)}`);
+    if (++tokens > maxTokens)
+      throw refuse(`${at(offset)} more than ${count(maxTokens)} YAML tokens; the limit is ${count(maxTokens)}`);
     // The lexer announces a plain or block scalar with a marker; the scalar's text is the next lexeme.
     const type = scalarNext ? 'scalar' : CST.tokenType(lexeme);
     scalarNext = lexeme === CST.SCALAR;
-    const scalar = !scalarNext && (type === 'scalar' || type === 'single-quoted-scalar' || type === 'double-quoted-scalar');
+    const scalar =
+      !scalarNext && (type === 'scalar' || type === 'single-quoted-scalar' || type === 'double-quoted-scalar');
     if (scalar && lexeme.length > inputLimits.scalarChars) {
-      throw refuse(`${at(offset)} a value is ${count(lexeme.length)} characters long; the limit is ${count(inputLimits.scalarChars)} characters`);
+      throw refuse(
+        `${at(offset)} a value is ${count(lexeme.length)} characters long; the limit is ${count(inputLimits.scalarChars)} characters`,
+      );
     }
     if (type === 'anchor' || type === 'alias') {
-      throw refuse(`${at(offset)} YAML anchors and aliases (${lexeme.slice(0, 40)}) are not allowed in provisioning files`);
+      throw refuse(
+        `${at(offset)} YAML anchors and aliases (${lexeme.slice(0, 40)}) are not allowed in provisioning files`,
+      );
     }
     for (const token of parser.next(lexeme)) cst.push(token);
     let depth = 0;
     for (const token of parser.stack) {
       if (isCollection(token) && ++depth > inputLimits.depth) {
-        throw refuse(`${at(offset)} nested more than ${inputLimits.depth} levels deep; the limit is ${inputLimits.depth}`);
+        throw refuse(
+          `${at(offset)} nested more than ${inputLimits.depth} levels deep; the limit is ${inputLimits.depth}`,
+        );
       }
       if (mapKeys(token) > inputLimits.mapKeys) {
-        throw refuse(`${at(offset)} a map of more than ${inputLimits.mapKeys} keys; the limit is ${inputLimits.mapKeys}`);
+        throw refuse(
+          `${at(offset)} a map of more than ${inputLimits.mapKeys} keys; the limit is ${inputLimits.mapKeys}`,
+        );
       }
     }
   }
@@ -192,7 +205,13 @@ function compose(text: string, cst: CST.Token[]): Document.Parsed {
     let doc: Document.Parsed | undefined;
     for (const next of new Composer({ uniqueKeys: true }).compose(cst, true, text.length)) {
       if (doc) {
-        doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'the file holds more than one YAML document'));
+        doc.errors.push(
+          new YAMLParseError(
+            [next.range[0], next.range[1]],
+            'MULTIPLE_DOCS',
+            'the file holds more than one YAML document',
+          ),
+        );
         break;
       }
       doc = next;

@@ -50,19 +50,28 @@ export function readBulkFile(path: string): BulkFile {
     for (const pair of doc.contents.items) {
       const key = String((pair.key as { value?: unknown } | null)?.value);
       if (key !== 'items' && key !== 'defaults') {
-        throw new CliError(`${path}:${lineOf(lines, pair.key)}: unknown top-level key "${key}" (use "defaults" and "items")`, ExitCode.BadInput);
+        throw new CliError(
+          `${path}:${lineOf(lines, pair.key)}: unknown top-level key "${key}" (use "defaults" and "items")`,
+          ExitCode.BadInput,
+        );
       }
     }
     list = doc.get('items', true) as Node | null;
     const rawDefaults: unknown = (doc.toJS(toJsOptions) as { defaults?: unknown }).defaults ?? {};
     if (typeof rawDefaults !== 'object' || rawDefaults === null || Array.isArray(rawDefaults)) {
-      throw new CliError(`${path}:${lineOf(lines, doc.get('defaults', true) as Node)}: "defaults" must be a map of fields`, ExitCode.BadInput);
+      throw new CliError(
+        `${path}:${lineOf(lines, doc.get('defaults', true) as Node)}: "defaults" must be a map of fields`,
+        ExitCode.BadInput,
+      );
     }
     defaults = rawDefaults as Record<string, unknown>;
   }
   if (!isSeq(list)) throw new CliError(`${path}:1: expected a list of items, or a map with "items"`, ExitCode.BadInput);
   if (list.items.length === 0 || list.items.length > bulkLimits.items) {
-    throw new CliError(`${path}: the file must hold 1 to ${bulkLimits.items} items (it holds ${list.items.length})`, ExitCode.BadInput);
+    throw new CliError(
+      `${path}: the file must hold 1 to ${bulkLimits.items} items (it holds ${list.items.length})`,
+      ExitCode.BadInput,
+    );
   }
 
   const items: ProvisioningInput[] = [];
@@ -74,18 +83,25 @@ export function readBulkFile(path: string): BulkFile {
       problems.push(`${path}:${line}: each item must be a map of fields`);
       continue;
     }
-    const raw: Record<string, unknown> = { ...bulkDefaults, ...defaults, ...(node.toJS(doc, toJsOptions) as Record<string, unknown>) };
+    const raw: Record<string, unknown> = {
+      ...bulkDefaults,
+      ...defaults,
+      ...(node.toJS(doc, toJsOptions) as Record<string, unknown>),
+    };
     if (raw.groupName === undefined && typeof raw.packageName === 'string') raw.groupName = raw.packageName;
     for (const field of ['requestorUpn', 'packageName']) {
       if (raw[field] === undefined) problems.push(`${path}:${line}: ${field} is required`);
     }
     const result = validateProvisioningInput(raw);
     if (!result.ok) {
-      for (const issue of result.issues) problems.push(`${path}:${fieldLine(lines, node, issue.field)}: ${issue.field} ${issue.problem}`);
+      for (const issue of result.issues)
+        problems.push(`${path}:${fieldLine(lines, node, issue.field)}: ${issue.field} ${issue.problem}`);
       continue;
     }
     if (result.input.cleanup !== 'keep') {
-      problems.push(`${path}:${fieldLine(lines, node, 'cleanup')}: cleanup must be "keep" in a bulk file (tear runs down later with entra-saga teardown)`);
+      problems.push(
+        `${path}:${fieldLine(lines, node, 'cleanup')}: cleanup must be "keep" in a bulk file (tear runs down later with entra-saga teardown)`,
+      );
       continue;
     }
     const id = provisioningWorkflowId(result.input);
@@ -97,6 +113,10 @@ export function readBulkFile(path: string): BulkFile {
     seen.set(id, line);
     items.push(result.input);
   }
-  if (problems.length) throw new CliError(problems.slice(0, 20).join('\n') + (problems.length > 20 ? `\n… and ${problems.length - 20} more` : ''), ExitCode.BadInput);
+  if (problems.length)
+    throw new CliError(
+      problems.slice(0, 20).join('\n') + (problems.length > 20 ? `\n… and ${problems.length - 20} more` : ''),
+      ExitCode.BadInput,
+    );
   return { items, text };
 }

@@ -42,7 +42,11 @@ export async function connect(env: NodeJS.ProcessEnv = process.env): Promise<Con
 }
 
 /** The Web UI page of a run. */
-export function webUiLink(connected: Pick<Connected, 'settings' | 'uiBaseUrl'>, workflowId: string, runId?: string): string {
+export function webUiLink(
+  connected: Pick<Connected, 'settings' | 'uiBaseUrl'>,
+  workflowId: string,
+  runId?: string,
+): string {
   const run = runId ? `/${runId}` : '';
   return `${connected.uiBaseUrl}/namespaces/${encodeURIComponent(connected.settings.namespace)}/workflows/${encodeURIComponent(workflowId)}${run}/history`;
 }

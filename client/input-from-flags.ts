@@ -10,7 +10,11 @@ import { CliError, ExitCode } from './exit-codes.js';
 /** The tutorial's run. The requestor's domain is the emulator's unless ENTRA_SAGA_DOMAIN names the tenant's. */
 function tutorialInput(env: NodeJS.ProcessEnv = process.env): ProvisioningInput {
   const { requestorAlias, deliveryTimeoutSeconds: _timeout, ...names } = tutorialDefaults;
-  return { ...names, requestorUpn: `${requestorAlias}@${env.ENTRA_SAGA_DOMAIN?.trim() || emulatorDomain}`, cleanup: 'now' };
+  return {
+    ...names,
+    requestorUpn: `${requestorAlias}@${env.ENTRA_SAGA_DOMAIN?.trim() || emulatorDomain}`,
+    cleanup: 'now',
+  };
 }
 
 export interface InputFlags {
@@ -33,7 +37,10 @@ function readSpec(path: string): Record<string, unknown> {
   const syntax = doc.errors[0];
   if (syntax) {
     const format = path.endsWith('.json') ? 'JSON' : 'YAML';
-    throw new CliError(`--spec: ${path} is not valid ${format} (line ${lines.linePos(syntax.pos[0]).line}): ${syntax.message.split('\n')[0]}`, ExitCode.BadInput);
+    throw new CliError(
+      `--spec: ${path} is not valid ${format} (line ${lines.linePos(syntax.pos[0]).line}): ${syntax.message.split('\n')[0]}`,
+      ExitCode.BadInput,
+    );
   }
   const parsed: unknown = doc.toJS(toJsOptions);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
@@ -70,7 +77,10 @@ export function inputFromFlags(flags: InputFlags, env: NodeJS.ProcessEnv = proce
   if (flags['dry-run']) raw.dryRun = true;
   const result = validateProvisioningInput(raw);
   if (!result.ok) {
-    throw new CliError(`invalid input: ${formatIssues(result.issues.map((i) => ({ ...i, field: flagName(i.field) })))}`, ExitCode.BadInput);
+    throw new CliError(
+      `invalid input: ${formatIssues(result.issues.map((i) => ({ ...i, field: flagName(i.field) })))}`,
+      ExitCode.BadInput,
+    );
   }
   return result.input;
 }

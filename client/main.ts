@@ -37,8 +37,20 @@ const options = {
 
 const commands = ['run', 'start', 'status', 'list', 'result', 'teardown', 'cancel', 'bulk'] as const;
 type Command = (typeof commands)[number];
-const provisioningFlags = ['spec', 'requestor-upn', 'requestor-name', 'group-name', 'group-mail-nickname', 'package-name',
-  'catalog', 'policy-name', 'duration-days', 'cleanup', 'delivery-timeout', 'dry-run'];
+const provisioningFlags = [
+  'spec',
+  'requestor-upn',
+  'requestor-name',
+  'group-name',
+  'group-mail-nickname',
+  'package-name',
+  'catalog',
+  'policy-name',
+  'duration-days',
+  'cleanup',
+  'delivery-timeout',
+  'dry-run',
+];
 
 /**
  * Every argument within inputLimits.argumentChars before anything parses, echoes or sends it: validation bounds the
@@ -50,8 +62,15 @@ function checkArgumentLengths(argv: readonly string[]): void {
     if (arg.length <= inputLimits.argumentChars) continue;
     const previous = argv[i - 1] ?? '';
     const takesValue = (options as Record<string, { type: string }>)[previous.slice(2)]?.type === 'string';
-    const name = arg.startsWith('--') ? arg.split('=', 1)[0]!.slice(0, 40) : previous.startsWith('--') && takesValue ? previous : `argument ${i + 1}`;
-    throw new CliError(`${name} is ${arg.length.toLocaleString('en-US')} characters long; the limit is ${inputLimits.argumentChars.toLocaleString('en-US')}`, ExitCode.BadInput);
+    const name = arg.startsWith('--')
+      ? arg.split('=', 1)[0]!.slice(0, 40)
+      : previous.startsWith('--') && takesValue
+        ? previous
+        : `argument ${i + 1}`;
+    throw new CliError(
+      `${name} is ${arg.length.toLocaleString('en-US')} characters long; the limit is ${inputLimits.argumentChars.toLocaleString('en-US')}`,
+      ExitCode.BadInput,
+    );
   }
 }
 
@@ -67,7 +86,12 @@ function parse(argv: string[]) {
 }
 
 /** Runs the CLI; resolves with the exit code. Exported so that `npm start` and tests run it in-process. */
-export async function main(argv: string[], out: Output, err: Output = { write: (t) => process.stderr.write(t), isTTY: false }, env = process.env): Promise<number> {
+export async function main(
+  argv: string[],
+  out: Output,
+  err: Output = { write: (t) => process.stderr.write(t), isTTY: false },
+  env = process.env,
+): Promise<number> {
   let json = argv.includes('--json');
   try {
     const { values, positionals } = parse(argv);
@@ -77,9 +101,11 @@ export async function main(argv: string[], out: Output, err: Output = { write: (
       out.write(usage);
       return command === undefined && !values.help ? ExitCode.BadInput : ExitCode.Ok;
     }
-    if (!commands.includes(command as Command)) throw new CliError(`unknown command "${command}"; see \`entra-saga --help\``, ExitCode.BadInput);
+    if (!commands.includes(command as Command))
+      throw new CliError(`unknown command "${command}"; see \`entra-saga --help\``, ExitCode.BadInput);
     const takesId = ['status', 'result', 'teardown', 'cancel', 'bulk'].includes(command);
-    if (takesId && rest.length !== 1) throw new CliError(`${command} takes one ${command === 'bulk' ? 'file' : 'workflow id'}`, ExitCode.BadInput);
+    if (takesId && rest.length !== 1)
+      throw new CliError(`${command} takes one ${command === 'bulk' ? 'file' : 'workflow id'}`, ExitCode.BadInput);
     if (!takesId && rest.length) throw new CliError(`unexpected argument "${rest[0]}"`, ExitCode.BadInput);
     const provisioning = command === 'run' || command === 'start';
     const misplaced = Object.keys(values).find((k) => provisioningFlags.includes(k) && !provisioning);
@@ -89,11 +115,13 @@ export async function main(argv: string[], out: Output, err: Output = { write: (
     if (!Number.isInteger(concurrency) || concurrency < min || concurrency > max) {
       throw new CliError(`--concurrency must be a whole number from ${min} to ${max}`, ExitCode.BadInput);
     }
-    if (values.concurrency !== undefined && command !== 'bulk') throw new CliError('--concurrency applies to bulk only', ExitCode.BadInput);
+    if (values.concurrency !== undefined && command !== 'bulk')
+      throw new CliError('--concurrency applies to bulk only', ExitCode.BadInput);
     // A bulk file is read and checked once, before connecting, like flags: the run starts from what was checked.
     const bulkFile = command === 'bulk' ? readBulkFile(rest[0] ?? '') : undefined;
     const limit = values.limit === undefined ? 20 : Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new CliError('--limit must be a whole number from 1 to 1000', ExitCode.BadInput);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+      throw new CliError('--limit must be a whole number from 1 to 1000', ExitCode.BadInput);
     // Validate before connecting: bad input is reported even when Temporal is down, and nothing starts.
     const input = provisioning ? inputFromFlags(values, env) : undefined;
     const connected: Connected = await connect(env);

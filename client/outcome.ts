@@ -42,7 +42,13 @@ export function outcomeOfFailure(error: unknown): RunOutcome {
   if (!(error instanceof WorkflowFailedError)) throw error;
   const cause = error.cause;
   if (cause instanceof CancelledFailure) {
-    return { status: 'cancelled', objects: [], undone: [], error: 'the run was cancelled and compensated', exitCode: ExitCode.RunFailed };
+    return {
+      status: 'cancelled',
+      objects: [],
+      undone: [],
+      error: 'the run was cancelled and compensated',
+      exitCode: ExitCode.RunFailed,
+    };
   }
   if (cause instanceof TerminatedFailure || cause instanceof TimeoutFailure) {
     return { status: 'failed', objects: [], undone: [], error: cause.message, exitCode: ExitCode.RunFailed };

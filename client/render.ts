@@ -36,7 +36,9 @@ export class ProgressView {
       const step = progress.steps[name];
       if (!step) continue;
       const detail = step.detail ? `  ${step.detail}` : '';
-      lines.push(`  ${marks[step.state] ?? '?'} ${name.padEnd(20)} ${elapsed(step, nowMs).padStart(6)}${detail}`.slice(0, 160));
+      lines.push(
+        `  ${marks[step.state] ?? '?'} ${name.padEnd(20)} ${elapsed(step, nowMs).padStart(6)}${detail}`.slice(0, 160),
+      );
     }
     const clear = this.#drawnLines > 0 ? `\x1b[${this.#drawnLines}A\x1b[0J` : '';
     this.out.write(`${clear}${lines.join('\n')}\n`);
@@ -57,7 +59,9 @@ export class ProgressView {
       if (!step || this.#printed.get(name) === step.state) continue;
       this.#printed.set(name, step.state);
       const time = step.state === 'running' ? '' : ` (${elapsed(step, nowMs)})`;
-      this.out.write(`  ${marks[step.state] ?? '?'} ${name} ${step.state}${time}${step.detail && step.state !== 'running' ? `: ${step.detail}` : ''}\n`);
+      this.out.write(
+        `  ${marks[step.state] ?? '?'} ${name} ${step.state}${time}${step.detail && step.state !== 'running' ? `: ${step.detail}` : ''}\n`,
+      );
     }
   }
 }
@@ -68,22 +72,38 @@ export function renderOutcome(outcome: RunOutcome, workflowId: string, uiLink: s
   const created = outcome.objects.filter((o) => o.created);
   const adopted = outcome.objects.filter((o) => !o.created);
   const strays = (ids: readonly string[] | undefined) =>
-    ids?.length ? `; ${ids.length} stray ${ids.length === 1 ? 'copy' : 'copies'} made by a create whose answer was lost, deleted: ${ids.join(', ')}` : '';
-  if (created.length) lines.push('  created:', ...created.map((o) => `    ${o.kind} ${o.name} (${o.id}${strays(o.strays)})`));
-  if (adopted.length) lines.push('  adopted (left as found):', ...adopted.map((o) => `    ${o.kind} ${o.name} (${o.id})`));
+    ids?.length
+      ? `; ${ids.length} stray ${ids.length === 1 ? 'copy' : 'copies'} made by a create whose answer was lost, deleted: ${ids.join(', ')}`
+      : '';
+  if (created.length)
+    lines.push('  created:', ...created.map((o) => `    ${o.kind} ${o.name} (${o.id}${strays(o.strays)})`));
+  if (adopted.length)
+    lines.push('  adopted (left as found):', ...adopted.map((o) => `    ${o.kind} ${o.name} (${o.id})`));
   const undone = outcome.undone.filter((u) => u.outcome !== 'skippedAdopted');
   if (undone.length) {
     const title = outcome.status === 'completed' ? '  cleaned up:' : '  rolled back:';
     const described = (u: (typeof undone)[number]) =>
-      u.outcome === 'leftInUse' ? 'left in place: another run still holds it, and the last of them removes it' : u.outcome;
-    lines.push(title, ...undone.map((u) => `    ${u.kind} ${u.name}: ${described(u)}${u.error ? ` (${u.error})` : ''}${strays(u.strays)}`));
+      u.outcome === 'leftInUse'
+        ? 'left in place: another run still holds it, and the last of them removes it'
+        : u.outcome;
+    lines.push(
+      title,
+      ...undone.map(
+        (u) => `    ${u.kind} ${u.name}: ${described(u)}${u.error ? ` (${u.error})` : ''}${strays(u.strays)}`,
+      ),
+    );
   }
   if (outcome.error) lines.push(`  error: ${outcome.error}`);
   lines.push(`  Web UI: ${uiLink}`);
   return `${lines.join('\n')}\n`;
 }
 
-export function outcomeJson(outcome: RunOutcome, workflowId: string, runId: string | undefined, uiLink: string): Record<string, unknown> {
+export function outcomeJson(
+  outcome: RunOutcome,
+  workflowId: string,
+  runId: string | undefined,
+  uiLink: string,
+): Record<string, unknown> {
   return {
     workflowId,
     runId,

@@ -62,6 +62,8 @@ export class AesGcmCodec implements PayloadCodec {
 export const failureConverterPath = fileURLToPath(new URL('./failure-converter.ts', import.meta.url));
 
 /** The data converter options for clients and workers, or nothing when encryption is off. */
-export function dataConverterFor(keys: CodecKeys | undefined): { payloadCodecs: PayloadCodec[]; failureConverterPath: string } | undefined {
+export function dataConverterFor(
+  keys: CodecKeys | undefined,
+): { payloadCodecs: PayloadCodec[]; failureConverterPath: string } | undefined {
   return keys ? { payloadCodecs: [new AesGcmCodec(keys)], failureConverterPath } : undefined;
 }

@@ -22,7 +22,8 @@ export const defaultKeyFile = fileURLToPath(new URL('../.entra-saga/codec-keys.j
 const keyId = /^[A-Za-z0-9._-]{1,64}$/;
 
 function decodeKey(setting: string, id: string, value: unknown): Buffer {
-  if (!keyId.test(id)) throw new ConfigError(setting, `has an invalid key id "${id}" (letters, digits, . _ -; at most 64)`);
+  if (!keyId.test(id))
+    throw new ConfigError(setting, `has an invalid key id "${id}" (letters, digits, . _ -; at most 64)`);
   const key = typeof value === 'string' ? Buffer.from(value, 'base64') : Buffer.alloc(0);
   if (key.length !== 32) throw new ConfigError(setting, `key "${id}" must be 32 bytes in base64 (AES-256)`);
   return key;
@@ -40,15 +41,20 @@ export function readKeyFile(path: string, setting = 'ENTRA_SAGA_CODEC_KEY_FILE')
   } catch {
     throw new ConfigError(setting, `cannot be read as a JSON key file (${path})`);
   }
-  if (typeof parsed.keys !== 'object' || parsed.keys === null) throw new ConfigError(setting, `has no "keys" (${path})`);
+  if (typeof parsed.keys !== 'object' || parsed.keys === null)
+    throw new ConfigError(setting, `has no "keys" (${path})`);
   const keys = new Map(Object.entries(parsed.keys).map(([id, value]) => [id, decodeKey(setting, id, value)] as const));
-  if (!keys.has(parsed.current)) throw new ConfigError(setting, `names a current key "${parsed.current}" it does not hold (${path})`);
+  if (!keys.has(parsed.current))
+    throw new ConfigError(setting, `names a current key "${parsed.current}" it does not hold (${path})`);
   return { current: parsed.current, keys };
 }
 
 export function writeKeyFile(path: string, keys: CodecKeys): void {
   mkdirSync(dirname(path), { recursive: true });
-  const file: KeyFile = { current: keys.current, keys: Object.fromEntries([...keys.keys].map(([id, key]) => [id, key.toString('base64')])) };
+  const file: KeyFile = {
+    current: keys.current,
+    keys: Object.fromEntries([...keys.keys].map(([id, key]) => [id, key.toString('base64')])),
+  };
   writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
 }
 
@@ -66,7 +72,8 @@ export function rotate(
 export function codecKeysFromEnv(env: NodeJS.ProcessEnv = process.env): CodecKeys | undefined {
   const mode = env.ENTRA_SAGA_CODEC?.trim().toLowerCase();
   if (mode === 'off') return undefined;
-  if (mode && mode !== 'aes-256-gcm') throw new ConfigError('ENTRA_SAGA_CODEC', `must be aes-256-gcm (the default) or off (got "${mode}")`);
+  if (mode && mode !== 'aes-256-gcm')
+    throw new ConfigError('ENTRA_SAGA_CODEC', `must be aes-256-gcm (the default) or off (got "${mode}")`);
   const inline = env.ENTRA_SAGA_CODEC_KEYS?.trim();
   if (inline) {
     const entries = inline.split(',').map((entry) => {

@@ -17,10 +17,14 @@ try {
   if (!keys) throw new ConfigError('ENTRA_SAGA_CODEC', 'is off: there is nothing for a codec server to do');
   const tokenFile = env.ENTRA_SAGA_CODEC_TOKEN_FILE?.trim();
   const token = env.ENTRA_SAGA_CODEC_TOKEN?.trim() || (tokenFile ? readFileSync(tokenFile, 'utf8').trim() : '');
-  if (token.length < 16) throw new ConfigError('ENTRA_SAGA_CODEC_TOKEN', 'must be set to a random string of at least 16 characters');
+  if (token.length < 16)
+    throw new ConfigError('ENTRA_SAGA_CODEC_TOKEN', 'must be set to a random string of at least 16 characters');
   const portFlag = process.argv.indexOf('--port');
-  const port = Number((portFlag >= 0 ? process.argv[portFlag + 1] : undefined) ?? (env.ENTRA_SAGA_CODEC_PORT?.trim() || 8888));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError('ENTRA_SAGA_CODEC_PORT', 'must be a port number');
+  const port = Number(
+    (portFlag >= 0 ? process.argv[portFlag + 1] : undefined) ?? (env.ENTRA_SAGA_CODEC_PORT?.trim() || 8888),
+  );
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError('ENTRA_SAGA_CODEC_PORT', 'must be a port number');
   const allowedOrigins = (env.ENTRA_SAGA_CODEC_ORIGINS?.trim() || 'http://localhost:8233,http://127.0.0.1:8233')
     .split(',')
     .map((o) => o.trim().replace(/\/+$/, ''))

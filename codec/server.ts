@@ -41,7 +41,9 @@ function fromJson(p: JsonPayload): Payload {
 
 function toJson(p: Payload): JsonPayload {
   return {
-    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')])),
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')]),
+    ),
     data: Buffer.from(p.data ?? []).toString('base64'),
   };
 }
@@ -91,7 +93,8 @@ export function startCodecServer(options: CodecServerOptions): Promise<RunningCo
       return send(401, { message: 'a valid codec token is required' });
     }
     const action = segments[segments.length - 1];
-    if (request.method !== 'POST' || (action !== 'encode' && action !== 'decode')) return send(404, { message: 'POST /encode or /decode' });
+    if (request.method !== 'POST' || (action !== 'encode' && action !== 'decode'))
+      return send(404, { message: 'POST /encode or /decode' });
     let payloads: Payload[];
     try {
       const body = JSON.parse(await readBody(request)) as { payloads?: JsonPayload[] };

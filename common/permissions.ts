@@ -62,7 +62,10 @@ const users = ['GET /v1.0/users/{id}'] as const;
 const groups = ['GET /v1.0/groups', 'GET /v1.0/groups/{id}'] as const;
 const resources = [`GET ${EM}/catalogs/{catalogId}/resources`, `POST ${EM}/resourceRequests`] as const;
 const packages = [`GET ${EM}/accessPackages`, `GET ${EM}/accessPackages/{id}`] as const;
-const roleScopes = [`GET ${EM}/accessPackages/{id}/resourceRoleScopes`, `GET ${EM}/accessPackages/{id}/resourceRoleScopes/{roleScopeId}`] as const;
+const roleScopes = [
+  `GET ${EM}/accessPackages/{id}/resourceRoleScopes`,
+  `GET ${EM}/accessPackages/{id}/resourceRoleScopes/{roleScopeId}`,
+] as const;
 const policies = [`GET ${EM}/assignmentPolicies`, `GET ${EM}/assignmentPolicies/{id}`] as const;
 
 /** The calls each activity makes; the compiler asks for every activity. */
@@ -85,7 +88,13 @@ const activityCalls: Record<keyof Activities, readonly GraphCallName[]> = {
   removeRoleScope: [...roleScopes, `DELETE ${EM}/accessPackages/{id}/resourceRoleScopes/{roleScopeId}`],
   createPolicy: [...policies, `POST ${EM}/assignmentPolicies`, `GET ${EM}/accessPackages/{id}`, 'GET /v1.0/users/{id}'],
   deletePolicy: [...policies, `DELETE ${EM}/assignmentPolicies/{id}`],
-  requestAssignment: [`GET ${EM}/assignments`, `GET ${EM}/assignmentRequests`, `POST ${EM}/assignmentRequests`, `GET ${EM}/assignmentPolicies/{id}`, 'GET /v1.0/users/{id}'],
+  requestAssignment: [
+    `GET ${EM}/assignments`,
+    `GET ${EM}/assignmentRequests`,
+    `POST ${EM}/assignmentRequests`,
+    `GET ${EM}/assignmentPolicies/{id}`,
+    'GET /v1.0/users/{id}',
+  ],
   getRequestState: [`GET ${EM}/assignmentRequests/{id}`],
   listPolicyAssignments: [`GET ${EM}/assignments`],
   requestRemoval: [`GET ${EM}/assignments`, `GET ${EM}/assignmentRequests`, `POST ${EM}/assignmentRequests`],
@@ -125,7 +134,9 @@ export const requiredPermissions: readonly GraphPermission[] = (() => {
 
 /** The activities whose calls a required permission covers, for the README's table. */
 export function activitiesCoveredBy(required: GraphPermission): (keyof Activities)[] {
-  return (Object.keys(activityCalls) as (keyof Activities)[]).filter((activity) => permissionsOf(activity).some((p) => grants(required, p)));
+  return (Object.keys(activityCalls) as (keyof Activities)[]).filter((activity) =>
+    permissionsOf(activity).some((p) => grants(required, p)),
+  );
 }
 
 /** The required permissions a token's `roles` claim does not grant. */

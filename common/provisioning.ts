@@ -87,13 +87,7 @@ export interface ObjectRecord {
   strays?: string[];
 }
 export type ObjectKind =
-  | 'user'
-  | 'group'
-  | 'catalogResource'
-  | 'accessPackage'
-  | 'roleScope'
-  | 'assignmentPolicy'
-  | 'assignment';
+  'user' | 'group' | 'catalogResource' | 'accessPackage' | 'roleScope' | 'assignmentPolicy' | 'assignment';
 
 /**
  * One undo (compensation or teardown step) and how it went: `undone` (deleted, and a read confirmed it), `alreadyGone`

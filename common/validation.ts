@@ -11,7 +11,12 @@ export interface ValidationIssue {
 
 /** A provisioning input that passed validation, with every default filled in. */
 export type ValidProvisioningInput = ProvisioningInput &
-  Required<Pick<ProvisioningInput, 'groupMailNickname' | 'requestorDisplayName' | 'policyName' | 'deliveryTimeoutSeconds' | 'dryRun'>>;
+  Required<
+    Pick<
+      ProvisioningInput,
+      'groupMailNickname' | 'requestorDisplayName' | 'policyName' | 'deliveryTimeoutSeconds' | 'dryRun'
+    >
+  >;
 
 export type ValidationResult = { ok: true; input: ValidProvisioningInput } | { ok: false; issues: ValidationIssue[] };
 
@@ -33,13 +38,26 @@ const badNicknameChars = /[@()\\[\]";:.<>,\s]|[^\x21-\x7e]/;
 const controlChars = /[\u0000-\u001f\u007f]/;
 
 const knownFields: readonly (keyof ProvisioningInput)[] = [
-  'requestorUpn', 'requestorDisplayName', 'groupName', 'groupMailNickname', 'packageName', 'catalogName',
-  'policyName', 'durationDays', 'cleanup', 'deliveryTimeoutSeconds', 'dryRun',
+  'requestorUpn',
+  'requestorDisplayName',
+  'groupName',
+  'groupMailNickname',
+  'packageName',
+  'catalogName',
+  'policyName',
+  'durationDays',
+  'cleanup',
+  'deliveryTimeoutSeconds',
+  'dryRun',
 ];
 
 /** A mailNickname derived from a group name: ASCII letters and digits, lower case, at most 64 characters. */
 export function mailNicknameFor(groupName: string): string {
-  return groupName.normalize('NFKD').toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, limits.mailNickname);
+  return groupName
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, limits.mailNickname);
 }
 
 function checkName(issues: ValidationIssue[], field: string, value: unknown, required: boolean): string | undefined {
@@ -64,7 +82,10 @@ function checkInteger(
   range: { min: number; max: number },
 ): number | undefined {
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    issues.push({ field, problem: `must be a whole number from ${range.min} to ${range.max} (got ${JSON.stringify(value)})` });
+    issues.push({
+      field,
+      problem: `must be a whole number from ${range.min} to ${range.max} (got ${JSON.stringify(value)})`,
+    });
     return undefined;
   }
   if (value < range.min || value > range.max) {
@@ -75,9 +96,13 @@ function checkInteger(
 
 function checkUpn(value: unknown, field = 'requestorUpn'): ValidationIssue | undefined {
   if (typeof value !== 'string' || value === '') {
-    return { field, problem: value === undefined || value === '' ? 'is required' : `must be a string (got ${typeof value})` };
+    return {
+      field,
+      problem: value === undefined || value === '' ? 'is required' : `must be a string (got ${typeof value})`,
+    };
   }
-  if (value.length > limits.upn) return { field, problem: `must be at most ${limits.upn} characters (got ${value.length})` };
+  if (value.length > limits.upn)
+    return { field, problem: `must be at most ${limits.upn} characters (got ${value.length})` };
   const at = value.lastIndexOf('@');
   if (at <= 0 || value.indexOf('@') !== at) {
     return { field, problem: `must look like alias@domain, with exactly one @ (got "${value}")` };
@@ -101,7 +126,8 @@ export function validateProvisioningInput(raw: unknown): ValidationResult {
   const value = raw as Record<string, unknown>;
   const issues: ValidationIssue[] = [];
   for (const key of Object.keys(value)) {
-    if (!knownFields.includes(key as keyof ProvisioningInput)) issues.push({ field: key, problem: 'is not a known field' });
+    if (!knownFields.includes(key as keyof ProvisioningInput))
+      issues.push({ field: key, problem: 'is not a known field' });
   }
   const upnIssue = checkUpn(value.requestorUpn);
   if (upnIssue) issues.push(upnIssue);
@@ -119,7 +145,10 @@ export function validateProvisioningInput(raw: unknown): ValidationResult {
     issues.push({ field: 'dryRun', problem: `must be true or false (got ${JSON.stringify(value.dryRun)})` });
   }
   if (!cleanupModes.includes(value.cleanup as CleanupMode)) {
-    issues.push({ field: 'cleanup', problem: `must be one of ${cleanupModes.join(', ')} (got ${JSON.stringify(value.cleanup)})` });
+    issues.push({
+      field: 'cleanup',
+      problem: `must be one of ${cleanupModes.join(', ')} (got ${JSON.stringify(value.cleanup)})`,
+    });
   }
   let groupMailNickname: string | undefined;
   if (value.groupMailNickname !== undefined) {

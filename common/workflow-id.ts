@@ -4,10 +4,16 @@
 import type { ProvisioningInput } from './provisioning.js';
 
 function slug(value: string): string {
-  return value.trim().toLowerCase().replace(/[^a-z0-9@._-]+/g, '-').replace(/^-+|-+$/g, '');
+  return value
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9@._-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
 }
 
-export function provisioningWorkflowId(input: Pick<ProvisioningInput, 'catalogName' | 'packageName' | 'requestorUpn'>): string {
+export function provisioningWorkflowId(
+  input: Pick<ProvisioningInput, 'catalogName' | 'packageName' | 'requestorUpn'>,
+): string {
   return `provision/${slug(input.catalogName)}/${slug(input.packageName)}/${slug(input.requestorUpn)}`;
 }
 

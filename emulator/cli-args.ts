@@ -16,20 +16,56 @@ interface FlagSpec {
 export const flags: Record<string, FlagSpec> = {
   '--port': { option: 'port', kind: 'int', help: 'TCP port; 0 picks a free one (default 8443)' },
   '--host': { option: 'host', kind: 'string', help: 'address to listen on (default 127.0.0.1)' },
-  '--state-dir': { option: 'stateDir', kind: 'string', help: 'where the CA, server certificate and signing key live (default .entra-saga/emulator)' },
-  '--data-file': { option: 'dataFile', kind: 'string', help: 'persist all directory state to this JSON file (default: memory only)' },
+  '--state-dir': {
+    option: 'stateDir',
+    kind: 'string',
+    help: 'where the CA, server certificate and signing key live (default .entra-saga/emulator)',
+  },
+  '--data-file': {
+    option: 'dataFile',
+    kind: 'string',
+    help: 'persist all directory state to this JSON file (default: memory only)',
+  },
   '--latency-ms': { option: 'latencyMs', kind: 'number', help: 'added to every Graph call (default 0)' },
-  '--delivery-delay-ms': { option: 'deliveryDelayMs', kind: 'number', help: 'submitted → delivered time of assignment requests (default 1500)' },
-  '--consistency-lag-ms': { option: 'consistencyLagMs', kind: 'number', help: 'replication lag of new objects (default 0)' },
-  '--permissions': { option: 'permissions', kind: 'list', help: 'comma-separated app roles granted to client-credential tokens' },
-  '--throttle-scale': { option: 'throttleScale', kind: 'number', help: 'multiplies the documented throttling limits; 0 disables (default 1)' },
+  '--delivery-delay-ms': {
+    option: 'deliveryDelayMs',
+    kind: 'number',
+    help: 'submitted → delivered time of assignment requests (default 1500)',
+  },
+  '--consistency-lag-ms': {
+    option: 'consistencyLagMs',
+    kind: 'number',
+    help: 'replication lag of new objects (default 0)',
+  },
+  '--permissions': {
+    option: 'permissions',
+    kind: 'list',
+    help: 'comma-separated app roles granted to client-credential tokens',
+  },
+  '--throttle-scale': {
+    option: 'throttleScale',
+    kind: 'number',
+    help: 'multiplies the documented throttling limits; 0 disables (default 1)',
+  },
   '--seed': { option: 'seed', kind: 'int', help: 'seed of the RNG behind fault probabilities (default 1)' },
-  '--token-lifetime-s': { option: 'tokenLifetimeSeconds', kind: 'int', help: 'access token lifetime in seconds (default 3599)' },
+  '--token-lifetime-s': {
+    option: 'tokenLifetimeSeconds',
+    kind: 'int',
+    help: 'access token lifetime in seconds (default 3599)',
+  },
 };
 
 export function usage(): string {
   const lines = Object.entries(flags).map(([flag, spec]) => `  ${`${flag} <value>`.padEnd(28)}${spec.help}`);
-  return ['Usage: npm run emulator -- [options]', '', 'Runs the local Microsoft Graph v1.0 / Entra emulator over HTTPS.', '', 'Options:', ...lines, `  ${'--help'.padEnd(28)}show this help`].join('\n');
+  return [
+    'Usage: npm run emulator -- [options]',
+    '',
+    'Runs the local Microsoft Graph v1.0 / Entra emulator over HTTPS.',
+    '',
+    'Options:',
+    ...lines,
+    `  ${'--help'.padEnd(28)}show this help`,
+  ].join('\n');
 }
 
 export type ParsedArgs = { help: true } | { help: false; options: EmulatorOptions };
@@ -55,7 +91,10 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         options[spec.option] = Number(value);
         break;
       case 'list':
-        options[spec.option] = value.split(',').map((s) => s.trim()).filter(Boolean);
+        options[spec.option] = value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         break;
       default:
         if (value.trim() === '') throw new UsageError(`${name} must not be empty`);

@@ -37,8 +37,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const ctx: EmulatorContext = {
     options: resolved,
     config: {
-      latencyMs: resolved.latencyMs, deliveryDelayMs: resolved.deliveryDelayMs, consistencyLagMs: resolved.consistencyLagMs,
-      permissions: [...resolved.permissions], throttleScale: resolved.throttleScale, tokenLifetimeSeconds: resolved.tokenLifetimeSeconds,
+      latencyMs: resolved.latencyMs,
+      deliveryDelayMs: resolved.deliveryDelayMs,
+      consistencyLagMs: resolved.consistencyLagMs,
+      permissions: [...resolved.permissions],
+      throttleScale: resolved.throttleScale,
+      tokenLifetimeSeconds: resolved.tokenLifetimeSeconds,
     },
     store,
     clock: createClock(() => store.state.clockOffsetMs),
@@ -50,7 +54,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     stats: new CallStats(),
     origin: '',
   };
-  const server = createServer({ key: tls.serverKeyPem, cert: tls.serverCertPem, keepAliveTimeout: 5_000 }, createListener(ctx, createGraphRouter()));
+  const server = createServer(
+    { key: tls.serverKeyPem, cert: tls.serverCertPem, keepAliveTimeout: 5_000 },
+    createListener(ctx, createGraphRouter()),
+  );
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(resolved.port, resolved.host, () => {
@@ -59,7 +66,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
   });
   const { port } = server.address() as AddressInfo;
-  const host = ['0.0.0.0', '::', '127.0.0.1'].includes(resolved.host) ? '127.0.0.1' : resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
+  const host = ['0.0.0.0', '::', '127.0.0.1'].includes(resolved.host)
+    ? '127.0.0.1'
+    : resolved.host.includes(':')
+      ? `[${resolved.host}]`
+      : resolved.host;
   ctx.origin = `https://${host}:${port}`;
 
   let closing: Promise<void> | undefined;

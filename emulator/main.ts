@@ -26,14 +26,18 @@ async function main(): Promise<void> {
     emulator = await startEmulator(parsed.options);
   } catch (error) {
     if (error instanceof EmulatorOptionError) {
-      console.error(`graph-emulator: --${error.option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${error.message.slice(error.option.length + 2)}`);
+      console.error(
+        `graph-emulator: --${error.option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${error.message.slice(error.option.length + 2)}`,
+      );
       process.exit(2);
     }
     console.error(`graph-emulator: ${(error as Error).message}`);
     process.exit(1);
   }
   const { info } = emulator;
-  console.error(`graph-emulator: tenant ${info.tenantId} (${info.domain}), client id ${info.clientId}; CA certificate ${info.caCertPath}`);
+  console.error(
+    `graph-emulator: tenant ${info.tenantId} (${info.domain}), client id ${info.clientId}; CA certificate ${info.caCertPath}`,
+  );
   console.error(`graph-emulator: Graph base URL ${info.graphBaseUrl}; control plane ${emulator.url}/_emulator/info`);
   // Handlers go in before the ready line: a supervisor may signal as soon as it reads it.
   const stop = (signal: string) => {

@@ -34,7 +34,10 @@ export interface EmulatorOptions {
 }
 
 export const defaultPermissions: readonly string[] = Object.freeze([
-  'User.ReadWrite.All', 'Group.ReadWrite.All', 'EntitlementManagement.ReadWrite.All', 'Domain.Read.All',
+  'User.ReadWrite.All',
+  'Group.ReadWrite.All',
+  'EntitlementManagement.ReadWrite.All',
+  'Domain.Read.All',
 ]);
 
 export const identityDefaults = Object.freeze({
@@ -73,7 +76,10 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const defaultStateDir = resolve(repoRoot, '.entra-saga/emulator');
 
 export class EmulatorOptionError extends Error {
-  constructor(readonly option: string, message: string) {
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
     super(`${option}: ${message}`);
     this.name = 'EmulatorOptionError';
   }
@@ -81,7 +87,8 @@ export class EmulatorOptionError extends Error {
 
 function nonNegative(option: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0) throw new EmulatorOptionError(option, `must be a non-negative number, got ${value}`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new EmulatorOptionError(option, `must be a non-negative number, got ${value}`);
   return value;
 }
 
@@ -89,7 +96,8 @@ const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   const port = nonNegative('port', options.port, 0);
-  if (!Number.isInteger(port) || port > 65535) throw new EmulatorOptionError('port', `must be an integer 0-65535, got ${port}`);
+  if (!Number.isInteger(port) || port > 65535)
+    throw new EmulatorOptionError('port', `must be an integer 0-65535, got ${port}`);
   const tokenLifetimeSeconds = nonNegative('tokenLifetimeSeconds', options.tokenLifetimeSeconds, 3599);
   if (tokenLifetimeSeconds < 1) throw new EmulatorOptionError('tokenLifetimeSeconds', 'must be at least 1');
   const seed = options.seed ?? 1;
@@ -99,7 +107,8 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   if (!guid.test(tenantId)) throw new EmulatorOptionError('tenantId', 'must be a GUID');
   if (!guid.test(clientId)) throw new EmulatorOptionError('clientId', 'must be a GUID');
   const domain = (options.domain ?? identityDefaults.domain).toLowerCase();
-  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain)) throw new EmulatorOptionError('domain', `is not a domain name: ${domain}`);
+  if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain))
+    throw new EmulatorOptionError('domain', `is not a domain name: ${domain}`);
   const permissions = [...(options.permissions ?? defaultPermissions)];
   return {
     port,

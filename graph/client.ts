@@ -56,7 +56,8 @@ class GraphCallObserver implements Middleware {
       await this.#next?.execute(context);
     } finally {
       const parsed = new URL(url);
-      const response = context.response as unknown as { status: number; headers: { get(name: string): string | null } } | undefined;
+      const response = context.response as unknown as
+        { status: number; headers: { get(name: string): string | null } } | undefined;
       this.onCall({
         method,
         path: decodeURIComponent(parsed.pathname + parsed.search),

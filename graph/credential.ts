@@ -28,7 +28,12 @@ export function createCredential(settings: GraphSettings): TokenCredential {
   };
   switch (settings.credential) {
     case 'client-secret':
-      return new ClientSecretCredential(settings.tenantId, settings.clientId ?? '', settings.clientSecret ?? '', common);
+      return new ClientSecretCredential(
+        settings.tenantId,
+        settings.clientId ?? '',
+        settings.clientSecret ?? '',
+        common,
+      );
     case 'certificate':
       return new ClientCertificateCredential(
         settings.tenantId,
@@ -41,7 +46,11 @@ export function createCredential(settings: GraphSettings): TokenCredential {
         ? new ManagedIdentityCredential({ clientId: settings.clientId })
         : new ManagedIdentityCredential();
     case 'default':
-      return new DefaultAzureCredential({ ...common, tenantId: settings.tenantId, managedIdentityClientId: settings.clientId });
+      return new DefaultAzureCredential({
+        ...common,
+        tenantId: settings.tenantId,
+        managedIdentityClientId: settings.clientId,
+      });
   }
 }
 
@@ -58,12 +67,20 @@ export async function checkCredential(settings: GraphSettings, timeoutMs = 15_00
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const code = /AADSTS\d+/.exec(message)?.[0];
-    const setting =
-      /AADSTS7000215|AADSTS7000222|invalid_client/.test(message) ? (settings.credential === 'certificate' ? 'AZURE_CLIENT_CERTIFICATE_PATH' : 'AZURE_CLIENT_SECRET')
-      : /AADSTS700016|unauthorized_client/.test(message) ? 'AZURE_CLIENT_ID'
-      : /AADSTS90002|AADSTS900023/.test(message) ? 'AZURE_TENANT_ID'
-      : undefined;
-    if (setting) throw new ConfigError(setting, `was refused by Microsoft Entra${code ? ` (${code})` : ''}: check the app registration and its credential`);
+    const setting = /AADSTS7000215|AADSTS7000222|invalid_client/.test(message)
+      ? settings.credential === 'certificate'
+        ? 'AZURE_CLIENT_CERTIFICATE_PATH'
+        : 'AZURE_CLIENT_SECRET'
+      : /AADSTS700016|unauthorized_client/.test(message)
+        ? 'AZURE_CLIENT_ID'
+        : /AADSTS90002|AADSTS900023/.test(message)
+          ? 'AZURE_TENANT_ID'
+          : undefined;
+    if (setting)
+      throw new ConfigError(
+        setting,
+        `was refused by Microsoft Entra${code ? ` (${code})` : ''}: check the app registration and its credential`,
+      );
     return `could not get a token for Microsoft Graph at start (${message.split('\n')[0]}); runs will retry`;
   }
 }

@@ -15,7 +15,11 @@ export interface GraphFailure {
   retryAfterSeconds?: number;
 }
 
-const authenticationErrorNames = new Set(['AuthenticationError', 'CredentialUnavailableError', 'AuthenticationRequiredError']);
+const authenticationErrorNames = new Set([
+  'AuthenticationError',
+  'CredentialUnavailableError',
+  'AuthenticationRequiredError',
+]);
 
 function retryAfter(headers: Headers | undefined): number | undefined {
   const value = headers?.get('retry-after');

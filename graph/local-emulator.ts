@@ -52,7 +52,10 @@ export function emulatorEnv(info: EmulatorInfo): Record<string, string> {
 export async function fetchEmulatorInfo(url: string, caPem: string): Promise<EmulatorInfo> {
   const dispatcher = new Agent({ connect: { ca: caPem } });
   try {
-    const response = await fetch(`${url.replace(/\/+$/, '')}/_emulator/info`, { dispatcher, signal: AbortSignal.timeout(5000) });
+    const response = await fetch(`${url.replace(/\/+$/, '')}/_emulator/info`, {
+      dispatcher,
+      signal: AbortSignal.timeout(5000),
+    });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return (await response.json()) as EmulatorInfo;
   } finally {

@@ -53,7 +53,8 @@ function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {
  */
 export function graphSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): GraphSettings {
   const tenantId = nonEmpty(env, 'AZURE_TENANT_ID');
-  if (!tenantId) throw new ConfigError('AZURE_TENANT_ID', 'is not set: give the directory (tenant) id of your Entra tenant');
+  if (!tenantId)
+    throw new ConfigError('AZURE_TENANT_ID', 'is not set: give the directory (tenant) id of your Entra tenant');
   if (!GUID.test(tenantId) && !/^[a-z0-9.-]+\.[a-z]{2,}$/i.test(tenantId)) {
     throw new ConfigError('AZURE_TENANT_ID', `must be a GUID or a verified domain name (got "${tenantId}")`);
   }
@@ -68,9 +69,11 @@ export function graphSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Grap
     throw new ConfigError('ENTRA_SAGA_CREDENTIAL', `must be one of ${credentialKinds.join(', ')} (got "${explicit}")`);
   }
   const credential: CredentialKind =
-    (explicit as CredentialKind | undefined) ?? (clientSecret ? 'client-secret' : certificatePath ? 'certificate' : 'default');
+    (explicit as CredentialKind | undefined) ??
+    (clientSecret ? 'client-secret' : certificatePath ? 'certificate' : 'default');
   if (credential === 'client-secret') {
-    if (!clientId) throw new ConfigError('AZURE_CLIENT_ID', 'is not set: a client secret needs the app registration id');
+    if (!clientId)
+      throw new ConfigError('AZURE_CLIENT_ID', 'is not set: a client secret needs the app registration id');
     if (!clientSecret) throw new ConfigError('AZURE_CLIENT_SECRET', 'is not set (ENTRA_SAGA_CREDENTIAL=client-secret)');
   }
   if (credential === 'certificate') {
@@ -96,7 +99,10 @@ export function graphSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Grap
       throw new ConfigError('GRAPH_CA_CERT_PATH', `is not a PEM certificate (${caPath})`);
     }
   }
-  const graphBaseUrl = httpsUrl('GRAPH_BASE_URL', nonEmpty(env, 'GRAPH_BASE_URL') ?? 'https://graph.microsoft.com/v1.0');
+  const graphBaseUrl = httpsUrl(
+    'GRAPH_BASE_URL',
+    nonEmpty(env, 'GRAPH_BASE_URL') ?? 'https://graph.microsoft.com/v1.0',
+  );
   if (!/\/(v1\.0|beta)$/.test(graphBaseUrl)) {
     throw new ConfigError('GRAPH_BASE_URL', `must end with the API version, /v1.0 (got "${graphBaseUrl}")`);
   }
@@ -107,7 +113,10 @@ export function graphSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Grap
     clientSecret: credential === 'client-secret' ? clientSecret : undefined,
     certificatePath: credential === 'certificate' ? certificatePath : undefined,
     certificatePassword: credential === 'certificate' ? nonEmpty(env, 'AZURE_CLIENT_CERTIFICATE_PASSWORD') : undefined,
-    authorityHost: httpsUrl('AZURE_AUTHORITY_HOST', nonEmpty(env, 'AZURE_AUTHORITY_HOST') ?? 'https://login.microsoftonline.com'),
+    authorityHost: httpsUrl(
+      'AZURE_AUTHORITY_HOST',
+      nonEmpty(env, 'AZURE_AUTHORITY_HOST') ?? 'https://login.microsoftonline.com',
+    ),
     graphBaseUrl,
     scope: nonEmpty(env, 'GRAPH_SCOPE') ?? 'https://graph.microsoft.com/.default',
     extraCaPem,

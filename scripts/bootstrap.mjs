@@ -7,7 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SetupError, ensureTemporalCli, projectRoot, temporalCliVersion, temporalTestServer } from '../devstack/temporal-cli.mjs';
+import {
+  SetupError,
+  ensureTemporalCli,
+  projectRoot,
+  temporalCliVersion,
+  temporalTestServer,
+} from '../devstack/temporal-cli.mjs';
 
 const log = (/** @type {string} */ line) => console.error(`[bootstrap] ${line}`);
 

@@ -6,7 +6,11 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { defaultKeyFile, readKeyFile, rotate, writeKeyFile } from '../codec/keys.js';
 
-const { positionals, values } = parseArgs({ options: { file: { type: 'string' } }, allowPositionals: true, strict: true });
+const { positionals, values } = parseArgs({
+  options: { file: { type: 'string' } },
+  allowPositionals: true,
+  strict: true,
+});
 const file = values.file ?? (process.env.ENTRA_SAGA_CODEC_KEY_FILE?.trim() || defaultKeyFile);
 const command = positionals[0];
 if (command !== 'rotate' && command !== 'list') {

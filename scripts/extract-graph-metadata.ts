@@ -17,14 +17,30 @@ const target = resolve(repoRoot, 'test/fixtures/graph-metadata/v1.0-subset.json'
 
 /** The types the emulator serializes; everything they reference structurally is pulled in too. */
 const rootTypes = [
-  'user', 'group', 'domain', 'directoryObject',
-  'accessPackageCatalog', 'accessPackageResource', 'accessPackageResourceRole', 'accessPackageResourceScope',
-  'accessPackageResourceRoleScope', 'accessPackageResourceRequest', 'accessPackage', 'accessPackageAssignmentPolicy',
-  'accessPackageAssignmentRequest', 'accessPackageAssignment', 'accessPackageSubject',
-  'singleUser', 'groupMembers',
+  'user',
+  'group',
+  'domain',
+  'directoryObject',
+  'accessPackageCatalog',
+  'accessPackageResource',
+  'accessPackageResourceRole',
+  'accessPackageResourceScope',
+  'accessPackageResourceRoleScope',
+  'accessPackageResourceRequest',
+  'accessPackage',
+  'accessPackageAssignmentPolicy',
+  'accessPackageAssignmentRequest',
+  'accessPackageAssignment',
+  'accessPackageSubject',
+  'singleUser',
+  'groupMembers',
 ];
 
-interface RawProperty { name: string; type: string; nullable: boolean }
+interface RawProperty {
+  name: string;
+  type: string;
+  nullable: boolean;
+}
 interface RawType {
   kind: 'entity' | 'complex';
   name: string;
@@ -34,7 +50,11 @@ interface RawType {
   navigation: RawProperty[];
 }
 
-export interface ExtractedProperty { type: string; collection: boolean; nullable: boolean }
+export interface ExtractedProperty {
+  type: string;
+  collection: boolean;
+  nullable: boolean;
+}
 export interface ExtractedStructuredType {
   kind: 'entity' | 'complex';
   abstract: boolean;
@@ -147,8 +167,18 @@ function extract(xml: string, source: string): GraphMetadataSubset {
     const properties: Record<string, ExtractedProperty> = {};
     const navigation: Record<string, ExtractedProperty> = {};
     for (const type of chain.reverse()) {
-      for (const p of type.properties) properties[p.name] = { type: splitType(p.type).name, collection: splitType(p.type).collection, nullable: p.nullable };
-      for (const p of type.navigation) navigation[p.name] = { type: splitType(p.type).name, collection: splitType(p.type).collection, nullable: p.nullable };
+      for (const p of type.properties)
+        properties[p.name] = {
+          type: splitType(p.type).name,
+          collection: splitType(p.type).collection,
+          nullable: p.nullable,
+        };
+      for (const p of type.navigation)
+        navigation[p.name] = {
+          type: splitType(p.type).name,
+          collection: splitType(p.type).collection,
+          nullable: p.nullable,
+        };
     }
     const derivedTypes = [...types.values()]
       .filter((candidate) => ancestors(candidate.name).includes(name) && wantedTypes.has(candidate.name))
@@ -178,7 +208,9 @@ function main(): void {
   const subset = extract(xml, 'microsoftgraph/msgraph-metadata clean_v10_metadata/cleanMetadata.xml');
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, `${JSON.stringify(subset, null, 1)}\n`);
-  console.log(`Wrote ${Object.keys(subset.types).length} types and ${Object.keys(subset.enums).length} enums to ${target}`);
+  console.log(
+    `Wrote ${Object.keys(subset.types).length} types and ${Object.keys(subset.enums).length} enums to ${target}`,
+  );
 }
 
 main();

@@ -16,7 +16,13 @@ import { main } from '../client/main.js';
 import { freePort, isPortFree } from '../devstack/ports.js';
 import { startStack, type Stack } from '../devstack/stack.js';
 import {
-  configureListColumns, launchChromium, openFilteredList, openRunTab, userMetadata, scrollToTop, workflowListUrl,
+  configureListColumns,
+  launchChromium,
+  openFilteredList,
+  openRunTab,
+  userMetadata,
+  scrollToTop,
+  workflowListUrl,
 } from '../devstack/browser.js';
 
 const imagesDir = fileURLToPath(new URL('../docs/images/', import.meta.url));
@@ -65,7 +71,8 @@ function colourLine(line: string): string {
   if (line.startsWith('$ ')) return `<span class="prompt">$</span> <span class="cmd">${html.slice(2)}</span>`;
   if (line.startsWith('stage ')) return `<span class="stage">${html}</span>`;
   if (/: completed$/.test(line)) return html.replace(/completed$/, '<span class="ok">completed</span>');
-  if (/^\s+(created|cleaned up|rolled back|adopted.*):$/.test(line) || /^\s+Web UI:/.test(line)) return `<span class="head">${html}</span>`;
+  if (/^\s+(created|cleaned up|rolled back|adopted.*):$/.test(line) || /^\s+Web UI:/.test(line))
+    return `<span class="head">${html}</span>`;
   return html
     .replace(/^(\s+)✓/, '$1<span class="ok">✓</span>')
     .replace(/^(\s+)✗/, '$1<span class="bad">✗</span>')
@@ -112,7 +119,10 @@ async function listPicture(
   const table = page.getByTestId('workflows-summary-configurable-table-row').last();
   const box = await table.boundingBox();
   const width = page.viewportSize()?.width ?? 1400;
-  await page.screenshot({ path, clip: { x: 0, y: 0, width, height: Math.ceil((box?.y ?? 400) + (box?.height ?? 0) + 24) } });
+  await page.screenshot({
+    path,
+    clip: { x: 0, y: 0, width, height: Math.ceil((box?.y ?? 400) + (box?.height ?? 0) + 24) },
+  });
 }
 
 async function runPictures(page: Page, uiUrl: string, workflowId: string, dir: string): Promise<void> {
@@ -135,10 +145,30 @@ async function makePictures(stack: Stack, browser: Browser): Promise<void> {
   const uiUrl = stack.temporal.uiUrl ?? '';
 
   // A run that holds its access, one that keeps what it created, and the tutorial followed on a terminal.
-  const hold = await cli(stack, ['start', '--requestor-upn', `adele.vance@${domain}`, '--package-name', 'Finance Reports',
-    '--group-name', 'Finance', '--cleanup', 'hold', '--json']);
-  const keep = await cli(stack, ['run', '--requestor-upn', `megan.bowen@${domain}`, '--package-name', 'Sales Tools',
-    '--group-name', 'Sales', '--cleanup', 'keep', '--json']);
+  const hold = await cli(stack, [
+    'start',
+    '--requestor-upn',
+    `adele.vance@${domain}`,
+    '--package-name',
+    'Finance Reports',
+    '--group-name',
+    'Finance',
+    '--cleanup',
+    'hold',
+    '--json',
+  ]);
+  const keep = await cli(stack, [
+    'run',
+    '--requestor-upn',
+    `megan.bowen@${domain}`,
+    '--package-name',
+    'Sales Tools',
+    '--group-name',
+    'Sales',
+    '--cleanup',
+    'keep',
+    '--json',
+  ]);
   const tutorial = await cli(stack, ['run'], true);
   if (hold.code !== 0 || keep.code !== 0 || tutorial.code !== 0) {
     throw new Error(`a CLI run failed:\n${hold.text}\n${keep.text}\n${tutorial.text}`);
@@ -146,16 +176,25 @@ async function makePictures(stack: Stack, browser: Browser): Promise<void> {
   const idOf = (text: string) => String((JSON.parse(text.trim()) as { workflowId: string }).workflowId);
   const tutorialId = /^(provision\/\S+): completed$/m.exec(tutorial.text)?.[1] ?? '';
 
-  await terminalPicture(browser, ['$ npx entra-saga run', ...finalScreen(tutorial.text)], join(imagesDir, 'cli-progress.png'));
+  await terminalPicture(
+    browser,
+    ['$ npx entra-saga run', ...finalScreen(tutorial.text)],
+    join(imagesDir, 'cli-progress.png'),
+  );
 
   // The list is wider than the run's page: the workflow ids take room and the search-attribute columns follow.
   const listPage = await browser.newPage({ viewport: { width: 1680, height: 700 }, deviceScaleFactor: 1 });
   listPage.setDefaultTimeout(30_000);
-  await listPicture(listPage, uiUrl, [
-    { workflowId: tutorialId, expect: ['Done', 'completed'] },
-    { workflowId: idOf(keep.text), expect: ['Done', 'completed'] },
-    { workflowId: idOf(hold.text), expect: ['Holding'] },
-  ], join(imagesDir, 'web-ui-list.png'));
+  await listPicture(
+    listPage,
+    uiUrl,
+    [
+      { workflowId: tutorialId, expect: ['Done', 'completed'] },
+      { workflowId: idOf(keep.text), expect: ['Done', 'completed'] },
+      { workflowId: idOf(hold.text), expect: ['Holding'] },
+    ],
+    join(imagesDir, 'web-ui-list.png'),
+  );
   const page = await browser.newPage({ viewport: { width: 1400, height: 960 }, deviceScaleFactor: 1 });
   page.setDefaultTimeout(30_000);
   await runPictures(page, uiUrl, tutorialId, imagesDir);
@@ -175,7 +214,9 @@ try {
     persist: false,
   });
   await makePictures(stack, browser);
-  process.stdout.write(`wrote cli-progress.png, web-ui-list.png, web-ui-run.png, web-ui-timeline.png in ${imagesDir}\n`);
+  process.stdout.write(
+    `wrote cli-progress.png, web-ui-list.png, web-ui-run.png, web-ui-timeline.png in ${imagesDir}\n`,
+  );
 } catch (error) {
   process.stderr.write(`screenshots: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;

@@ -31,7 +31,9 @@ try {
     `  Temporal ${stack.temporal.address} · Web UI ${stack.temporal.uiUrl}\n  Graph emulator ${stack.emulatorInfo.graphBaseUrl} (tenant ${stack.emulatorInfo.domain})\n\n`,
   );
   const code = await main(['run', ...process.argv.slice(2)], out, undefined, { ...process.env, ...stack.env });
-  process.stdout.write('\nstopping the local stack (the run stays in .entra-saga/temporal.db: see it with `npm run stack`)\n');
+  process.stdout.write(
+    '\nstopping the local stack (the run stays in .entra-saga/temporal.db: see it with `npm run stack`)\n',
+  );
   await stop(code);
 } catch (error) {
   process.stderr.write(`npm start: ${error instanceof Error ? error.message : String(error)}\n`);

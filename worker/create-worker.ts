@@ -61,7 +61,8 @@ function logGraphCall(call: GraphCall, fallback?: Logger): void {
   }
   // Throttling, outages and network errors are worth a look; other 4xx are answers the activity handles (a 404
   // from a lookup is how "not there yet" reads).
-  const level = call.status === 429 || call.status >= 500 || call.status === 0 ? 'WARN' : call.status >= 400 ? 'INFO' : 'DEBUG';
+  const level =
+    call.status === 429 || call.status >= 500 || call.status === 0 ? 'WARN' : call.status >= 400 ? 'INFO' : 'DEBUG';
   logger?.log(level, `Graph ${call.method} ${call.path} → ${call.status}`, {
     graphRequestId: call.requestId,
     graphClientRequestId: call.clientRequestId,
@@ -75,7 +76,12 @@ export async function createProvisioningWorker(options: ProvisioningWorkerOption
   const activities = createActivities({ graph, credential, scope: options.graph.scope });
   const taskQueue = options.taskQueue ?? TASK_QUEUE;
   const writesPerSecond = options.graphWritesPerSecond ?? defaultGraphWritesPerSecond;
-  const common = { connection: options.connection, namespace: options.namespace, shutdownGraceTime: '10s', ...options.options };
+  const common = {
+    connection: options.connection,
+    namespace: options.namespace,
+    shutdownGraceTime: '10s',
+    ...options.options,
+  };
   const runs = await Worker.create({
     ...common,
     taskQueue,

@@ -53,7 +53,9 @@ export class StructuredLogger implements Logger {
       .filter((k) => fields[k] !== undefined)
       .map((k) => `${k}=${String(fields[k])}`)
       .join(' ');
-    this.#write(`${new Date().toISOString().slice(11, 19)} ${level.padEnd(5)} ${message}${context ? ` ${context}` : ''}`);
+    this.#write(
+      `${new Date().toISOString().slice(11, 19)} ${level.padEnd(5)} ${message}${context ? ` ${context}` : ''}`,
+    );
   }
 
   trace(message: string, meta?: LogMetadata): void {

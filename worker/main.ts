@@ -26,9 +26,11 @@ const logLevels: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR
 
 function loggerFromEnv(env: NodeJS.ProcessEnv): StructuredLogger {
   const level = (env.ENTRA_SAGA_LOG_LEVEL?.trim().toUpperCase() || 'INFO') as LogLevel;
-  if (!logLevels.includes(level)) throw new ConfigError('ENTRA_SAGA_LOG_LEVEL', `must be one of ${logLevels.join(', ')}`);
+  if (!logLevels.includes(level))
+    throw new ConfigError('ENTRA_SAGA_LOG_LEVEL', `must be one of ${logLevels.join(', ')}`);
   const format = env.ENTRA_SAGA_LOG_FORMAT?.trim().toLowerCase();
-  if (format && format !== 'json' && format !== 'text') throw new ConfigError('ENTRA_SAGA_LOG_FORMAT', 'must be json or text');
+  if (format && format !== 'json' && format !== 'text')
+    throw new ConfigError('ENTRA_SAGA_LOG_FORMAT', 'must be json or text');
   return new StructuredLogger({ level, json: format ? format === 'json' : undefined });
 }
 
@@ -37,7 +39,10 @@ function writesPerSecondFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   if (!raw) return undefined;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0) {
-    throw new ConfigError('ENTRA_SAGA_GRAPH_WRITES_PER_SECOND', `must be a number of writes per second, 0 for no limit (got "${raw}")`);
+    throw new ConfigError(
+      'ENTRA_SAGA_GRAPH_WRITES_PER_SECOND',
+      `must be a number of writes per second, 0 for no limit (got "${raw}")`,
+    );
   }
   return value;
 }
@@ -46,7 +51,8 @@ function cacheSizeFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   const raw = env.ENTRA_SAGA_MAX_CACHED_WORKFLOWS?.trim();
   if (!raw) return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new ConfigError('ENTRA_SAGA_MAX_CACHED_WORKFLOWS', `must be a whole number (got "${raw}")`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new ConfigError('ENTRA_SAGA_MAX_CACHED_WORKFLOWS', `must be a whole number (got "${raw}")`);
   return value;
 }
 
@@ -94,7 +100,8 @@ async function main(): Promise<void> {
     options: { dataConverter: dataConverterFor(codecKeys) },
   });
   if (credentialWarning) logger.warn(credentialWarning);
-  if (!codecKeys) logger.warn('payload encryption is off (ENTRA_SAGA_CODEC=off): Temporal stores inputs and results in clear');
+  if (!codecKeys)
+    logger.warn('payload encryption is off (ENTRA_SAGA_CODEC=off): Temporal stores inputs and results in clear');
   logger.info(
     `worker ready: task queue ${temporal.taskQueue} (Graph writes ≤ ${graphWritesPerSecond ?? defaultGraphWritesPerSecond}/s) on ${temporal.address}/${temporal.namespace}; ${describeGraphSettings(graph)}` +
       (codecKeys ? `; payloads encrypted with key ${codecKeys.current}` : '') +
@@ -102,7 +109,9 @@ async function main(): Promise<void> {
       (env.GLIBC_TUNABLES ? `; malloc ${env.GLIBC_TUNABLES}` : ''),
   );
   if (process.platform === 'linux' && env.GLIBC_TUNABLES === undefined) {
-    logger.info('started without bin/entra-saga-worker\'s malloc settings: a worker keeps the memory of its busiest moment (README, "Configuration")');
+    logger.info(
+      'started without bin/entra-saga-worker\'s malloc settings: a worker keeps the memory of its busiest moment (README, "Configuration")',
+    );
   }
   try {
     await worker.run();

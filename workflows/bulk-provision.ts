@@ -15,7 +15,13 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { type BulkInput, type BulkItemReport, type BulkItemStatus, type BulkProgress, bulkLimits } from '../common/bulk.js';
+import {
+  type BulkInput,
+  type BulkItemReport,
+  type BulkItemStatus,
+  type BulkProgress,
+  bulkLimits,
+} from '../common/bulk.js';
 import { FailureType } from '../common/failure-types.js';
 import type { ProvisioningInput } from '../common/provisioning.js';
 import { ProvisioningOutcome, ProvisioningStage } from '../common/search-attributes.js';
@@ -28,7 +34,8 @@ function statusOf(error: unknown): { status: BulkItemStatus; error: string } {
   const cause = error instanceof ChildWorkflowFailure ? error.cause : error;
   if (isCancellation(error) || isCancellation(cause)) return { status: 'cancelled', error: 'cancelled' };
   const message = cause instanceof Error ? cause.message : String(cause);
-  if (cause instanceof ApplicationFailure && cause.type === FailureType.ProvisioningFailed) return { status: 'compensated', error: message };
+  if (cause instanceof ApplicationFailure && cause.type === FailureType.ProvisioningFailed)
+    return { status: 'compensated', error: message };
   return { status: 'failed', error: message };
 }
 
@@ -44,9 +51,14 @@ export async function bulkProvision(input: BulkInput): Promise<BulkProgress> {
   if (!Number.isInteger(input.concurrency) || input.concurrency < min || input.concurrency > max) {
     problems.push(`concurrency must be a whole number from ${min} to ${max}`);
   }
-  if (input.items.length === 0 || input.items.length > bulkLimits.items) problems.push(`items must hold 1 to ${bulkLimits.items} entries`);
+  if (input.items.length === 0 || input.items.length > bulkLimits.items)
+    problems.push(`items must hold 1 to ${bulkLimits.items} entries`);
   if (problems.length) {
-    throw ApplicationFailure.create({ type: FailureType.InvalidInput, nonRetryable: true, message: `invalid bulk input: ${problems.join('; ')}` });
+    throw ApplicationFailure.create({
+      type: FailureType.InvalidInput,
+      nonRetryable: true,
+      message: `invalid bulk input: ${problems.join('; ')}`,
+    });
   }
 
   const reports: BulkItemReport[] = items.map((item, index) => ({
@@ -84,7 +96,10 @@ export async function bulkProvision(input: BulkInput): Promise<BulkProgress> {
         workflowId: report.workflowId,
         args: [item],
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        staticSummary: `Grant ${item.requestorUpn} "${item.packageName}" (bulk ${workflowInfo().workflowId})`.slice(0, 200),
+        staticSummary: `Grant ${item.requestorUpn} "${item.packageName}" (bulk ${workflowInfo().workflowId})`.slice(
+          0,
+          200,
+        ),
       });
       report.status = 'completed';
       report.created = result.objects.filter((o) => o.created).length;

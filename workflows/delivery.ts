@@ -88,7 +88,12 @@ export async function awaitDelivery(
         message: `the assignment request ${requested.requestId} was still ${current} after ${timeoutSeconds} s`,
       });
     }
-    current = await readWhenDue(reads, schedule, { requestId: requested.requestId, what: 'assignment', state: current }, remaining);
+    current = await readWhenDue(
+      reads,
+      schedule,
+      { requestId: requested.requestId, what: 'assignment', state: current },
+      remaining,
+    );
     state.setRequestState(current);
   }
   return { id: requested.requestId, state: current };
@@ -106,8 +111,12 @@ export async function verifyAccess(ids: { policyId: string; groupId: string; use
   let delayMs = 1_000;
   for (;;) {
     const [{ assignments }, { memberIds }] = await Promise.all([
-      reads.listPolicyAssignments.executeWithOptions({ summary: `list assignments of policy ${ids.policyId}` }, [{ policyId: ids.policyId }]),
-      reads.listGroupMembers.executeWithOptions({ summary: `list members of group ${ids.groupId}` }, [{ groupId: ids.groupId }]),
+      reads.listPolicyAssignments.executeWithOptions({ summary: `list assignments of policy ${ids.policyId}` }, [
+        { policyId: ids.policyId },
+      ]),
+      reads.listGroupMembers.executeWithOptions({ summary: `list members of group ${ids.groupId}` }, [
+        { groupId: ids.groupId },
+      ]),
     ]);
     const assignment = assignments.find((a) => a.targetId === ids.userId && a.state === deliveredState);
     const assigned = assignment !== undefined;

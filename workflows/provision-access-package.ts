@@ -9,7 +9,15 @@
 // Every step that leaves something behind is registered with the saga before it runs (steps.ts); any failure or a
 // cancellation unwinds what this run holds, in dependency order, in a scope that cannot be cancelled (undo.ts).
 
-import { ApplicationFailure, CancellationScope, condition, isCancellation, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { upnDomain } from '../common/defaults.js';
 import { FailureType } from '../common/failure-types.js';
 import type { Holder } from '../common/object-keys.js';
@@ -39,7 +47,15 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
   const holder: Holder = { workflowId, taskQueue };
   const facts: AssignmentFacts = {};
   const steps = sagaSteps({ saga, state, holder, input });
-  const result = { workflowId, outcome: 'completed', cleanup: input.cleanup, tornDown: false, dryRun: input.dryRun, catalogId: '', request: { id: '', state: '' } } as const;
+  const result = {
+    workflowId,
+    outcome: 'completed',
+    cleanup: input.cleanup,
+    tornDown: false,
+    dryRun: input.dryRun,
+    catalogId: '',
+    request: { id: '', state: '' },
+  } as const;
 
   let catalogId = '';
   let request = { id: '', state: '' };
@@ -66,10 +82,18 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
     // Step 3: request the assignment and wait until it is delivered.
     const requested = await steps.requestAssignment(accessPackage, policy, user);
     state.setStage('AwaitingDelivery');
-    request = await state.step('awaitDelivery', () => awaitDelivery(requested, input.deliveryTimeoutSeconds, state), (r) => r.state);
+    request = await state.step(
+      'awaitDelivery',
+      () => awaitDelivery(requested, input.deliveryTimeoutSeconds, state),
+      (r) => r.state,
+    );
     // Step 4: the assignment is listed for the policy, and the requestor is in the group.
     state.setStage('Verifying');
-    facts.assignmentId = await state.step('verify', () => verifyAccess({ policyId: policy.id, groupId: group.id, userId: user.id }), () => 'assignment delivered and membership seen');
+    facts.assignmentId = await state.step(
+      'verify',
+      () => verifyAccess({ policyId: policy.id, groupId: group.id, userId: user.id }),
+      () => 'assignment delivered and membership seen',
+    );
     facts.requestDelivered = true;
   } catch (error) {
     await compensate(saga, holder, facts, state, error);
@@ -84,7 +108,9 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
     }
     if (input.cleanup !== 'keep') {
       state.setStage('TearingDown');
-      undone = await state.step('teardown', () => CancellationScope.nonCancellable(() => saga.unwind(undoFor(saga, holder, facts), (r) => state.recordUndo(r))));
+      undone = await state.step('teardown', () =>
+        CancellationScope.nonCancellable(() => saga.unwind(undoFor(saga, holder, facts), (r) => state.recordUndo(r))),
+      );
       failIfUndoFailed(undone, saga, state, 'teardown left');
     }
   } catch (error) {
@@ -103,7 +129,12 @@ async function validate(rawInput: ProvisioningInput, state: RunState): Promise<V
     const message = `invalid input: ${formatIssues(validation.issues)}`;
     state.setError(message);
     state.setOutcome('failed');
-    throw ApplicationFailure.create({ type: FailureType.InvalidInput, message, nonRetryable: true, details: [validation.issues] });
+    throw ApplicationFailure.create({
+      type: FailureType.InvalidInput,
+      message,
+      nonRetryable: true,
+      details: [validation.issues],
+    });
   }
   const { input } = validation;
   upsertSearchAttributes([
@@ -121,23 +152,38 @@ function failIfUndoFailed(undone: UndoRecord[], saga: Saga, state: RunState, wha
   const message = `${what} ${failed.map((u) => `${u.kind} ${u.name}`).join(', ')}: ${failed.map((u) => u.error).join('; ')}`;
   state.setError(message);
   state.setOutcome('failed');
-  throw ApplicationFailure.create({ type: FailureType.TeardownIncomplete, message, nonRetryable: true, details: [{ objects: saga.records, undone }] });
+  throw ApplicationFailure.create({
+    type: FailureType.TeardownIncomplete,
+    message,
+    nonRetryable: true,
+    details: [{ objects: saga.records, undone }],
+  });
 }
 
 /**
  * Rolls back what the run holds, then ends the run: a cancellation stays a cancellation; any other failure becomes
  * ProvisioningFailed (everything undone) or carries which undo failed. Never returns.
  */
-async function compensate(saga: Saga, holder: Holder, facts: AssignmentFacts, state: RunState, error: unknown): Promise<never> {
+async function compensate(
+  saga: Saga,
+  holder: Holder,
+  facts: AssignmentFacts,
+  state: RunState,
+  error: unknown,
+): Promise<never> {
   const cancelled = isCancellation(error);
   const reason = describeError(error);
   state.setError(reason);
   state.setStage('Compensating');
-  const undone = await CancellationScope.nonCancellable(() => saga.unwind(undoFor(saga, holder, facts), (r) => state.recordUndo(r)));
+  const undone = await CancellationScope.nonCancellable(() =>
+    saga.unwind(undoFor(saga, holder, facts), (r) => state.recordUndo(r)),
+  );
   const failed = undone.filter((u) => u.outcome === 'failed');
   state.setOutcome(cancelled ? 'cancelled' : failed.length ? 'failed' : 'compensated');
   if (cancelled) throw error;
-  const left = failed.length ? ` Compensation could not undo: ${failed.map((u) => `${u.kind} ${u.name} (${u.error})`).join('; ')}.` : '';
+  const left = failed.length
+    ? ` Compensation could not undo: ${failed.map((u) => `${u.kind} ${u.name} (${u.error})`).join('; ')}.`
+    : '';
   throw ApplicationFailure.create({
     type: failed.length ? FailureType.TeardownIncomplete : FailureType.ProvisioningFailed,
     message: `${reason.replace(/\.+$/, '')}.${left || ' Everything this run created was rolled back.'}`,

@@ -95,14 +95,20 @@ export class RunState {
       lines.push(
         '',
         '**Objects**',
-        ...p.objects.map((o) => `- ${o.kind} ${o.name} \`${o.id}\` (${o.created ? 'created' : 'adopted'}${o.strays?.length ? `; stray copies deleted: ${o.strays.join(', ')}` : ''})`),
+        ...p.objects.map(
+          (o) =>
+            `- ${o.kind} ${o.name} \`${o.id}\` (${o.created ? 'created' : 'adopted'}${o.strays?.length ? `; stray copies deleted: ${o.strays.join(', ')}` : ''})`,
+        ),
       );
     }
     if (p.undone.length) {
       lines.push(
         '',
         '**Undone**',
-        ...p.undone.map((u) => `- ${u.kind} ${u.name}: ${u.outcome}${u.error ? ` — ${u.error}` : ''}${u.strays?.length ? `; stray copies deleted: ${u.strays.join(', ')}` : ''}`),
+        ...p.undone.map(
+          (u) =>
+            `- ${u.kind} ${u.name}: ${u.outcome}${u.error ? ` — ${u.error}` : ''}${u.strays?.length ? `; stray copies deleted: ${u.strays.join(', ')}` : ''}`,
+        ),
       );
     }
     if (p.error) lines.push('', `**Error:** ${p.error}`);

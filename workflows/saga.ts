@@ -65,7 +65,12 @@ export class Saga {
           name: object.name,
           id: object.record?.id,
           outcome: 'failed',
-          error: error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error),
+          error:
+            error instanceof Error
+              ? error.cause instanceof Error
+                ? error.cause.message
+                : error.message
+              : String(error),
         };
       }
       records.push(record);

@@ -50,10 +50,18 @@ export async function sharedObject(initial?: SharedObjectState): Promise<void> {
    */
   const forgetGoneRemover = () => {
     if (!removerGone()) return;
-    Object.assign(state, { objectId: undefined, origin: undefined, madeAt: undefined, uncertain: true, remover: undefined, removerSince: undefined });
+    Object.assign(state, {
+      objectId: undefined,
+      origin: undefined,
+      madeAt: undefined,
+      uncertain: true,
+      remover: undefined,
+      removerSince: undefined,
+    });
     state.since ??= Date.now();
   };
-  const freeFor = (holder: string) => (!state.remover || removerGone()) && (!state.maker || state.maker === holder || makerGone());
+  const freeFor = (holder: string) =>
+    (!state.remover || removerGone()) && (!state.maker || state.maker === holder || makerGone());
 
   setHandler(sharedObjectQuery, () => state);
 
@@ -128,14 +136,25 @@ export async function sharedObject(initial?: SharedObjectState): Promise<void> {
     if (state.remover === holder) return removal();
     if (state.maker === holder) {
       // The maker failed or was cancelled mid-step: whatever it may have created is found by the key.
-      Object.assign(state, { maker: undefined, remover: holder, removerSince: Date.now(), pendingWriteSentAt: undefined });
+      Object.assign(state, {
+        maker: undefined,
+        remover: holder,
+        removerSince: Date.now(),
+        pendingWriteSentAt: undefined,
+      });
       return removal();
     }
     if (!state.holders.includes(holder)) return { action: 'keep', reason: 'notHeld' };
     state.holders = state.holders.filter((h) => h !== holder);
     if (state.holders.length > 0) return { action: 'keep', reason: 'inUse' };
     if (state.origin !== 'made') {
-      Object.assign(state, { objectId: undefined, origin: undefined, since: undefined, madeAt: undefined, uncertain: undefined });
+      Object.assign(state, {
+        objectId: undefined,
+        origin: undefined,
+        since: undefined,
+        madeAt: undefined,
+        uncertain: undefined,
+      });
       return { action: 'keep', reason: 'preexisting' };
     }
     Object.assign(state, { remover: holder, removerSince: Date.now() });

@@ -28,7 +28,9 @@ export interface AssignmentRequest {
 }
 
 function describeMade(made: MadeObject): string {
-  const strays = made.strays.length ? `; removed ${made.strays.length} stray ${made.strays.length === 1 ? 'copy' : 'copies'} (${made.strays.join(', ')})` : '';
+  const strays = made.strays.length
+    ? `; removed ${made.strays.length} stray ${made.strays.length === 1 ? 'copy' : 'copies'} (${made.strays.join(', ')})`
+    : '';
   return `${made.created ? 'created' : 'adopted'} ${made.id}${strays}`;
 }
 
@@ -37,10 +39,22 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
   const writes = forwardWrites();
 
   /** Registers the object under its key before the step runs, and records what the step made or adopted. */
-  async function make(step: Parameters<RunState['step']>[0], key: ObjectKey, name: string, call: () => Promise<MadeObject>): Promise<MadeObject> {
+  async function make(
+    step: Parameters<RunState['step']>[0],
+    key: ObjectKey,
+    name: string,
+    call: () => Promise<MadeObject>,
+  ): Promise<MadeObject> {
     const tracked = saga.register(key.kind, name, key);
     const made = await state.step(step, call, describeMade);
-    tracked.record = { kind: key.kind, name, id: made.id, created: made.created, key, ...(made.strays.length ? { strays: made.strays } : {}) };
+    tracked.record = {
+      kind: key.kind,
+      name,
+      id: made.id,
+      created: made.created,
+      key,
+      ...(made.strays.length ? { strays: made.strays } : {}),
+    };
     state.recordObject(tracked.record);
     return made;
   }
@@ -52,11 +66,16 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
         'preflight',
         async () => {
           const [, , catalog] = await joinSteps([
-            forwardReads.checkPermissions.executeWithOptions({ summary: 'check the Graph permissions of the worker' }, []),
+            forwardReads.checkPermissions.executeWithOptions(
+              { summary: 'check the Graph permissions of the worker' },
+              [],
+            ),
             forwardReads.checkRequestorDomain.executeWithOptions({ summary: `check domain of ${input.requestorUpn}` }, [
               { userPrincipalName: input.requestorUpn },
             ]),
-            forwardReads.findCatalog.executeWithOptions({ summary: `find catalog "${input.catalogName}"` }, [{ catalogName: input.catalogName }]),
+            forwardReads.findCatalog.executeWithOptions({ summary: `find catalog "${input.catalogName}"` }, [
+              { catalogName: input.catalogName },
+            ]),
           ]);
           return catalog;
         },
@@ -88,9 +107,10 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
       state.step(
         'findCatalogResource',
         () =>
-          forwardReads.findCatalogResource.executeWithOptions({ summary: `find group ${group.id} in catalog ${catalogId}` }, [
-            { catalogId, groupId: group.id },
-          ]),
+          forwardReads.findCatalogResource.executeWithOptions(
+            { summary: `find group ${group.id} in catalog ${catalogId}` },
+            [{ catalogId, groupId: group.id }],
+          ),
         (r) => `resource ${r.resourceId}`,
       ),
 
@@ -98,23 +118,33 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
       state.step(
         'findMemberRole',
         () =>
-          forwardReads.findMemberRole.executeWithOptions({ summary: `find the Member role of resource ${resource.resourceId}` }, [
-            { catalogId, resourceId: resource.resourceId },
-          ]),
+          forwardReads.findMemberRole.executeWithOptions(
+            { summary: `find the Member role of resource ${resource.resourceId}` },
+            [{ catalogId, resourceId: resource.resourceId }],
+          ),
         (r) => `role ${r.roleOriginId}`,
       ),
 
     createAccessPackage: (catalogId: string) =>
-      make('createAccessPackage', { kind: 'accessPackage', catalogId, displayName: input.packageName }, input.packageName, () =>
-        writes.createAccessPackage.executeWithOptions({ summary: `create access package "${input.packageName}"` }, [
-          { holder, catalogId, displayName: input.packageName, description: input.packageName },
-        ]),
+      make(
+        'createAccessPackage',
+        { kind: 'accessPackage', catalogId, displayName: input.packageName },
+        input.packageName,
+        () =>
+          writes.createAccessPackage.executeWithOptions({ summary: `create access package "${input.packageName}"` }, [
+            { holder, catalogId, displayName: input.packageName, description: input.packageName },
+          ]),
       ),
 
     createPolicy: (accessPackage: MadeObject, user: MadeObject) =>
       make(
         'createPolicy',
-        { kind: 'assignmentPolicy', accessPackageId: accessPackage.id, displayName: input.policyName, requestorId: user.id },
+        {
+          kind: 'assignmentPolicy',
+          accessPackageId: accessPackage.id,
+          displayName: input.policyName,
+          requestorId: user.id,
+        },
         input.policyName,
         () =>
           writes.createPolicy.executeWithOptions({ summary: `create policy "${input.policyName}"` }, [
@@ -133,23 +163,51 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
     addRoleScope: (accessPackage: MadeObject, resource: CatalogResource, role: ResourceRole) =>
       make(
         'addRoleScope',
-        { kind: 'roleScope', accessPackageId: accessPackage.id, roleOriginId: role.roleOriginId, scopeOriginId: resource.scopeOriginId },
+        {
+          kind: 'roleScope',
+          accessPackageId: accessPackage.id,
+          roleOriginId: role.roleOriginId,
+          scopeOriginId: resource.scopeOriginId,
+        },
         `Member of ${input.groupName}`,
         () =>
-          writes.addRoleScope.executeWithOptions({ summary: `add the Member role to access package ${accessPackage.id}` }, [
-            { holder, accessPackageId: accessPackage.id, packageCreated: accessPackage.created, resourceId: resource.resourceId, ...role, scopeId: resource.scopeId, scopeOriginId: resource.scopeOriginId },
-          ]),
+          writes.addRoleScope.executeWithOptions(
+            { summary: `add the Member role to access package ${accessPackage.id}` },
+            [
+              {
+                holder,
+                accessPackageId: accessPackage.id,
+                packageCreated: accessPackage.created,
+                resourceId: resource.resourceId,
+                ...role,
+                scopeId: resource.scopeId,
+                scopeOriginId: resource.scopeOriginId,
+              },
+            ],
+          ),
       ),
 
     /** adminAdd; the assignment is registered before the request, so that a request made but never reported is undone. */
-    async requestAssignment(accessPackage: MadeObject, policy: MadeObject, user: MadeObject): Promise<AssignmentRequest> {
+    async requestAssignment(
+      accessPackage: MadeObject,
+      policy: MadeObject,
+      user: MadeObject,
+    ): Promise<AssignmentRequest> {
       const tracked = saga.register('assignment', input.requestorUpn);
       const requested = await state.step(
         'requestAssignment',
         () =>
-          writes.requestAssignment.executeWithOptions({ summary: `adminAdd ${input.requestorUpn} to "${input.packageName}"` }, [
-            { accessPackageId: accessPackage.id, policyId: policy.id, targetId: user.id, policyCreated: policy.created },
-          ]),
+          writes.requestAssignment.executeWithOptions(
+            { summary: `adminAdd ${input.requestorUpn} to "${input.packageName}"` },
+            [
+              {
+                accessPackageId: accessPackage.id,
+                policyId: policy.id,
+                targetId: user.id,
+                policyCreated: policy.created,
+              },
+            ],
+          ),
         (r) => `request ${r.requestId} ${r.state}`,
       );
       // A requestor found assigned already under a policy the run adopted was assigned by an earlier run.

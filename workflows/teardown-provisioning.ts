@@ -9,7 +9,9 @@ import { RunState } from './run-state.js';
 import { Saga } from './saga.js';
 import { undoFor } from './undo.js';
 
-export async function teardownProvisioning(input: TeardownInput): Promise<{ workflowId: string; undone: UndoRecord[] }> {
+export async function teardownProvisioning(
+  input: TeardownInput,
+): Promise<{ workflowId: string; undone: UndoRecord[] }> {
   const state = new RunState(workflowInfo().workflowId);
   setHandler(progressQuery, () => state.progress);
   const saga = new Saga();

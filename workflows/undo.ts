@@ -30,9 +30,14 @@ async function awaitRequestFinished(requestId: string, what: string, justMade = 
   const schedule = new PollSchedule();
   let current = justMade
     ? 'submitted'
-    : (await undoReads.getRequestState.executeWithOptions({ summary: `read ${what} request ${requestId}` }, [{ requestId }])).state;
+    : (
+        await undoReads.getRequestState.executeWithOptions({ summary: `read ${what} request ${requestId}` }, [
+          { requestId },
+        ])
+      ).state;
   while (current !== deliveredState && !isFailedRequestState(current)) {
-    if (Date.now() >= deadline) throw new Error(`the ${what} request ${requestId} was still ${current} after 15 minutes`);
+    if (Date.now() >= deadline)
+      throw new Error(`the ${what} request ${requestId} was still ${current} after 15 minutes`);
     current = await readWhenDue(undoReads, schedule, { requestId, what, state: current });
   }
   return current;
@@ -48,18 +53,28 @@ function releaseKeyed(holder: Holder, key: ObjectKey, name: string) {
     case 'group':
       return undo.deleteGroup.executeWithOptions(summary(`delete group ${name}`), [{ holder, ...key }]);
     case 'catalogResource':
-      return undo.removeGroupFromCatalog.executeWithOptions(summary(`remove group ${key.groupId} from the catalog`), [{ holder, ...key }]);
+      return undo.removeGroupFromCatalog.executeWithOptions(summary(`remove group ${key.groupId} from the catalog`), [
+        { holder, ...key },
+      ]);
     case 'accessPackage':
-      return undo.deleteAccessPackage.executeWithOptions(summary(`delete access package ${name}`), [{ holder, ...key }]);
+      return undo.deleteAccessPackage.executeWithOptions(summary(`delete access package ${name}`), [
+        { holder, ...key },
+      ]);
     case 'roleScope':
-      return undo.removeRoleScope.executeWithOptions(summary(`remove role scope from ${key.accessPackageId}`), [{ holder, ...key }]);
+      return undo.removeRoleScope.executeWithOptions(summary(`remove role scope from ${key.accessPackageId}`), [
+        { holder, ...key },
+      ]);
     case 'assignmentPolicy':
       return undo.deletePolicy.executeWithOptions(summary(`delete policy ${name}`), [{ holder, ...key }]);
   }
 }
 
 /** Removes the run's assignment (adminRemove) and waits until the removal is delivered. */
-async function removeAssignment(saga: Saga, object: TrackedObject, facts: AssignmentFacts): Promise<UndoRecord['outcome']> {
+async function removeAssignment(
+  saga: Saga,
+  object: TrackedObject,
+  facts: AssignmentFacts,
+): Promise<UndoRecord['outcome']> {
   const idOf = (kind: TrackedObject['kind']) => saga.find(kind)?.record?.id;
   const accessPackageId = idOf('accessPackage');
   const policyId = idOf('assignmentPolicy');
@@ -67,9 +82,10 @@ async function removeAssignment(saga: Saga, object: TrackedObject, facts: Assign
   if (!accessPackageId || !policyId || !targetId) return 'alreadyGone';
   const requestId = object.record?.id;
   if (requestId && !facts.requestDelivered) await awaitRequestFinished(requestId, 'assignment');
-  const removal = await undoWrites().requestRemoval.executeWithOptions({ summary: `undo: adminRemove the assignment of ${object.name}` }, [
-    { accessPackageId, policyId, targetId, assignmentId: facts.assignmentId },
-  ]);
+  const removal = await undoWrites().requestRemoval.executeWithOptions(
+    { summary: `undo: adminRemove the assignment of ${object.name}` },
+    [{ accessPackageId, policyId, targetId, assignmentId: facts.assignmentId }],
+  );
   if (removal.requestId) {
     const final = await awaitRequestFinished(removal.requestId, 'removal', true);
     if (final !== deliveredState) throw new Error(`the removal request ${removal.requestId} ended ${final}`);

@@ -8,9 +8,12 @@ export interface FlagSpec {
 }
 
 export type FlagValues<S extends Record<string, FlagSpec>> = {
-  [K in keyof S]: S[K]['fallback'] extends number ? number
-    : S[K]['fallback'] extends boolean ? boolean
-      : S[K]['fallback'] extends number[] ? number[]
+  [K in keyof S]: S[K]['fallback'] extends number
+    ? number
+    : S[K]['fallback'] extends boolean
+      ? boolean
+      : S[K]['fallback'] extends number[]
+        ? number[]
         : string;
 };
 
@@ -20,18 +23,27 @@ class FlagError extends Error {
 
 function parseNumber(flag: string, raw: string): number {
   const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < 0) throw new FlagError(`--${flag} must be a non-negative number (got "${raw}")`);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < 0)
+    throw new FlagError(`--${flag} must be a non-negative number (got "${raw}")`);
   return value;
 }
 
 /** Parses argv against the specs; `--help` prints them and exits 0, a bad flag prints one line and exits 2. */
-export function parseFlags<S extends Record<string, FlagSpec>>(usage: string, specs: S, argv = process.argv.slice(2)): FlagValues<S> {
+export function parseFlags<S extends Record<string, FlagSpec>>(
+  usage: string,
+  specs: S,
+  argv = process.argv.slice(2),
+): FlagValues<S> {
   const values: Record<string, unknown> = Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, s.fallback]));
   try {
     for (let i = 0; i < argv.length; i++) {
       const arg = argv[i] as string;
       if (arg === '--help' || arg === '-h') {
-        console.log(`${usage}\n\n${Object.entries(specs).map(([k, s]) => `  --${k} (default ${String(s.fallback)}): ${s.help}`).join('\n')}`);
+        console.log(
+          `${usage}\n\n${Object.entries(specs)
+            .map(([k, s]) => `  --${k} (default ${String(s.fallback)}): ${s.help}`)
+            .join('\n')}`,
+        );
         process.exit(0);
       }
       const name = arg.replace(/^--/, '');

@@ -44,9 +44,10 @@ export function countCalls(stats: EmulatorStats): CallCounts {
     statusPolls,
     other: graph - statusPolls,
     writes,
-    reads: Object.entries(stats.calls).filter(([k]) => isGraphRoute(k) && k.startsWith('GET ')).reduce((s, [, n]) => s + n, 0),
+    reads: Object.entries(stats.calls)
+      .filter(([k]) => isGraphRoute(k) && k.startsWith('GET '))
+      .reduce((s, [, n]) => s + n, 0),
     throttled: stats.throttled,
     clientErrors,
   };
 }
-

@@ -33,20 +33,32 @@ export interface EmulatorProcess {
 
 function emulatorArgs(profile: EmulatorProfile): string[] {
   return [
-    '--latency-ms', String(profile.latencyMs),
-    '--delivery-delay-ms', String(profile.deliveryDelayMs),
-    '--consistency-lag-ms', String(profile.consistencyLagMs),
-    '--throttle-scale', String(profile.throttleScale),
+    '--latency-ms',
+    String(profile.latencyMs),
+    '--delivery-delay-ms',
+    String(profile.deliveryDelayMs),
+    '--consistency-lag-ms',
+    String(profile.consistencyLagMs),
+    '--throttle-scale',
+    String(profile.throttleScale),
   ];
 }
 
-export async function startEmulatorProcess(profile: EmulatorProfile, onLine?: (line: string) => void): Promise<EmulatorProcess> {
+export async function startEmulatorProcess(
+  profile: EmulatorProfile,
+  onLine?: (line: string) => void,
+): Promise<EmulatorProcess> {
   const stateDir = mkdtempSync(join(tmpdir(), 'entra-saga-bench-emulator-'));
-  const child = tsxProcess('emulator', 'emulator/main.ts', ['--port', '0', '--state-dir', stateDir, ...emulatorArgs(profile)], {
-    env: process.env,
-    tailLines: 200,
-    onLine: prefixed('emulator', onLine),
-  });
+  const child = tsxProcess(
+    'emulator',
+    'emulator/main.ts',
+    ['--port', '0', '--state-dir', stateDir, ...emulatorArgs(profile)],
+    {
+      env: process.env,
+      tailLines: 200,
+      onLine: prefixed('emulator', onLine),
+    },
+  );
   const stop = async () => {
     await child.stop();
     rmSync(stateDir, { recursive: true, force: true });

@@ -59,12 +59,16 @@ export async function runTimeline(handle: WorkflowHandle): Promise<RunTimeline> 
       const span = activities.get(toNumber(started.scheduledEventId));
       if (span) Object.assign(span, { startedMs: at, attempt: started.attempt ?? 1 });
     }
-    const closed = event.activityTaskCompletedEventAttributes ?? event.activityTaskFailedEventAttributes ?? event.activityTaskTimedOutEventAttributes;
+    const closed =
+      event.activityTaskCompletedEventAttributes ??
+      event.activityTaskFailedEventAttributes ??
+      event.activityTaskTimedOutEventAttributes;
     if (closed) {
       const span = activities.get(toNumber(closed.scheduledEventId));
       if (span) Object.assign(span, { closedMs: at, ok: Boolean(event.activityTaskCompletedEventAttributes) });
     }
-    if (event.timerStartedEventAttributes) timers.set(event.timerStartedEventAttributes.timerId ?? '', { startedMs: at, firedMs: Number.NaN });
+    if (event.timerStartedEventAttributes)
+      timers.set(event.timerStartedEventAttributes.timerId ?? '', { startedMs: at, firedMs: Number.NaN });
     if (event.timerFiredEventAttributes) {
       const timer = timers.get(event.timerFiredEventAttributes.timerId ?? '');
       if (timer) timer.firedMs = at;

@@ -43,48 +43,72 @@ export const sagaGraph: readonly StepModel[] = [
   { name: 'findCatalog', after: [], calls: [{ route: `GET ${EM}/catalogs` }] },
   // The user ∥ the group: look up by key (they may exist before the run), then create.
   {
-    name: 'createUser', after: ['checkPermissions', 'checkRequestorDomain', 'findCatalog'],
+    name: 'createUser',
+    after: ['checkPermissions', 'checkRequestorDomain', 'findCatalog'],
     calls: [{ route: 'GET /v1.0/users/{id}' }, { route: 'POST /v1.0/users', creates: 'user' }],
   },
   {
-    name: 'createGroup', after: ['checkPermissions', 'checkRequestorDomain', 'findCatalog'],
+    name: 'createGroup',
+    after: ['checkPermissions', 'checkRequestorDomain', 'findCatalog'],
     calls: [{ route: 'GET /v1.0/groups' }, { route: 'POST /v1.0/groups', creates: 'group' }],
   },
   // The catalog branch ∥ the access package, then its policy (which needs only the package and the user).
   {
-    name: 'addGroupToCatalog', after: ['createUser', 'createGroup'],
+    name: 'addGroupToCatalog',
+    after: ['createUser', 'createGroup'],
     calls: [{ route: `POST ${EM}/resourceRequests`, needs: lag('group'), creates: 'resource' }],
   },
-  { name: 'findCatalogResource', after: ['addGroupToCatalog'], calls: [{ route: `GET ${EM}/catalogs/{catalogId}/resources`, needs: lag('resource') }] },
-  { name: 'findMemberRole', after: ['findCatalogResource'], calls: [{ route: `GET ${EM}/catalogs/{catalogId}/resourceRoles`, needs: lag('resource') }] },
   {
-    name: 'createAccessPackage', after: ['createUser', 'createGroup'],
+    name: 'findCatalogResource',
+    after: ['addGroupToCatalog'],
+    calls: [{ route: `GET ${EM}/catalogs/{catalogId}/resources`, needs: lag('resource') }],
+  },
+  {
+    name: 'findMemberRole',
+    after: ['findCatalogResource'],
+    calls: [{ route: `GET ${EM}/catalogs/{catalogId}/resourceRoles`, needs: lag('resource') }],
+  },
+  {
+    name: 'createAccessPackage',
+    after: ['createUser', 'createGroup'],
     calls: [{ route: `GET ${EM}/accessPackages` }, { route: `POST ${EM}/accessPackages`, creates: 'package' }],
   },
   {
-    name: 'createPolicy', after: ['createAccessPackage'],
+    name: 'createPolicy',
+    after: ['createAccessPackage'],
     calls: [{ route: `POST ${EM}/assignmentPolicies`, needs: lag('package', 'user'), creates: 'policy' }],
   },
   {
-    name: 'addRoleScope', after: ['findMemberRole', 'createAccessPackage', 'createPolicy'],
+    name: 'addRoleScope',
+    after: ['findMemberRole', 'createAccessPackage', 'createPolicy'],
     calls: [{ route: `POST ${EM}/accessPackages/{id}/resourceRoleScopes`, needs: lag('package', 'resource') }],
   },
   {
-    name: 'requestAssignment', after: ['addRoleScope'],
+    name: 'requestAssignment',
+    after: ['addRoleScope'],
     calls: [{ route: `POST ${EM}/assignmentRequests`, needs: lag('policy', 'user'), creates: 'addRequest' }],
   },
   // Delivery: the request is read once it can be delivered.
-  { name: 'awaitDelivery', after: ['requestAssignment'], calls: [{ route: `GET ${EM}/assignmentRequests/{id}`, needs: [{ object: 'addRequest', wait: 'delivery' }] }] },
+  {
+    name: 'awaitDelivery',
+    after: ['requestAssignment'],
+    calls: [{ route: `GET ${EM}/assignmentRequests/{id}`, needs: [{ object: 'addRequest', wait: 'delivery' }] }],
+  },
   // Verification: the assignment ∥ the membership.
   { name: 'verifyAssignment', after: ['awaitDelivery'], calls: [{ route: `GET ${EM}/assignments` }] },
   { name: 'verifyMembership', after: ['awaitDelivery'], calls: [{ route: 'GET /v1.0/groups/{id}/members' }] },
   // Clean-up, in dependency order. The run has seen its assignment delivered and knows its id: the removal is asked
   // for at once.
   {
-    name: 'requestRemoval', after: ['verifyAssignment', 'verifyMembership'],
+    name: 'requestRemoval',
+    after: ['verifyAssignment', 'verifyMembership'],
     calls: [{ route: `POST ${EM}/assignmentRequests`, creates: 'removeRequest' }],
   },
-  { name: 'awaitRemoval', after: ['requestRemoval'], calls: [{ route: `GET ${EM}/assignmentRequests/{id}`, needs: [{ object: 'removeRequest', wait: 'delivery' }] }] },
+  {
+    name: 'awaitRemoval',
+    after: ['requestRemoval'],
+    calls: [{ route: `GET ${EM}/assignmentRequests/{id}`, needs: [{ object: 'removeRequest', wait: 'delivery' }] }],
+  },
   { name: 'deletePolicy', after: ['awaitRemoval'], calls: [{ route: `DELETE ${EM}/assignmentPolicies/{id}` }] },
   // The role scope goes with the package this run created: no call of its own.
   { name: 'deleteAccessPackage', after: ['deletePolicy'], calls: [{ route: `DELETE ${EM}/accessPackages/{id}` }] },
@@ -114,7 +138,13 @@ export interface CriticalPath {
 
 /** Simulates the graph with every step starting as early as its dependencies and waits allow. */
 export function criticalPath(graph: readonly StepModel[], timing: Timing): CriticalPath {
-  interface Done { finish: number; calls: number; deliveryWaits: number; lagWaitMs: number; steps: string[] }
+  interface Done {
+    finish: number;
+    calls: number;
+    deliveryWaits: number;
+    lagWaitMs: number;
+    steps: string[];
+  }
   const done = new Map<string, Done>();
   const created = new Map<string, { at: number; by: Done }>();
   for (const step of graph) {
@@ -122,7 +152,8 @@ export function criticalPath(graph: readonly StepModel[], timing: Timing): Criti
     let from: Done = { finish: 0, calls: 0, deliveryWaits: 0, lagWaitMs: 0, steps: [] };
     for (const name of step.after) {
       const dependency = done.get(name);
-      if (!dependency) throw new Error(`saga graph: ${step.name} depends on ${name}, which comes later or does not exist`);
+      if (!dependency)
+        throw new Error(`saga graph: ${step.name} depends on ${name}, which comes later or does not exist`);
       if (dependency.finish > from.finish) from = dependency;
     }
     let path = { ...from, steps: [...from.steps, step.name] };
@@ -135,9 +166,14 @@ export function criticalPath(graph: readonly StepModel[], timing: Timing): Criti
         if (ready <= t) continue;
         // Waiting on an object moves the path onto the step that created it.
         const base = object.by;
-        path = need.wait === 'delivery'
-          ? { ...base, deliveryWaits: base.deliveryWaits + 1, steps: [...base.steps, step.name] }
-          : { ...base, lagWaitMs: base.lagWaitMs + (ready - base.finish), steps: [...base.steps, `(replication of ${need.object})`, step.name] };
+        path =
+          need.wait === 'delivery'
+            ? { ...base, deliveryWaits: base.deliveryWaits + 1, steps: [...base.steps, step.name] }
+            : {
+                ...base,
+                lagWaitMs: base.lagWaitMs + (ready - base.finish),
+                steps: [...base.steps, `(replication of ${need.object})`, step.name],
+              };
         t = ready;
       }
       t += timing.latencyMs;
@@ -147,7 +183,13 @@ export function criticalPath(graph: readonly StepModel[], timing: Timing): Criti
     done.set(step.name, { ...path, finish: t });
   }
   const last = [...done.values()].reduce((a, b) => (b.finish > a.finish ? b : a));
-  return { totalMs: last.finish, calls: last.calls, deliveryWaits: last.deliveryWaits, lagWaitMs: last.lagWaitMs, steps: last.steps };
+  return {
+    totalMs: last.finish,
+    calls: last.calls,
+    deliveryWaits: last.deliveryWaits,
+    lagWaitMs: last.lagWaitMs,
+    steps: last.steps,
+  };
 }
 
 /** The model's Graph calls per route, to compare with what the emulator counted. */

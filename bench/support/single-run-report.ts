@@ -58,7 +58,9 @@ function modelCheck(sample: SagaSample): string[] {
     const expected = model.get(route) ?? 0;
     const measured = sample.stats.calls[route] ?? 0;
     if (expected === measured) continue;
-    const statuses = Object.entries(sample.stats.routes[route] ?? {}).map(([s, n]) => `${n}× ${s}`).join(', ');
+    const statuses = Object.entries(sample.stats.routes[route] ?? {})
+      .map(([s, n]) => `${n}× ${s}`)
+      .join(', ');
     lines.push(`- \`${route}\`: model ${expected}, measured ${measured} (${statuses})`);
   }
   return lines;
@@ -89,32 +91,57 @@ export function printSingleRunReport(r: SingleRunReport): void {
     '',
   );
   out.push(
-    markdownTable(['per run (median)', 'saga', 'baseline'], [
-      ['wall time (s)', seconds(sagaMs), seconds(baseMs)],
-      ['fastest / slowest (s)', `${seconds(Math.min(...r.saga.map((s) => s.elapsedMs)))} / ${seconds(Math.max(...r.saga.map((s) => s.elapsedMs)))}`,
-        `${seconds(Math.min(...r.baseline.map((s) => s.elapsedMs)))} / ${seconds(Math.max(...r.baseline.map((s) => s.elapsedMs)))}`],
-      ['Graph calls, status polls apart', med(r.saga, (s) => s.counts.other), med(r.baseline, (b) => b.counts.other)],
-      ['status polls', med(r.saga, (s) => s.counts.statusPolls), med(r.baseline, (b) => b.counts.statusPolls)],
-      ['… reading the add request', `${med(r.saga, (s) => s.reads.delivery)} + ${med(r.saga, (s) => s.reads.teardownCheck)} at clean-up`, med(r.baseline, (b) => b.addPolls)],
-      ['… reading the removal request', med(r.saga, (s) => s.reads.removal), med(r.baseline, (b) => b.removePolls)],
-      ['writes', med(r.saga, (s) => s.counts.writes), med(r.baseline, (b) => b.counts.writes)],
-      ['answers 4xx (lookups of what is not there yet, replication lag)', med(r.saga, (s) => s.counts.clientErrors), med(r.baseline, (b) => b.counts.clientErrors)],
-    ]),
+    markdownTable(
+      ['per run (median)', 'saga', 'baseline'],
+      [
+        ['wall time (s)', seconds(sagaMs), seconds(baseMs)],
+        [
+          'fastest / slowest (s)',
+          `${seconds(Math.min(...r.saga.map((s) => s.elapsedMs)))} / ${seconds(Math.max(...r.saga.map((s) => s.elapsedMs)))}`,
+          `${seconds(Math.min(...r.baseline.map((s) => s.elapsedMs)))} / ${seconds(Math.max(...r.baseline.map((s) => s.elapsedMs)))}`,
+        ],
+        ['Graph calls, status polls apart', med(r.saga, (s) => s.counts.other), med(r.baseline, (b) => b.counts.other)],
+        ['status polls', med(r.saga, (s) => s.counts.statusPolls), med(r.baseline, (b) => b.counts.statusPolls)],
+        [
+          '… reading the add request',
+          `${med(r.saga, (s) => s.reads.delivery)} + ${med(r.saga, (s) => s.reads.teardownCheck)} at clean-up`,
+          med(r.baseline, (b) => b.addPolls),
+        ],
+        ['… reading the removal request', med(r.saga, (s) => s.reads.removal), med(r.baseline, (b) => b.removePolls)],
+        ['writes', med(r.saga, (s) => s.counts.writes), med(r.baseline, (b) => b.counts.writes)],
+        [
+          'answers 4xx (lookups of what is not there yet, replication lag)',
+          med(r.saga, (s) => s.counts.clientErrors),
+          med(r.baseline, (b) => b.counts.clientErrors),
+        ],
+      ],
+    ),
     '',
   );
   const vsBaseline = sagaMs / baseMs;
   const vsCritical = sagaMs / r.critical.totalMs;
   out.push(
-    markdownTable(['ratio (medians)', 'value', 'target', ''], [
-      ['saga / baseline', ratio(vsBaseline), '≤ 0.80', verdict(vsBaseline <= 0.8)],
-      ['saga / critical path', ratio(vsCritical), '≤ 1.20', verdict(vsCritical <= 1.2)],
-      ['saga / critical path without replication lag (calls and delivery only)', ratio(sagaMs / r.criticalWithoutLag.totalMs), '—', ''],
-      ['status polls per delivered request', sagaPollsPerRequest, '≤ 3', verdict(sagaPollsPerRequest <= 3)],
-    ]),
+    markdownTable(
+      ['ratio (medians)', 'value', 'target', ''],
+      [
+        ['saga / baseline', ratio(vsBaseline), '≤ 0.80', verdict(vsBaseline <= 0.8)],
+        ['saga / critical path', ratio(vsCritical), '≤ 1.20', verdict(vsCritical <= 1.2)],
+        [
+          'saga / critical path without replication lag (calls and delivery only)',
+          ratio(sagaMs / r.criticalWithoutLag.totalMs),
+          '—',
+          '',
+        ],
+        ['status polls per delivered request', sagaPollsPerRequest, '≤ 3', verdict(sagaPollsPerRequest <= 3)],
+      ],
+    ),
     '',
   );
   out.push(`Critical path: ${describePath(r.critical, r.profile.latencyMs, r.profile.deliveryDelayMs)}.`, '');
-  out.push(`Without replication lag: ${describePath(r.criticalWithoutLag, r.profile.latencyMs, r.profile.deliveryDelayMs)}.`, '');
+  out.push(
+    `Without replication lag: ${describePath(r.criticalWithoutLag, r.profile.latencyMs, r.profile.deliveryDelayMs)}.`,
+    '',
+  );
   const typical = medianSample(r.saga);
   const differences = modelCheck(typical);
   out.push(

@@ -52,7 +52,10 @@ export async function startBenchStack(options: {
   process.on('SIGINT', interrupted);
   try {
     // Both start side by side; whichever started is stopped even if the other failed.
-    const [server, graph] = await Promise.allSettled([startTemporalDevServer({ port: 0 }), startEmulatorProcess(options.emulator, options.onLine)]);
+    const [server, graph] = await Promise.allSettled([
+      startTemporalDevServer({ port: 0 }),
+      startEmulatorProcess(options.emulator, options.onLine),
+    ]);
     if (server.status === 'fulfilled') stops.push(() => server.value.stop());
     if (graph.status === 'fulfilled') stops.push(() => graph.value.stop());
     if (server.status === 'rejected') throw server.reason;

@@ -44,42 +44,65 @@ export function lineChartSvg(o: ChartOptions): string {
   const y = (v: number, a: { top: number }) => pad.top + plotH - (v / a.top) * plotH;
   const parts: string[] = [];
   parts.push(`<rect width="${width}" height="${height}" fill="white"/>`);
-  parts.push(`<text x="${width / 2}" y="28" text-anchor="middle" font-size="16" font-weight="bold">${escape(o.title)}</text>`);
+  parts.push(
+    `<text x="${width / 2}" y="28" text-anchor="middle" font-size="16" font-weight="bold">${escape(o.title)}</text>`,
+  );
   for (let v = 0; v <= leftAxis.top + 1e-9; v += leftAxis.step) {
     const yy = y(v, leftAxis);
     parts.push(`<line x1="${pad.left}" y1="${yy}" x2="${pad.left + plotW}" y2="${yy}" stroke="#e5e5e5"/>`);
-    parts.push(`<text x="${pad.left - 8}" y="${yy + 4}" text-anchor="end" font-size="12" fill="${o.left.color}">${fmt(v)}</text>`);
+    parts.push(
+      `<text x="${pad.left - 8}" y="${yy + 4}" text-anchor="end" font-size="12" fill="${o.left.color}">${fmt(v)}</text>`,
+    );
   }
   for (let v = 0; v <= rightAxis.top + 1e-9; v += rightAxis.step) {
-    parts.push(`<text x="${pad.left + plotW + 8}" y="${y(v, rightAxis) + 4}" font-size="12" fill="${o.right.color}">${fmt(v)}</text>`);
+    parts.push(
+      `<text x="${pad.left + plotW + 8}" y="${y(v, rightAxis) + 4}" font-size="12" fill="${o.right.color}">${fmt(v)}</text>`,
+    );
   }
   parts.push(`<rect x="${pad.left}" y="${pad.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#888"/>`);
   o.xValues.forEach((value, i) => {
-    parts.push(`<text x="${x(i)}" y="${pad.top + plotH + 20}" text-anchor="middle" font-size="12">${escape(String(value))}</text>`);
+    parts.push(
+      `<text x="${x(i)}" y="${pad.top + plotH + 20}" text-anchor="middle" font-size="12">${escape(String(value))}</text>`,
+    );
   });
-  parts.push(`<text x="${pad.left + plotW / 2}" y="${height - 30}" text-anchor="middle" font-size="13">${escape(o.xLabel)}</text>`);
+  parts.push(
+    `<text x="${pad.left + plotW / 2}" y="${height - 30}" text-anchor="middle" font-size="13">${escape(o.xLabel)}</text>`,
+  );
   parts.push(
     `<text transform="translate(20 ${pad.top + plotH / 2}) rotate(-90)" text-anchor="middle" font-size="13" fill="${o.left.color}">${escape(o.left.axisLabel)}</text>`,
     `<text transform="translate(${width - 18} ${pad.top + plotH / 2}) rotate(90)" text-anchor="middle" font-size="13" fill="${o.right.color}">${escape(o.right.axisLabel)}</text>`,
   );
   if (o.reference) {
     const yy = y(o.reference.value, leftAxis);
-    parts.push(`<line x1="${pad.left}" y1="${yy}" x2="${pad.left + plotW}" y2="${yy}" stroke="#c0392b" stroke-dasharray="2 4"/>`);
-    parts.push(`<text x="${pad.left + 6}" y="${yy - 6}" font-size="12" fill="#c0392b">${escape(o.reference.label)}</text>`);
+    parts.push(
+      `<line x1="${pad.left}" y1="${yy}" x2="${pad.left + plotW}" y2="${yy}" stroke="#c0392b" stroke-dasharray="2 4"/>`,
+    );
+    parts.push(
+      `<text x="${pad.left + 6}" y="${yy - 6}" font-size="12" fill="#c0392b">${escape(o.reference.label)}</text>`,
+    );
   }
   // Left-series labels sit above their points, right-series labels below, so that close points stay readable.
-  for (const [series, a, dy] of [[o.left, leftAxis, -9], [o.right, rightAxis, 17]] as const) {
+  for (const [series, a, dy] of [
+    [o.left, leftAxis, -9],
+    [o.right, rightAxis, 17],
+  ] as const) {
     const points = series.values.map((v, i) => `${x(i)},${y(v, a)}`).join(' ');
-    parts.push(`<polyline points="${points}" fill="none" stroke="${series.color}" stroke-width="2"${series.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
+    parts.push(
+      `<polyline points="${points}" fill="none" stroke="${series.color}" stroke-width="2"${series.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+    );
     series.values.forEach((v, i) => {
       parts.push(`<circle cx="${x(i)}" cy="${y(v, a)}" r="4" fill="${series.color}"/>`);
-      parts.push(`<text x="${x(i)}" y="${y(v, a) + dy}" text-anchor="middle" font-size="11" fill="${series.color}">${v.toFixed(series.digits ?? 2)}</text>`);
+      parts.push(
+        `<text x="${x(i)}" y="${y(v, a) + dy}" text-anchor="middle" font-size="11" fill="${series.color}">${v.toFixed(series.digits ?? 2)}</text>`,
+      );
     });
   }
   const legendY = height - 10;
   [o.left, o.right].forEach((s, i) => {
     const lx = pad.left + i * 260;
-    parts.push(`<line x1="${lx}" y1="${legendY - 4}" x2="${lx + 28}" y2="${legendY - 4}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
+    parts.push(
+      `<line x1="${lx}" y1="${legendY - 4}" x2="${lx + 28}" y2="${legendY - 4}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+    );
     parts.push(`<text x="${lx + 34}" y="${legendY}" font-size="12">${escape(s.label)}</text>`);
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">\n${parts.join('\n')}\n</svg>\n`;

@@ -20,7 +20,11 @@ function countsLine(progress: BulkProgress): string {
   return `${progress.total} items: ${c.completed} completed, ${c.running} running, ${c.pending} pending, ${c.compensated} compensated, ${c.failed} failed${c.cancelled ? `, ${c.cancelled} cancelled` : ''}`;
 }
 
-async function followBulk(handle: WorkflowHandle<typeof bulkProvision>, out: Output, json: boolean): Promise<BulkProgress> {
+async function followBulk(
+  handle: WorkflowHandle<typeof bulkProvision>,
+  out: Output,
+  json: boolean,
+): Promise<BulkProgress> {
   const seen = new Map<number, BulkItemStatus>();
   let last = '';
   let done = false;
@@ -31,7 +35,8 @@ async function followBulk(handle: WorkflowHandle<typeof bulkProvision>, out: Out
       for (const item of progress.items) {
         if (item.status !== 'pending' && seen.get(item.index) !== item.status) {
           seen.set(item.index, item.status);
-          if (!out.isTTY) out.write(`  [${item.index + 1}] ${item.requestorUpn} · ${item.packageName}: ${item.status}\n`);
+          if (!out.isTTY)
+            out.write(`  [${item.index + 1}] ${item.requestorUpn} · ${item.packageName}: ${item.status}\n`);
         }
       }
       const line = countsLine(progress);
@@ -63,16 +68,22 @@ export async function bulkCommand(
     typedSearchAttributes: [{ key: ProvisioningStage, value: 'Provisioning' }],
   });
   const link = webUiLink(connected, workflowId, handle.firstExecutionRunId);
-  if (!options.json) out.write(`bulk ${workflowId}: ${file.items.length} items, ${options.concurrency} at a time\n  Web UI: ${link}\n`);
+  if (!options.json)
+    out.write(`bulk ${workflowId}: ${file.items.length} items, ${options.concurrency} at a time\n  Web UI: ${link}\n`);
   const final = await followBulk(handle, out, options.json);
   const allDone = final.counts.completed === final.total;
   if (options.json) {
-    out.write(`${JSON.stringify({ workflowId, status: allDone ? 'completed' : 'failed', counts: final.counts, items: final.items, webUi: link })}\n`);
+    out.write(
+      `${JSON.stringify({ workflowId, status: allDone ? 'completed' : 'failed', counts: final.counts, items: final.items, webUi: link })}\n`,
+    );
   } else {
     out.write(`${countsLine(final)}\n`);
     for (const item of final.items) {
-      const detail = item.status === 'completed' ? `created ${item.created}, adopted ${item.adopted}` : (item.error ?? '');
-      out.write(`  [${item.index + 1}] ${item.status.padEnd(11)} ${item.requestorUpn} · ${item.packageName}${detail ? ` — ${detail}` : ''}\n`);
+      const detail =
+        item.status === 'completed' ? `created ${item.created}, adopted ${item.adopted}` : (item.error ?? '');
+      out.write(
+        `  [${item.index + 1}] ${item.status.padEnd(11)} ${item.requestorUpn} · ${item.packageName}${detail ? ` — ${detail}` : ''}\n`,
+      );
     }
   }
   return allDone ? ExitCode.Ok : ExitCode.RunFailed;

@@ -13,13 +13,21 @@ export async function describeRun(connected: Connected, workflowId: string): Pro
     return await connected.client.workflow.getHandle(workflowId).describe();
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) {
-      throw new CliError(`no run with workflow id ${workflowId}; list runs with \`entra-saga list\``, ExitCode.BadInput);
+      throw new CliError(
+        `no run with workflow id ${workflowId}; list runs with \`entra-saga list\``,
+        ExitCode.BadInput,
+      );
     }
     throw error;
   }
 }
 
-export async function statusCommand(connected: Connected, workflowId: string, json: boolean, out: Output): Promise<ExitCode> {
+export async function statusCommand(
+  connected: Connected,
+  workflowId: string,
+  json: boolean,
+  out: Output,
+): Promise<ExitCode> {
   const description = await describeRun(connected, workflowId);
   const progress = await connected.client.workflow
     .getHandle(workflowId)
@@ -29,14 +37,20 @@ export async function statusCommand(connected: Connected, workflowId: string, js
   const outcome = description.typedSearchAttributes.get(ProvisioningOutcome);
   const link = webUiLink(connected, workflowId, description.runId);
   if (json) {
-    out.write(`${JSON.stringify({ workflowId, runId: description.runId, status: description.status.name, stage, outcome, progress, webUi: link })}\n`);
+    out.write(
+      `${JSON.stringify({ workflowId, runId: description.runId, status: description.status.name, stage, outcome, progress, webUi: link })}\n`,
+    );
     return ExitCode.Ok;
   }
-  const lines = [`${workflowId}: ${description.status.name}${stage ? ` · stage ${stage}` : ''}${outcome ? ` · ${outcome}` : ''}`];
+  const lines = [
+    `${workflowId}: ${description.status.name}${stage ? ` · stage ${stage}` : ''}${outcome ? ` · ${outcome}` : ''}`,
+  ];
   if (progress) {
     if (progress.requestState) lines.push(`  request state: ${progress.requestState}`);
-    for (const [name, step] of Object.entries(progress.steps)) lines.push(`  ${name}: ${step.state}${step.detail ? ` — ${step.detail}` : ''}`);
-    for (const o of progress.objects) lines.push(`  ${o.created ? 'created' : 'adopted'} ${o.kind} ${o.name} (${o.id})`);
+    for (const [name, step] of Object.entries(progress.steps))
+      lines.push(`  ${name}: ${step.state}${step.detail ? ` — ${step.detail}` : ''}`);
+    for (const o of progress.objects)
+      lines.push(`  ${o.created ? 'created' : 'adopted'} ${o.kind} ${o.name} (${o.id})`);
     if (progress.error) lines.push(`  error: ${progress.error}`);
   } else if (description.status.name === 'RUNNING') {
     lines.push('  (no worker answered the progress query: is a worker running on the task queue?)');
@@ -46,11 +60,22 @@ export async function statusCommand(connected: Connected, workflowId: string, js
   return ExitCode.Ok;
 }
 
-export async function listCommand(connected: Connected, options: { query?: string; limit: number; json: boolean }, out: Output): Promise<ExitCode> {
+export async function listCommand(
+  connected: Connected,
+  options: { query?: string; limit: number; json: boolean },
+  out: Output,
+): Promise<ExitCode> {
   const query = options.query
     ? `WorkflowType = 'provisionAccessPackage' AND (${options.query})`
     : `WorkflowType = 'provisionAccessPackage'`;
-  const rows: { workflowId: string; runId: string; status: string; stage?: string; outcome?: string; startTime: string }[] = [];
+  const rows: {
+    workflowId: string;
+    runId: string;
+    status: string;
+    stage?: string;
+    outcome?: string;
+    startTime: string;
+  }[] = [];
   try {
     for await (const run of connected.client.workflow.list({ query, pageSize: Math.min(options.limit, 100) })) {
       rows.push({
@@ -64,7 +89,10 @@ export async function listCommand(connected: Connected, options: { query?: strin
       if (rows.length >= options.limit) break;
     }
   } catch (error) {
-    throw new CliError(`--query is not a valid visibility query: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, ExitCode.BadInput);
+    throw new CliError(
+      `--query is not a valid visibility query: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      ExitCode.BadInput,
+    );
   }
   if (options.json) {
     out.write(`${JSON.stringify({ runs: rows })}\n`);
@@ -79,10 +107,19 @@ export async function listCommand(connected: Connected, options: { query?: strin
   return ExitCode.Ok;
 }
 
-export async function resultCommand(connected: Connected, workflowId: string, json: boolean, out: Output): Promise<ExitCode> {
+export async function resultCommand(
+  connected: Connected,
+  workflowId: string,
+  json: boolean,
+  out: Output,
+): Promise<ExitCode> {
   const description = await describeRun(connected, workflowId);
   const outcome = await follow(connected.client.workflow.getHandle(workflowId));
   const link = webUiLink(connected, workflowId, description.runId);
-  out.write(json ? `${JSON.stringify(outcomeJson(outcome, workflowId, description.runId, link))}\n` : renderOutcome(outcome, workflowId, link));
+  out.write(
+    json
+      ? `${JSON.stringify(outcomeJson(outcome, workflowId, description.runId, link))}\n`
+      : renderOutcome(outcome, workflowId, link),
+  );
   return outcome.exitCode;
 }

@@ -19,7 +19,10 @@ export interface RunOptions {
 }
 
 function summary(input: ProvisioningInput): string {
-  return `${input.dryRun ? 'Dry run: ' : ''}Grant ${input.requestorUpn} "${input.packageName}" (group "${input.groupName}", catalog "${input.catalogName}")`.slice(0, 200);
+  return `${input.dryRun ? 'Dry run: ' : ''}Grant ${input.requestorUpn} "${input.packageName}" (group "${input.groupName}", catalog "${input.catalogName}")`.slice(
+    0,
+    200,
+  );
 }
 
 function details(input: ProvisioningInput): string {
@@ -59,13 +62,20 @@ export async function runCommand(
     });
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new CliError(`${workflowId} is already running; follow it with \`entra-saga result ${workflowId}\``, ExitCode.BadInput);
+      throw new CliError(
+        `${workflowId} is already running; follow it with \`entra-saga result ${workflowId}\``,
+        ExitCode.BadInput,
+      );
     }
     throw error;
   }
   const link = webUiLink(connected, workflowId, handle.firstExecutionRunId);
   if (!options.wait) {
-    out.write(options.json ? `${JSON.stringify({ workflowId, runId: handle.firstExecutionRunId, status: 'running', webUi: link })}\n` : `started ${workflowId}\n  Web UI: ${link}\n`);
+    out.write(
+      options.json
+        ? `${JSON.stringify({ workflowId, runId: handle.firstExecutionRunId, status: 'running', webUi: link })}\n`
+        : `started ${workflowId}\n  Web UI: ${link}\n`,
+    );
     return ExitCode.Ok;
   }
   if (!options.json) out.write(`${summary(input)}\n  workflow ${workflowId}\n`);

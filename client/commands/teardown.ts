@@ -18,28 +18,48 @@ function printUndone(out: Output, json: boolean, workflowId: string, undone: Und
     out.write(`${JSON.stringify({ workflowId, status: 'tornDown', undone, webUi: link })}\n`);
     return;
   }
-  out.write(`${workflowId}: torn down\n${undone.map((u) => `  ${u.kind} ${u.name}: ${u.outcome}`).join('\n')}\n  Web UI: ${link}\n`);
+  out.write(
+    `${workflowId}: torn down\n${undone.map((u) => `  ${u.kind} ${u.name}: ${u.outcome}`).join('\n')}\n  Web UI: ${link}\n`,
+  );
 }
 
-export async function teardownCommand(connected: Connected, workflowId: string, json: boolean, out: Output): Promise<ExitCode> {
+export async function teardownCommand(
+  connected: Connected,
+  workflowId: string,
+  json: boolean,
+  out: Output,
+): Promise<ExitCode> {
   const description = await describeRun(connected, workflowId);
   const handle = connected.client.workflow.getHandle(workflowId);
   const link = webUiLink(connected, workflowId, description.runId);
   if (description.status.name === 'RUNNING') {
     await handle.signal(teardownSignal);
     const outcome = await follow(handle, json ? undefined : new ProgressView(out));
-    out.write(json ? `${JSON.stringify(outcomeJson(outcome, workflowId, description.runId, link))}\n` : renderOutcome(outcome, workflowId, link));
+    out.write(
+      json
+        ? `${JSON.stringify(outcomeJson(outcome, workflowId, description.runId, link))}\n`
+        : renderOutcome(outcome, workflowId, link),
+    );
     return outcome.exitCode;
   }
   if (description.status.name !== 'COMPLETED') {
-    throw new CliError(`${workflowId} ended ${description.status.name}: its compensation already removed what it created`, ExitCode.BadInput);
+    throw new CliError(
+      `${workflowId} ended ${description.status.name}: its compensation already removed what it created`,
+      ExitCode.BadInput,
+    );
   }
   const result = (await handle.result()) as ProvisioningResult;
   if (result.dryRun || result.tornDown || !result.objects.some((o) => o.created)) {
-    throw new CliError(`${workflowId} left nothing to tear down (${result.dryRun ? 'dry run' : result.tornDown ? 'already cleaned up' : 'it created nothing'})`, ExitCode.BadInput);
+    throw new CliError(
+      `${workflowId} left nothing to tear down (${result.dryRun ? 'dry run' : result.tornDown ? 'already cleaned up' : 'it created nothing'})`,
+      ExitCode.BadInput,
+    );
   }
   const teardownId = teardownWorkflowId(workflowId);
-  const previous = await connected.client.workflow.getHandle(teardownId).describe().catch(() => undefined);
+  const previous = await connected.client.workflow
+    .getHandle(teardownId)
+    .describe()
+    .catch(() => undefined);
   if (previous?.status.name === 'COMPLETED') {
     throw new CliError(`${workflowId} was already torn down (${teardownId})`, ExitCode.BadInput);
   }
@@ -56,24 +76,44 @@ export async function teardownCommand(connected: Connected, workflowId: string, 
     return ExitCode.Ok;
   } catch (error) {
     const outcome = outcomeOfFailure(error);
-    out.write(json ? `${JSON.stringify(outcomeJson(outcome, teardownId, teardown.firstExecutionRunId, link))}\n` : renderOutcome(outcome, teardownId, link));
+    out.write(
+      json
+        ? `${JSON.stringify(outcomeJson(outcome, teardownId, teardown.firstExecutionRunId, link))}\n`
+        : renderOutcome(outcome, teardownId, link),
+    );
     return ExitCode.RunFailed;
   }
 }
 
-export async function cancelCommand(connected: Connected, workflowId: string, options: { json: boolean; wait: boolean }, out: Output): Promise<ExitCode> {
+export async function cancelCommand(
+  connected: Connected,
+  workflowId: string,
+  options: { json: boolean; wait: boolean },
+  out: Output,
+): Promise<ExitCode> {
   const description = await describeRun(connected, workflowId);
   if (description.status.name !== 'RUNNING') {
-    throw new CliError(`${workflowId} is not running (${description.status.name}); nothing to cancel`, ExitCode.BadInput);
+    throw new CliError(
+      `${workflowId} is not running (${description.status.name}); nothing to cancel`,
+      ExitCode.BadInput,
+    );
   }
   const handle = connected.client.workflow.getHandle(workflowId);
   await handle.cancel();
   const link = webUiLink(connected, workflowId, description.runId);
   if (!options.wait) {
-    out.write(options.json ? `${JSON.stringify({ workflowId, status: 'cancelling', webUi: link })}\n` : `cancelling ${workflowId}: it compensates what it created\n`);
+    out.write(
+      options.json
+        ? `${JSON.stringify({ workflowId, status: 'cancelling', webUi: link })}\n`
+        : `cancelling ${workflowId}: it compensates what it created\n`,
+    );
     return ExitCode.Ok;
   }
   const outcome = await follow(handle, options.json ? undefined : new ProgressView(out));
-  out.write(options.json ? `${JSON.stringify(outcomeJson(outcome, workflowId, description.runId, link))}\n` : renderOutcome(outcome, workflowId, link));
+  out.write(
+    options.json
+      ? `${JSON.stringify(outcomeJson(outcome, workflowId, description.runId, link))}\n`
+      : renderOutcome(outcome, workflowId, link),
+  );
   return outcome.status === 'cancelled' ? ExitCode.Ok : ExitCode.RunFailed;
 }

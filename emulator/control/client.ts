@@ -33,7 +33,8 @@ export class EmulatorControl<Objects = Record<string, unknown>> {
   clearStats = () => this.#call<void>('DELETE', 'stats');
   reset = () => this.#call<void>('POST', 'reset');
   /** The fault rules in force, with how many times each fired and how many firings it has left. */
-  faults = () => this.#call<{ rules: (FaultRuleInput & { fired: number; remaining: number | null })[] }>('GET', 'faults');
+  faults = () =>
+    this.#call<{ rules: (FaultRuleInput & { fired: number; remaining: number | null })[] }>('GET', 'faults');
   setFaults = (rules: FaultRuleInput[]) => this.#call<unknown>('POST', 'faults', { rules });
   clearFaults = () => this.#call<void>('DELETE', 'faults');
   setDeliveryFaults = (rules: { outcome: string; requestType?: string; times?: number }[]) =>

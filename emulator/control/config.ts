@@ -13,12 +13,14 @@ export function applyConfig(current: RuntimeConfig, patch: Record<string, unknow
   const next: RuntimeConfig = { ...current, permissions: [...current.permissions] };
   for (const [key, value] of Object.entries(patch)) {
     if ((numeric as readonly string[]).includes(key)) {
-      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ConfigError(`${key} must be a non-negative number`);
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+        throw new ConfigError(`${key} must be a non-negative number`);
       if (key === 'tokenLifetimeSeconds' && value < 1) throw new ConfigError('tokenLifetimeSeconds must be at least 1');
       next[key as (typeof numeric)[number]] = value;
     } else if (key === 'permissions') {
-      if (!Array.isArray(value) || !value.every((p) => typeof p === 'string')) throw new ConfigError('permissions must be a list of strings');
-      next.permissions = [...(value)];
+      if (!Array.isArray(value) || !value.every((p) => typeof p === 'string'))
+        throw new ConfigError('permissions must be a list of strings');
+      next.permissions = [...value];
     } else {
       throw new ConfigError(`${key} is not a configurable setting (use ${[...numeric, 'permissions'].join(', ')})`);
     }

@@ -61,8 +61,12 @@ function jsonBody(exchange: Exchange): Record<string, unknown> {
 function resetEmulator(ctx: EmulatorContext): void {
   ctx.store.replace(seedState(ctx.options.domain));
   ctx.config = {
-    latencyMs: ctx.options.latencyMs, deliveryDelayMs: ctx.options.deliveryDelayMs, consistencyLagMs: ctx.options.consistencyLagMs,
-    permissions: [...ctx.options.permissions], throttleScale: ctx.options.throttleScale, tokenLifetimeSeconds: ctx.options.tokenLifetimeSeconds,
+    latencyMs: ctx.options.latencyMs,
+    deliveryDelayMs: ctx.options.deliveryDelayMs,
+    consistencyLagMs: ctx.options.consistencyLagMs,
+    permissions: [...ctx.options.permissions],
+    throttleScale: ctx.options.throttleScale,
+    tokenLifetimeSeconds: ctx.options.tokenLifetimeSeconds,
   };
   ctx.faults.clear();
   ctx.stats.clear();
@@ -80,17 +84,25 @@ function deliveryFaults(body: Record<string, unknown>): DeliveryFaultRule[] {
   if (!Array.isArray(body.rules)) throw badRequest('rules must be a list');
   return body.rules.map((raw: unknown, index) => {
     const rule = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-    if (typeof rule.outcome !== 'string' || !outcomes.includes(rule.outcome)) throw badRequest(`rules[${index}].outcome must be one of ${outcomes.join(', ')}`);
-    if (rule.requestType !== undefined && typeof rule.requestType !== 'string') throw badRequest(`rules[${index}].requestType must be a string`);
+    if (typeof rule.outcome !== 'string' || !outcomes.includes(rule.outcome))
+      throw badRequest(`rules[${index}].outcome must be one of ${outcomes.join(', ')}`);
+    if (rule.requestType !== undefined && typeof rule.requestType !== 'string')
+      throw badRequest(`rules[${index}].requestType must be a string`);
     const times = rule.times ?? 1;
-    if (typeof times !== 'number' || !Number.isInteger(times) || times < 1) throw badRequest(`rules[${index}].times must be a positive integer`);
-    return { outcome: rule.outcome as DeliveryFaultRule['outcome'], times, ...(typeof rule.requestType === 'string' ? { requestType: rule.requestType } : {}) };
+    if (typeof times !== 'number' || !Number.isInteger(times) || times < 1)
+      throw badRequest(`rules[${index}].times must be a positive integer`);
+    return {
+      outcome: rule.outcome as DeliveryFaultRule['outcome'],
+      times,
+      ...(typeof rule.requestType === 'string' ? { requestType: rule.requestType } : {}),
+    };
   });
 }
 
 function mintToken(ctx: EmulatorContext, body: Record<string, unknown>): Reply {
   const expiresInSeconds = body.expiresInSeconds;
-  if (expiresInSeconds !== undefined && typeof expiresInSeconds !== 'number') throw badRequest('expiresInSeconds must be a number');
+  if (expiresInSeconds !== undefined && typeof expiresInSeconds !== 'number')
+    throw badRequest('expiresInSeconds must be a number');
   const overrides = {
     ...(typeof expiresInSeconds === 'number' ? { expiresInSeconds } : {}),
     ...(typeof body.audience === 'string' ? { audience: body.audience } : {}),
@@ -98,7 +110,9 @@ function mintToken(ctx: EmulatorContext, body: Record<string, unknown>): Reply {
   if (body.userId !== undefined) {
     const user = ctx.store.state.users.find((u) => u.id === body.userId && u.deletedAt === undefined);
     if (!user) throw badRequest(`No user with id ${show(body.userId)}`);
-    const scopes = Array.isArray(body.scopes) ? body.scopes.map(String) : ['User.Read', 'EntitlementMgmt-SubjectAccess.ReadWrite'];
+    const scopes = Array.isArray(body.scopes)
+      ? body.scopes.map(String)
+      : ['User.Read', 'EntitlementMgmt-SubjectAccess.ReadWrite'];
     return ok({ access_token: issueUserToken(ctx, user, scopes, overrides).accessToken });
   }
   const roles = Array.isArray(body.roles) ? body.roles.map(String) : ctx.config.permissions;
@@ -115,7 +129,7 @@ function passwordCheck(ctx: EmulatorContext, body: Record<string, unknown>): Rep
     throw badRequest('candidates must be a list of at most 1000 strings');
   }
   const matches = ctx.store.state.users
-    .filter((user) => (candidates).some((c) => passwordMatches(c, user.passwordHash, user.passwordSalt)))
+    .filter((user) => candidates.some((c) => passwordMatches(c, user.passwordHash, user.passwordSalt)))
     .map((user) => user.userPrincipalName);
   return ok({ checked: candidates.length, users: ctx.store.state.users.length, matches });
 }
@@ -124,34 +138,54 @@ function route(ctx: EmulatorContext, exchange: Exchange): Reply | undefined {
   const name = exchange.path.replace(/^\/_emulator\/?/, '').replace(/\/$/, '');
   const key = `${exchange.method} ${name}`;
   switch (key) {
-    case 'GET info': return ok(emulatorInfo(ctx));
-    case 'GET objects': return ok(objectsSnapshot(ctx));
-    case 'GET stats': return ok(ctx.stats.snapshot());
-    case 'DELETE stats': ctx.stats.clear(); return { status: 204 };
-    case 'POST reset': resetEmulator(ctx); return { status: 204 };
-    case 'GET clock': return clockReply(ctx);
+    case 'GET info':
+      return ok(emulatorInfo(ctx));
+    case 'GET objects':
+      return ok(objectsSnapshot(ctx));
+    case 'GET stats':
+      return ok(ctx.stats.snapshot());
+    case 'DELETE stats':
+      ctx.stats.clear();
+      return { status: 204 };
+    case 'POST reset':
+      resetEmulator(ctx);
+      return { status: 204 };
+    case 'GET clock':
+      return clockReply(ctx);
     case 'POST clock': {
       const advanceMs = jsonBody(exchange).advanceMs;
-      if (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs) || advanceMs < 0) throw badRequest('advanceMs must be a non-negative number of milliseconds');
+      if (typeof advanceMs !== 'number' || !Number.isFinite(advanceMs) || advanceMs < 0)
+        throw badRequest('advanceMs must be a non-negative number of milliseconds');
       ctx.store.mutate((s) => (s.clockOffsetMs += advanceMs));
       return clockReply(ctx);
     }
-    case 'GET faults': return ok({ rules: ctx.faults.describe() });
+    case 'GET faults':
+      return ok({ rules: ctx.faults.describe() });
     case 'POST faults':
       ctx.faults.set(jsonBody(exchange).rules);
       return ok({ rules: ctx.faults.describe() });
-    case 'DELETE faults': ctx.faults.clear(); return { status: 204 };
-    case 'GET delivery-faults': return ok({ rules: ctx.store.state.deliveryFaults });
+    case 'DELETE faults':
+      ctx.faults.clear();
+      return { status: 204 };
+    case 'GET delivery-faults':
+      return ok({ rules: ctx.store.state.deliveryFaults });
     case 'POST delivery-faults': {
       const rules = deliveryFaults(jsonBody(exchange));
       ctx.store.mutate((s) => (s.deliveryFaults = rules));
       return ok({ rules });
     }
-    case 'DELETE delivery-faults': ctx.store.mutate((s) => (s.deliveryFaults = [])); return { status: 204 };
-    case 'GET config': return ok(ctx.config);
-    case 'POST config': ctx.config = applyConfig(ctx.config, jsonBody(exchange)); return ok(ctx.config);
-    case 'POST tokens': return mintToken(ctx, jsonBody(exchange));
-    case 'POST password-check': return passwordCheck(ctx, jsonBody(exchange));
+    case 'DELETE delivery-faults':
+      ctx.store.mutate((s) => (s.deliveryFaults = []));
+      return { status: 204 };
+    case 'GET config':
+      return ok(ctx.config);
+    case 'POST config':
+      ctx.config = applyConfig(ctx.config, jsonBody(exchange));
+      return ok(ctx.config);
+    case 'POST tokens':
+      return mintToken(ctx, jsonBody(exchange));
+    case 'POST password-check':
+      return passwordCheck(ctx, jsonBody(exchange));
     case 'POST app-certificates': {
       const pem = jsonBody(exchange).certificatePem;
       if (typeof pem !== 'string') throw badRequest('certificatePem (a PEM certificate) is required');
@@ -162,24 +196,37 @@ function route(ctx: EmulatorContext, exchange: Exchange): Reply | undefined {
         throw badRequest('certificatePem is not a valid PEM certificate');
       }
       ctx.store.mutate((s) => {
-        s.appCertificates = [...s.appCertificates.filter((c) => c.thumbprintSha256 !== prints.thumbprintSha256), { ...prints, certificatePem: pem }];
+        s.appCertificates = [
+          ...s.appCertificates.filter((c) => c.thumbprintSha256 !== prints.thumbprintSha256),
+          { ...prints, certificatePem: pem },
+        ];
       });
       return { status: 201, body: prints };
     }
-    default: return undefined;
+    default:
+      return undefined;
   }
 }
 
 export function serveControl(ctx: EmulatorContext, exchange: Exchange): Promise<Reply> {
-  const fail = (error: GraphError): Reply => ({ status: error.status, body: errorEnvelope(error, exchange.requestId, exchange.clientRequestId, Date.now()) });
+  const fail = (error: GraphError): Reply => ({
+    status: error.status,
+    body: errorEnvelope(error, exchange.requestId, exchange.clientRequestId, Date.now()),
+  });
   if (!isLoopback(exchange.remoteAddress)) {
-    return Promise.resolve(fail(new GraphError(403, 'Forbidden', 'The emulator control plane answers loopback callers only.')));
+    return Promise.resolve(
+      fail(new GraphError(403, 'Forbidden', 'The emulator control plane answers loopback callers only.')),
+    );
   }
   try {
-    return Promise.resolve(route(ctx, exchange) ?? fail(new GraphError(404, 'NotFound', `No control endpoint ${exchange.method} ${exchange.path}.`)));
+    return Promise.resolve(
+      route(ctx, exchange) ??
+        fail(new GraphError(404, 'NotFound', `No control endpoint ${exchange.method} ${exchange.path}.`)),
+    );
   } catch (error) {
     if (error instanceof GraphError) return Promise.resolve(fail(error));
-    if (error instanceof FaultRuleError || error instanceof ConfigError) return Promise.resolve(fail(badRequest(error.message)));
+    if (error instanceof FaultRuleError || error instanceof ConfigError)
+      return Promise.resolve(fail(badRequest(error.message)));
     throw error;
   }
 }

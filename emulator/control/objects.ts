@@ -11,39 +11,78 @@ export function objectsSnapshot(ctx: EmulatorContext): Record<string, unknown> {
   const now = ctx.clock.now();
   return {
     now: isoTime(now),
-    users: state.users.filter((u) => u.deletedAt === undefined).map((u) => ({
-      id: u.id, userPrincipalName: u.userPrincipalName, displayName: u.displayName, mailNickname: u.mailNickname,
-      accountEnabled: u.accountEnabled, createdDateTime: isoTime(u.createdAt),
-    })),
-    groups: state.groups.filter((g) => g.deletedAt === undefined).map((g) => ({
-      id: g.id, displayName: g.displayName, mailNickname: g.mailNickname, securityEnabled: g.securityEnabled,
-      mailEnabled: g.mailEnabled, createdDateTime: isoTime(g.createdAt),
-    })),
+    users: state.users
+      .filter((u) => u.deletedAt === undefined)
+      .map((u) => ({
+        id: u.id,
+        userPrincipalName: u.userPrincipalName,
+        displayName: u.displayName,
+        mailNickname: u.mailNickname,
+        accountEnabled: u.accountEnabled,
+        createdDateTime: isoTime(u.createdAt),
+      })),
+    groups: state.groups
+      .filter((g) => g.deletedAt === undefined)
+      .map((g) => ({
+        id: g.id,
+        displayName: g.displayName,
+        mailNickname: g.mailNickname,
+        securityEnabled: g.securityEnabled,
+        mailEnabled: g.mailEnabled,
+        createdDateTime: isoTime(g.createdAt),
+      })),
     catalogs: state.catalogs.map((c) => ({ id: c.id, displayName: c.displayName, catalogType: c.catalogType })),
     catalogResources: state.resources.map((r) => ({
-      id: r.id, catalogId: r.catalogId, originId: r.originId, originSystem: r.originSystem, displayName: r.displayName,
+      id: r.id,
+      catalogId: r.catalogId,
+      originId: r.originId,
+      originSystem: r.originSystem,
+      displayName: r.displayName,
       roleIds: state.resourceRoles.filter((x) => x.resourceId === r.id).map((x) => x.id),
       scopeIds: state.resourceScopes.filter((x) => x.resourceId === r.id).map((x) => x.id),
     })),
     accessPackages: state.accessPackages.map((p) => ({ id: p.id, catalogId: p.catalogId, displayName: p.displayName })),
-    resourceRoleScopes: state.roleScopes.map((rs) => ({ id: rs.id, accessPackageId: rs.accessPackageId, roleId: rs.roleId, scopeId: rs.scopeId })),
-    assignmentPolicies: state.policies.map((p) => ({ id: p.id, accessPackageId: p.accessPackageId, displayName: p.body.displayName })),
+    resourceRoleScopes: state.roleScopes.map((rs) => ({
+      id: rs.id,
+      accessPackageId: rs.accessPackageId,
+      roleId: rs.roleId,
+      scopeId: rs.scopeId,
+    })),
+    assignmentPolicies: state.policies.map((p) => ({
+      id: p.id,
+      accessPackageId: p.accessPackageId,
+      displayName: p.body.displayName,
+    })),
     assignments: state.assignments.map((a) => {
       const view = assignmentView(a, now);
       return {
-        id: a.id, accessPackageId: a.accessPackageId, assignmentPolicyId: a.policyId, targetId: a.targetUserId,
-        state: view?.state ?? 'pending', status: view?.status ?? 'Pending',
+        id: a.id,
+        accessPackageId: a.accessPackageId,
+        assignmentPolicyId: a.policyId,
+        targetId: a.targetUserId,
+        state: view?.state ?? 'pending',
+        status: view?.status ?? 'Pending',
       };
     }),
     assignmentRequests: state.assignmentRequests.map((r) => {
       const view = requestView(r, now);
       return {
-        id: r.id, requestType: r.requestType, accessPackageId: r.accessPackageId, assignmentPolicyId: r.policyId,
-        assignmentId: r.assignmentId, targetId: r.targetUserId, state: view.state, status: view.status,
+        id: r.id,
+        requestType: r.requestType,
+        accessPackageId: r.accessPackageId,
+        assignmentPolicyId: r.policyId,
+        assignmentId: r.assignmentId,
+        targetId: r.targetUserId,
+        state: view.state,
+        status: view.status,
       };
     }),
     resourceRequests: state.resourceRequests.map((r) => ({
-      id: r.id, requestType: r.requestType, catalogId: r.catalogId, originId: r.originId, createdDateTime: isoTime(r.createdAt),
+      id: r.id,
+      requestType: r.requestType,
+      catalogId: r.catalogId,
+      originId: r.originId,
+      createdDateTime: isoTime(r.createdAt),
     })),
     groupMembers: allGroupMembers(state, now),
   };

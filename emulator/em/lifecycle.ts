@@ -9,7 +9,15 @@
 
 import type { AssignmentRecord, AssignmentRequestRecord, ExpirationSnapshot } from '../store/state.js';
 
-type RequestState = 'submitted' | 'pendingApproval' | 'delivering' | 'delivered' | 'deliveryFailed' | 'denied' | 'canceled' | 'partiallyDelivered';
+type RequestState =
+  | 'submitted'
+  | 'pendingApproval'
+  | 'delivering'
+  | 'delivered'
+  | 'deliveryFailed'
+  | 'denied'
+  | 'canceled'
+  | 'partiallyDelivered';
 type AssignmentState = 'delivering' | 'delivered' | 'expired' | 'deliveryFailed' | 'partiallyDelivered';
 
 export interface RequestView {
@@ -28,16 +36,23 @@ const dayMs = 24 * 60 * 60 * 1000;
 
 export function requestView(request: AssignmentRequestRecord, now: number): RequestView {
   if (request.canceled) return { state: 'canceled', status: 'Canceled', completedAt: request.completesAt };
-  if (request.deliveringAt === null || request.completesAt === null) return { state: 'pendingApproval', status: 'PendingApproval', completedAt: null };
+  if (request.deliveringAt === null || request.completesAt === null)
+    return { state: 'pendingApproval', status: 'PendingApproval', completedAt: null };
   if (request.outcome === 'denied') {
-    return now < request.completesAt ? { state: 'submitted', status: 'Accepted', completedAt: null } : { state: 'denied', status: 'Denied', completedAt: request.completesAt };
+    return now < request.completesAt
+      ? { state: 'submitted', status: 'Accepted', completedAt: null }
+      : { state: 'denied', status: 'Denied', completedAt: request.completesAt };
   }
   if (now < request.deliveringAt) return { state: 'submitted', status: 'Accepted', completedAt: null };
-  if (now < request.completesAt || request.outcome === 'stuck') return { state: 'delivering', status: 'Delivering', completedAt: null };
+  if (now < request.completesAt || request.outcome === 'stuck')
+    return { state: 'delivering', status: 'Delivering', completedAt: null };
   switch (request.outcome) {
-    case 'deliveryFailed': return { state: 'deliveryFailed', status: 'DeliveryFailed', completedAt: request.completesAt };
-    case 'partiallyDelivered': return { state: 'partiallyDelivered', status: 'PartiallyDelivered', completedAt: request.completesAt };
-    default: return { state: 'delivered', status: 'Delivered', completedAt: request.completesAt };
+    case 'deliveryFailed':
+      return { state: 'deliveryFailed', status: 'DeliveryFailed', completedAt: request.completesAt };
+    case 'partiallyDelivered':
+      return { state: 'partiallyDelivered', status: 'PartiallyDelivered', completedAt: request.completesAt };
+    default:
+      return { state: 'delivered', status: 'Delivered', completedAt: request.completesAt };
   }
 }
 
@@ -49,16 +64,21 @@ export function isOpenRequest(request: AssignmentRequestRecord, now: number): bo
 /** Undefined while the add request has not started delivering: the assignment does not exist yet. */
 export function assignmentView(assignment: AssignmentRecord, now: number): AssignmentView | undefined {
   if (now < assignment.deliveringAt) return undefined;
-  if (now < assignment.deliveredAt || assignment.outcome === 'stuck') return { state: 'delivering', status: 'Delivering', expiredAt: null };
-  if (assignment.outcome === 'deliveryFailed') return { state: 'deliveryFailed', status: 'DeliveryFailed', expiredAt: null };
-  if (assignment.outcome === 'partiallyDelivered') return { state: 'partiallyDelivered', status: 'PartiallyDelivered', expiredAt: null };
+  if (now < assignment.deliveredAt || assignment.outcome === 'stuck')
+    return { state: 'delivering', status: 'Delivering', expiredAt: null };
+  if (assignment.outcome === 'deliveryFailed')
+    return { state: 'deliveryFailed', status: 'DeliveryFailed', expiredAt: null };
+  if (assignment.outcome === 'partiallyDelivered')
+    return { state: 'partiallyDelivered', status: 'PartiallyDelivered', expiredAt: null };
   const removedAt = assignment.removedAt;
   const expiresAt = assignment.expiresAt;
   if (removedAt !== undefined && now >= removedAt && (expiresAt === null || removedAt <= expiresAt)) {
     return { state: 'expired', status: 'Expired', expiredAt: removedAt };
   }
-  if (expiresAt !== null && now >= expiresAt) return { state: 'expired', status: 'ExpiredNotificationTriggered', expiredAt: expiresAt };
-  if (expiresAt !== null && expiresAt - now <= dayMs) return { state: 'delivered', status: 'NearExpiry1DayNotificationTriggered', expiredAt: null };
+  if (expiresAt !== null && now >= expiresAt)
+    return { state: 'expired', status: 'ExpiredNotificationTriggered', expiredAt: expiresAt };
+  if (expiresAt !== null && expiresAt - now <= dayMs)
+    return { state: 'delivered', status: 'NearExpiry1DayNotificationTriggered', expiredAt: null };
   return { state: 'delivered', status: 'Delivered', expiredAt: null };
 }
 
@@ -75,7 +95,9 @@ export function blocksDeletion(assignment: AssignmentRecord, now: number): boole
 
 /** ISO 8601 durations as policies carry them (P30D, PT12H, P1W, P1Y2M10DT2H30M). Years and months are 365 and 30 days. */
 export function parseDuration(text: string): number | undefined {
-  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(text);
+  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
+    text,
+  );
   if (!match || text === 'P' || text.endsWith('T')) return undefined;
   const [, y, mo, w, d, h, mi, s] = match.map((v) => (v === undefined ? 0 : Number(v)));
   return ((((y! * 365 + mo! * 30 + w! * 7 + d!) * 24 + h!) * 60 + mi!) * 60 + s!) * 1000;
@@ -83,6 +105,7 @@ export function parseDuration(text: string): number | undefined {
 
 export function expiryTime(expiration: ExpirationSnapshot, start: number): number | null {
   if (expiration.type === 'afterDateTime') return expiration.endAt;
-  if (expiration.type === 'afterDuration' && expiration.duration) return start + (parseDuration(expiration.duration) ?? 0);
+  if (expiration.type === 'afterDuration' && expiration.duration)
+    return start + (parseDuration(expiration.duration) ?? 0);
   return null;
 }

@@ -8,20 +8,28 @@ import { grantsAccess } from './lifecycle.js';
 export function groupMemberIds(state: EmulatorState, groupId: string, now: number): string[] {
   const members = new Set(state.directMembers[groupId] ?? []);
   const memberRoleIds = new Set(
-    state.resourceRoles.filter((r) => r.displayName === 'Member' && r.originSystem === 'AadGroup' && r.originId === `Member_${groupId}`).map((r) => r.id),
+    state.resourceRoles
+      .filter((r) => r.displayName === 'Member' && r.originSystem === 'AadGroup' && r.originId === `Member_${groupId}`)
+      .map((r) => r.id),
   );
   if (memberRoleIds.size > 0) {
-    const packages = new Set(state.roleScopes.filter((rs) => memberRoleIds.has(rs.roleId)).map((rs) => rs.accessPackageId));
+    const packages = new Set(
+      state.roleScopes.filter((rs) => memberRoleIds.has(rs.roleId)).map((rs) => rs.accessPackageId),
+    );
     for (const assignment of state.assignments) {
-      if (packages.has(assignment.accessPackageId) && grantsAccess(assignment, now)) members.add(assignment.targetUserId);
+      if (packages.has(assignment.accessPackageId) && grantsAccess(assignment, now))
+        members.add(assignment.targetUserId);
     }
   }
-  const live = new Set(state.users.filter((u) => isVisible(u, now) || (u.deletedAt === undefined && u.createdAt <= now)).map((u) => u.id));
+  const live = new Set(
+    state.users.filter((u) => isVisible(u, now) || (u.deletedAt === undefined && u.createdAt <= now)).map((u) => u.id),
+  );
   return [...members].filter((id) => live.has(id));
 }
 
 export function allGroupMembers(state: EmulatorState, now: number): Record<string, string[]> {
   const result: Record<string, string[]> = {};
-  for (const group of state.groups) if (group.deletedAt === undefined) result[group.id] = groupMemberIds(state, group.id, now);
+  for (const group of state.groups)
+    if (group.deletedAt === undefined) result[group.id] = groupMemberIds(state, group.id, now);
   return result;
 }

@@ -20,13 +20,20 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 function matches(kind: FieldKind, value: unknown): boolean {
   if (value === null) return true;
   switch (kind) {
-    case 'string': return typeof value === 'string';
-    case 'boolean': return typeof value === 'boolean';
-    case 'number': return typeof value === 'number';
-    case 'object': return isPlainObject(value);
-    case 'string[]': return Array.isArray(value) && value.every((v) => typeof v === 'string');
-    case 'object[]': return Array.isArray(value) && value.every(isPlainObject);
-    case 'any': return true;
+    case 'string':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'number':
+      return typeof value === 'number';
+    case 'object':
+      return isPlainObject(value);
+    case 'string[]':
+      return Array.isArray(value) && value.every((v) => typeof v === 'string');
+    case 'object[]':
+      return Array.isArray(value) && value.every(isPlainObject);
+    case 'any':
+      return true;
   }
 }
 
@@ -34,7 +41,10 @@ export function checkBody(body: unknown, rules: BodyRules): Record<string, unkno
   if (!isPlainObject(body)) throw graphErrors.invalidJson();
   for (const [key, value] of Object.entries(body)) {
     if (key === '@odata.type') {
-      if (typeof value !== 'string' || value.replace(/^#/, '').toLowerCase() !== `microsoft.graph.${rules.typeName}`.toLowerCase()) {
+      if (
+        typeof value !== 'string' ||
+        value.replace(/^#/, '').toLowerCase() !== `microsoft.graph.${rules.typeName}`.toLowerCase()
+      ) {
         throw rules.invalid(key);
       }
       continue;

@@ -7,18 +7,30 @@ import type { PermissionRule } from './route.js';
 const directoryRead = ['Directory.Read.All', 'Directory.ReadWrite.All'];
 
 export const permissions = {
-  usersRead: { app: ['User.Read.All', 'User.ReadWrite.All', ...directoryRead], delegated: ['User.ReadBasic.All', 'User.Read.All'] },
+  usersRead: {
+    app: ['User.Read.All', 'User.ReadWrite.All', ...directoryRead],
+    delegated: ['User.ReadBasic.All', 'User.Read.All'],
+  },
   usersWrite: { app: ['User.ReadWrite.All', 'Directory.ReadWrite.All'], delegated: [] },
   me: { app: [], delegated: ['User.Read', 'User.ReadBasic.All'] },
   groupsRead: { app: ['Group.Read.All', 'Group.ReadWrite.All', ...directoryRead], delegated: [] },
   groupsWrite: { app: ['Group.Create', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'], delegated: [] },
   groupsDelete: { app: ['Group.ReadWrite.All', 'Directory.ReadWrite.All'], delegated: [] },
-  groupMembersRead: { app: ['GroupMember.Read.All', 'Group.Read.All', 'Group.ReadWrite.All', ...directoryRead], delegated: ['GroupMember.Read.All'] },
+  groupMembersRead: {
+    app: ['GroupMember.Read.All', 'Group.Read.All', 'Group.ReadWrite.All', ...directoryRead],
+    delegated: ['GroupMember.Read.All'],
+  },
   domainsRead: { app: ['Domain.Read.All', 'Domain.ReadWrite.All', ...directoryRead], delegated: [] },
-  emRead: { app: ['EntitlementManagement.Read.All', 'EntitlementManagement.ReadWrite.All'], delegated: ['EntitlementManagement.Read.All'] },
+  emRead: {
+    app: ['EntitlementManagement.Read.All', 'EntitlementManagement.ReadWrite.All'],
+    delegated: ['EntitlementManagement.Read.All'],
+  },
   emWrite: { app: ['EntitlementManagement.ReadWrite.All'], delegated: [] },
   /** End users may request and read their own assignments with the subject-access scope. */
-  emSubjectAccess: { app: ['EntitlementManagement.ReadWrite.All'], delegated: ['EntitlementMgmt-SubjectAccess.ReadWrite'] },
+  emSubjectAccess: {
+    app: ['EntitlementManagement.ReadWrite.All'],
+    delegated: ['EntitlementMgmt-SubjectAccess.ReadWrite'],
+  },
   emSubjectRead: {
     app: ['EntitlementManagement.Read.All', 'EntitlementManagement.ReadWrite.All'],
     delegated: ['EntitlementMgmt-SubjectAccess.ReadWrite', 'EntitlementManagement.Read.All'],

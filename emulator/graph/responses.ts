@@ -32,11 +32,18 @@ export function collectionReply(call: GraphCall, contextPath: string, page: Page
  * type has (the emulator returns null for those it does not model); navigation properties pass through when
  * expanded (the caller adds them after projection).
  */
-export function project(full: Json, select: readonly string[] | undefined, defaults: readonly string[], known: readonly string[], typeName: string): Json {
+export function project(
+  full: Json,
+  select: readonly string[] | undefined,
+  defaults: readonly string[],
+  known: readonly string[],
+  typeName: string,
+): Json {
   const names = select ?? defaults;
   const result: Json = {};
   for (const name of select ? ['@odata.type', 'id', ...names] : ['@odata.type', ...names]) {
-    const canonical = known.find((k) => k.toLowerCase() === name.toLowerCase()) ?? (name === '@odata.type' ? name : undefined);
+    const canonical =
+      known.find((k) => k.toLowerCase() === name.toLowerCase()) ?? (name === '@odata.type' ? name : undefined);
     if (canonical === undefined) throw graphErrors.selectExpandUnknown(name, typeName);
     if (canonical === '@odata.type' && !('@odata.type' in full)) continue;
     result[canonical] = full[canonical] ?? null;
@@ -47,7 +54,8 @@ export function project(full: Json, select: readonly string[] | undefined, defau
 /** Refuses $select names the type lacks — also when a list is empty and nothing gets projected. */
 export function checkSelect(select: readonly string[] | undefined, known: readonly string[], typeName: string): void {
   for (const name of select ?? []) {
-    if (!known.some((k) => k.toLowerCase() === name.toLowerCase())) throw graphErrors.selectExpandUnknown(name, typeName);
+    if (!known.some((k) => k.toLowerCase() === name.toLowerCase()))
+      throw graphErrors.selectExpandUnknown(name, typeName);
   }
 }
 

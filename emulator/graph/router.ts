@@ -31,7 +31,8 @@ export class Router {
       const param = /^\{(\w+)\}$/.exec(segment);
       if (param) {
         node.param ??= { name: param[1]!, node: newNode() };
-        if (node.param.name !== param[1]) throw new Error(`Route ${route.template} names a segment {${param[1]}} already named {${node.param.name}}`);
+        if (node.param.name !== param[1])
+          throw new Error(`Route ${route.template} names a segment {${param[1]}} already named {${node.param.name}}`);
         node = node.param.node;
       } else {
         const key = segment.toLowerCase();
@@ -63,7 +64,11 @@ export class Router {
     const route = node.routes.get(method);
     if (route) return { ok: true, route, params };
     if (node.routes.size === 0) {
-      return { ok: false, error: graphErrors.segmentNotFound(segments[segments.length - 1] ?? ''), template: undefined };
+      return {
+        ok: false,
+        error: graphErrors.segmentNotFound(segments[segments.length - 1] ?? ''),
+        template: undefined,
+      };
     }
     const any = [...node.routes.values()][0]!;
     return { ok: false, error: graphErrors.methodNotAllowed(), template: any.template };

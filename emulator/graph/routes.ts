@@ -12,8 +12,14 @@ import type { RouteDefinition } from './route.js';
 import { Router } from './router.js';
 
 export const graphRoutes: readonly RouteDefinition[] = [
-  ...userRoutes, ...groupRoutes, ...domainRoutes,
-  ...catalogRoutes, ...resourceRequestRoutes, ...accessPackageRoutes, ...policyRoutes, ...assignmentRoutes,
+  ...userRoutes,
+  ...groupRoutes,
+  ...domainRoutes,
+  ...catalogRoutes,
+  ...resourceRequestRoutes,
+  ...accessPackageRoutes,
+  ...policyRoutes,
+  ...assignmentRoutes,
 ];
 
 export function createGraphRouter(): Router {

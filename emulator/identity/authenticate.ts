@@ -26,7 +26,11 @@ function validate(ctx: EmulatorContext, authorization: string | undefined): Call
   if (!token) throw graphErrors.tokenEmpty();
   const jwt = decodeJwt(token);
   if (!jwt) throw graphErrors.tokenMalformed();
-  if (jwt.header.alg !== 'RS256' || jwt.header.kid !== ctx.signingKey.kid || !verifyJwtSignature(jwt, ctx.signingKey.publicKey)) {
+  if (
+    jwt.header.alg !== 'RS256' ||
+    jwt.header.kid !== ctx.signingKey.kid ||
+    !verifyJwtSignature(jwt, ctx.signingKey.publicKey)
+  ) {
     throw graphErrors.tokenInvalid();
   }
   const claims = jwt.claims;
@@ -40,8 +44,20 @@ function validate(ctx: EmulatorContext, authorization: string | undefined): Call
   if (typeof claims.oid !== 'string' || typeof claims.appid !== 'string') throw graphErrors.tokenInvalid();
   if (claims.idtyp === 'user') {
     const scopes = typeof claims.scp === 'string' ? claims.scp.split(' ').filter(Boolean) : [];
-    return { kind: 'user', appId: claims.appid, tenantId: ctx.options.tenantId, objectId: claims.oid, permissions: new Set(scopes) };
+    return {
+      kind: 'user',
+      appId: claims.appid,
+      tenantId: ctx.options.tenantId,
+      objectId: claims.oid,
+      permissions: new Set(scopes),
+    };
   }
   const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
-  return { kind: 'app', appId: claims.appid, tenantId: ctx.options.tenantId, objectId: claims.oid, permissions: new Set(roles) };
+  return {
+    kind: 'app',
+    appId: claims.appid,
+    tenantId: ctx.options.tenantId,
+    objectId: claims.oid,
+    permissions: new Set(roles),
+  };
 }

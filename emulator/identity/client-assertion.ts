@@ -13,7 +13,12 @@ export interface AssertionProblem {
   description: string;
 }
 
-export function verifyClientAssertion(ctx: EmulatorContext, assertion: string, assertionType: string | null, tenant: string): AssertionProblem | undefined {
+export function verifyClientAssertion(
+  ctx: EmulatorContext,
+  assertion: string,
+  assertionType: string | null,
+  tenant: string,
+): AssertionProblem | undefined {
   if (assertionType !== jwtBearer) {
     return { code: 7000219, description: `'client_assertion_type' must be '${jwtBearer}'.` };
   }
@@ -21,9 +26,14 @@ export function verifyClientAssertion(ctx: EmulatorContext, assertion: string, a
   if (!jwt) return { code: 50027, description: 'JWT token is invalid or malformed.' };
   const x5t = typeof jwt.header.x5t === 'string' ? jwt.header.x5t : undefined;
   const x5t256 = typeof jwt.header['x5t#S256'] === 'string' ? jwt.header['x5t#S256'] : undefined;
-  const registered = ctx.store.state.appCertificates.find((c) => c.thumbprintSha1 === x5t || c.thumbprintSha256 === x5t256);
+  const registered = ctx.store.state.appCertificates.find(
+    (c) => c.thumbprintSha1 === x5t || c.thumbprintSha256 === x5t256,
+  );
   if (!registered) {
-    return { code: 700027, description: `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${x5t256 ?? x5t ?? 'none'}']` };
+    return {
+      code: 700027,
+      description: `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${x5t256 ?? x5t ?? 'none'}']`,
+    };
   }
   const publicKey = new X509Certificate(registered.certificatePem).publicKey;
   if (!verifyJwtSignature(jwt, publicKey)) {
@@ -31,11 +41,20 @@ export function verifyClientAssertion(ctx: EmulatorContext, assertion: string, a
   }
   const { iss, sub, aud, exp } = jwt.claims;
   if (iss !== ctx.options.clientId || sub !== ctx.options.clientId) {
-    return { code: 700021, description: 'Client assertion application identifier doesn\'t match \'client_id\' parameter.' };
+    return {
+      code: 700021,
+      description: "Client assertion application identifier doesn't match 'client_id' parameter.",
+    };
   }
-  const audiences = [`${ctx.origin}/${tenant}/oauth2/v2.0/token`, `${ctx.origin}/${ctx.options.tenantId}/oauth2/v2.0/token`];
+  const audiences = [
+    `${ctx.origin}/${tenant}/oauth2/v2.0/token`,
+    `${ctx.origin}/${ctx.options.tenantId}/oauth2/v2.0/token`,
+  ];
   if (typeof aud !== 'string' || !audiences.includes(aud)) {
-    return { code: 700212, description: 'No matching federated identity record found for presented assertion audience.' };
+    return {
+      code: 700212,
+      description: 'No matching federated identity record found for presented assertion audience.',
+    };
   }
   if (typeof exp !== 'number' || exp * 1000 < Date.now()) {
     return { code: 700024, description: 'Client assertion is not within its valid time range.' };

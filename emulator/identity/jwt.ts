@@ -29,7 +29,12 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
     const parsedHeader: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
     const parsedClaims: unknown = JSON.parse(Buffer.from(claims, 'base64url').toString('utf8'));
     if (!isObject(parsedHeader) || !isObject(parsedClaims)) return undefined;
-    return { header: parsedHeader, claims: parsedClaims, signingInput: `${header}.${claims}`, signature: Buffer.from(signature, 'base64url') };
+    return {
+      header: parsedHeader,
+      claims: parsedClaims,
+      signingInput: `${header}.${claims}`,
+      signature: Buffer.from(signature, 'base64url'),
+    };
   } catch {
     return undefined;
   }

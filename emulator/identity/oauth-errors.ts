@@ -4,9 +4,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Reply } from '../server/exchange.js';
 
-export function oauthError(status: number, error: string, aadsts: number, description: string, correlationId: string): Reply {
+export function oauthError(
+  status: number,
+  error: string,
+  aadsts: number,
+  description: string,
+  correlationId: string,
+): Reply {
   const traceId = randomUUID();
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const timestamp = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   return {
     status,
     headers: { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' },

@@ -16,14 +16,24 @@ const oidcScopes = new Set(['openid', 'profile', 'offline_access', 'email']);
 
 export function resolveTenant(ctx: EmulatorContext, tenant: string): boolean {
   const value = tenant.toLowerCase();
-  return value === ctx.options.tenantId || ctx.store.state.domains.some((d) => d.id === value && d.isVerified) || value === 'organizations';
+  return (
+    value === ctx.options.tenantId ||
+    ctx.store.state.domains.some((d) => d.id === value && d.isVerified) ||
+    value === 'organizations'
+  );
 }
 
 export function handleTokenRequest(ctx: EmulatorContext, tenant: string, exchange: Exchange): Reply {
   const correlationId = header(exchange, 'client-request-id') ?? exchange.requestId;
-  const fail = (status: number, error: string, code: number, description: string) => oauthError(status, error, code, description, correlationId);
+  const fail = (status: number, error: string, code: number, description: string) =>
+    oauthError(status, error, code, description, correlationId);
   if (!resolveTenant(ctx, tenant)) {
-    return fail(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+    return fail(
+      400,
+      'invalid_request',
+      90002,
+      `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+    );
   }
   const contentType = header(exchange, 'content-type') ?? '';
   if (!contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
@@ -32,10 +42,17 @@ export function handleTokenRequest(ctx: EmulatorContext, tenant: string, exchang
   const form = new URLSearchParams(exchange.rawBody.toString('utf8'));
   const grantType = form.get('grant_type');
   const clientId = form.get('client_id')?.toLowerCase();
-  if (!grantType) return fail(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
-  if (!clientId) return fail(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
+  if (!grantType)
+    return fail(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
+  if (!clientId)
+    return fail(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
   if (clientId !== ctx.options.clientId) {
-    return fail(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${ctx.options.tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
+    return fail(
+      400,
+      'unauthorized_client',
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${ctx.options.tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`,
+    );
   }
 
   // Client authentication: a secret, or a certificate-signed assertion. ROPC may come from a public client.
@@ -46,10 +63,20 @@ export function handleTokenRequest(ctx: EmulatorContext, tenant: string, exchang
     if (problem) return fail(401, 'invalid_client', problem.code, problem.description);
   } else if (secret !== null) {
     if (!secretsEqual(secret, ctx.options.clientSecret)) {
-      return fail(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${ctx.options.clientId}'.`);
+      return fail(
+        401,
+        'invalid_client',
+        7000215,
+        `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${ctx.options.clientId}'.`,
+      );
     }
   } else if (grantType === 'client_credentials') {
-    return fail(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+    return fail(
+      401,
+      'invalid_client',
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    );
   }
 
   const scopes = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
@@ -77,11 +104,21 @@ function clientCredentials(ctx: EmulatorContext, scopes: string[], fail: Fail): 
   const resourceScopes = scopes.filter((s) => !oidcScopes.has(s));
   const scope = resourceScopes[0];
   if (resourceScopes.length !== 1 || !scope || !scope.endsWith('/.default')) {
-    return fail(400, 'invalid_scope', 1002012, `The provided value for scope ${scopes.join(' ') || '(none)'} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+    return fail(
+      400,
+      'invalid_scope',
+      1002012,
+      `The provided value for scope ${scopes.join(' ') || '(none)'} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+    );
   }
   const { resource } = splitScope(scope);
   if (!resource || !graphResources.includes(resource)) {
-    return fail(400, 'invalid_resource', 500011, `The resource principal named ${resource ?? scope} was not found in the tenant named ${ctx.options.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`);
+    return fail(
+      400,
+      'invalid_resource',
+      500011,
+      `The resource principal named ${resource ?? scope} was not found in the tenant named ${ctx.options.tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`,
+    );
   }
   const token = issueAppToken(ctx, ctx.config.permissions);
   return tokenReply(token.accessToken, token.expiresIn, {});
@@ -90,24 +127,47 @@ function clientCredentials(ctx: EmulatorContext, scopes: string[], fail: Fail): 
 function password(ctx: EmulatorContext, form: URLSearchParams, scopes: string[], fail: Fail): Reply {
   const username = form.get('username')?.toLowerCase();
   const pass = form.get('password');
-  if (!username || pass === null) return fail(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'username' and 'password'.");
+  if (!username || pass === null)
+    return fail(
+      400,
+      'invalid_request',
+      900144,
+      "The request body must contain the following parameter: 'username' and 'password'.",
+    );
   const granted = new Set<string>();
   for (const scope of scopes) {
     const { resource, name } = splitScope(scope);
     if (resource === undefined) continue;
     if (!graphResources.includes(resource)) {
-      return fail(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${ctx.options.tenantId}.`);
+      return fail(
+        400,
+        'invalid_resource',
+        500011,
+        `The resource principal named ${resource} was not found in the tenant named ${ctx.options.tenantId}.`,
+      );
     }
     if (name === '.default') defaultDelegatedScopes.forEach((s) => granted.add(s));
     else if (userDelegatedScopes.includes(name)) granted.add(name);
     else {
-      return fail(400, 'invalid_grant', 65001, `The user or administrator has not consented to use the application with ID '${ctx.options.clientId}' named 'entra-saga'. Send an interactive authorization request for this user and resource.`);
+      return fail(
+        400,
+        'invalid_grant',
+        65001,
+        `The user or administrator has not consented to use the application with ID '${ctx.options.clientId}' named 'entra-saga'. Send an interactive authorization request for this user and resource.`,
+      );
     }
   }
   if (granted.size === 0) defaultDelegatedScopes.forEach((s) => granted.add(s));
-  const user = ctx.store.state.users.find((u) => u.deletedAt === undefined && u.userPrincipalName.toLowerCase() === username);
+  const user = ctx.store.state.users.find(
+    (u) => u.deletedAt === undefined && u.userPrincipalName.toLowerCase() === username,
+  );
   if (!user) {
-    return fail(400, 'invalid_grant', 50034, `The user account {EUII Hidden} does not exist in the ${ctx.options.tenantId} directory. To sign into this application, the account must be added to the directory.`);
+    return fail(
+      400,
+      'invalid_grant',
+      50034,
+      `The user account {EUII Hidden} does not exist in the ${ctx.options.tenantId} directory. To sign into this application, the account must be added to the directory.`,
+    );
   }
   if (!passwordMatches(pass, user.passwordHash, user.passwordSalt)) {
     return fail(400, 'invalid_grant', 50126, 'Error validating credentials due to invalid username or password.');
@@ -121,7 +181,9 @@ function password(ctx: EmulatorContext, form: URLSearchParams, scopes: string[],
   const extras: Record<string, unknown> = { scope: scopeList.map((s) => `https://graph.microsoft.com/${s}`).join(' ') };
   if (scopes.includes('openid')) extras.id_token = issueIdToken(ctx, user);
   if (form.get('client_info') === '1') {
-    extras.client_info = Buffer.from(JSON.stringify({ uid: user.id, utid: ctx.options.tenantId })).toString('base64url');
+    extras.client_info = Buffer.from(JSON.stringify({ uid: user.id, utid: ctx.options.tenantId })).toString(
+      'base64url',
+    );
   }
   return tokenReply(token.accessToken, token.expiresIn, extras);
 }
@@ -130,6 +192,12 @@ function tokenReply(accessToken: string, expiresIn: number, extras: Record<strin
   return {
     status: 200,
     headers: { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' },
-    body: { token_type: 'Bearer', expires_in: expiresIn, ext_expires_in: expiresIn, access_token: accessToken, ...extras },
+    body: {
+      token_type: 'Bearer',
+      expires_in: expiresIn,
+      ext_expires_in: expiresIn,
+      access_token: accessToken,
+      ...extras,
+    },
   };
 }

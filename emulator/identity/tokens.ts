@@ -46,7 +46,11 @@ function sign(ctx: EmulatorContext, claims: Record<string, unknown>): string {
   return signJwt({ typ: 'JWT', x5t: ctx.signingKey.kid, kid: ctx.signingKey.kid }, claims, ctx.signingKey.privateKey);
 }
 
-export function issueAppToken(ctx: EmulatorContext, roles: readonly string[], overrides: TokenOverrides = {}): IssuedToken {
+export function issueAppToken(
+  ctx: EmulatorContext,
+  roles: readonly string[],
+  overrides: TokenOverrides = {},
+): IssuedToken {
   const { lifetime, claims } = baseClaims(ctx, overrides);
   const token = sign(ctx, {
     ...claims,
@@ -58,7 +62,12 @@ export function issueAppToken(ctx: EmulatorContext, roles: readonly string[], ov
   return { accessToken: token, expiresIn: lifetime };
 }
 
-export function issueUserToken(ctx: EmulatorContext, user: UserRecord, scopes: readonly string[], overrides: TokenOverrides = {}): IssuedToken {
+export function issueUserToken(
+  ctx: EmulatorContext,
+  user: UserRecord,
+  scopes: readonly string[],
+  overrides: TokenOverrides = {},
+): IssuedToken {
   const { lifetime, claims } = baseClaims(ctx, overrides);
   const token = sign(ctx, {
     ...claims,

@@ -21,7 +21,9 @@ export interface FilterSchema<T> {
 function unsupported<T>(schema: FilterSchema<T>, path: string): Error {
   return schema.directoryResource
     ? graphErrors.unsupportedFilterProperty(path, schema.directoryResource)
-    : graphErrors.invalidFilter(`Could not find a property named '${path}' on type 'microsoft.graph.${schema.typeName}'.`);
+    : graphErrors.invalidFilter(
+        `Could not find a property named '${path}' on type 'microsoft.graph.${schema.typeName}'.`,
+      );
 }
 
 function normalize(value: unknown): unknown {
@@ -32,8 +34,10 @@ function compare(op: string, left: unknown, right: Literal): boolean {
   const a = normalize(left);
   const b = normalize(right);
   switch (op) {
-    case 'eq': return a === b || (a === undefined && b === null);
-    case 'ne': return !(a === b || (a === undefined && b === null));
+    case 'eq':
+      return a === b || (a === undefined && b === null);
+    case 'ne':
+      return !(a === b || (a === undefined && b === null));
     default: {
       if (a === null || a === undefined || b === null) return false;
       const [x, y] = [a as string | number, b as string | number];

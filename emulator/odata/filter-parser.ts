@@ -45,7 +45,8 @@ function tokenize(input: string): Token[] {
       let text = '';
       i++;
       for (;;) {
-        if (i >= input.length) throw new FilterSyntaxError(`Syntax error: unterminated string literal at position ${start} in '${input}'.`);
+        if (i >= input.length)
+          throw new FilterSyntaxError(`Syntax error: unterminated string literal at position ${start} in '${input}'.`);
         if (input[i] === "'") {
           if (input[i + 1] === "'") {
             text += "'";
@@ -61,7 +62,8 @@ function tokenize(input: string): Token[] {
       tokens.push({ type: 'string', text, pos: start });
     } else {
       const match = /^[A-Za-z0-9_./@:+-]+/.exec(input.slice(i));
-      if (!match) throw new FilterSyntaxError(`Syntax error: character '${ch}' is not valid at position ${i} in '${input}'.`);
+      if (!match)
+        throw new FilterSyntaxError(`Syntax error: character '${ch}' is not valid at position ${i} in '${input}'.`);
       tokens.push({ type: 'word', text: match[0], pos: i });
       i += match[0].length;
     }
@@ -131,7 +133,8 @@ export function parseFilter(input: string): FilterNode {
       expectPunct(')');
       return { path: inner.path, lower: true };
     }
-    if (token?.type !== 'word' || !/^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*$/.test(token.text)) throw error(token);
+    if (token?.type !== 'word' || !/^[A-Za-z_][A-Za-z0-9_]*(\/[A-Za-z_][A-Za-z0-9_]*)*$/.test(token.text))
+      throw error(token);
     index++;
     return { path: token.text, lower: false };
   };

@@ -17,13 +17,20 @@ function decodeSkipToken(token: string): number {
   return offset;
 }
 
-export function paginate<T>(items: readonly T[], requestUrl: URL, top: number | undefined, skipToken: string | undefined, defaultPageSize: number): Page<T> {
+export function paginate<T>(
+  items: readonly T[],
+  requestUrl: URL,
+  top: number | undefined,
+  skipToken: string | undefined,
+  defaultPageSize: number,
+): Page<T> {
   const offset = skipToken === undefined ? 0 : decodeSkipToken(skipToken);
   const size = top ?? defaultPageSize;
   const pageItems = items.slice(offset, offset + size);
   if (offset + size >= items.length) return { items: pageItems };
   const next = new URL(requestUrl.href);
-  for (const key of [...next.searchParams.keys()]) if (key.toLowerCase() === '$skiptoken') next.searchParams.delete(key);
+  for (const key of [...next.searchParams.keys()])
+    if (key.toLowerCase() === '$skiptoken') next.searchParams.delete(key);
   next.searchParams.set('$skiptoken', Buffer.from(`${prefix}${offset + size}`).toString('base64url'));
   return { items: pageItems, nextLink: next.href };
 }

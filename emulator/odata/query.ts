@@ -23,7 +23,18 @@ export interface QuerySupport {
   orderBy?: boolean;
 }
 
-const known = new Set(['$filter', '$select', '$expand', '$top', '$skiptoken', '$orderby', '$count', '$search', '$skip', '$format']);
+const known = new Set([
+  '$filter',
+  '$select',
+  '$expand',
+  '$top',
+  '$skiptoken',
+  '$orderby',
+  '$count',
+  '$search',
+  '$skip',
+  '$format',
+]);
 
 export function parseQuery(url: URL, support: QuerySupport): QueryOptions {
   const options: QueryOptions = { expand: [], count: false };
@@ -63,7 +74,8 @@ export function parseQuery(url: URL, support: QuerySupport): QueryOptions {
       case '$orderby': {
         if (!support.orderBy) throw graphErrors.queryOptionNotAllowed(rawKey);
         const [property, direction] = value.trim().split(/\s+/);
-        if (!property || (direction !== undefined && !/^(asc|desc)$/i.test(direction))) throw graphErrors.invalidFilter(`Syntax error in $orderby '${value}'.`);
+        if (!property || (direction !== undefined && !/^(asc|desc)$/i.test(direction)))
+          throw graphErrors.invalidFilter(`Syntax error in $orderby '${value}'.`);
         options.orderBy = { property, descending: direction?.toLowerCase() === 'desc' };
         break;
       }

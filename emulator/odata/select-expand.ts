@@ -29,7 +29,10 @@ function splitTopLevel(text: string, separator: string): string[] {
 }
 
 export function parseSelect(text: string): string[] {
-  return text.split(',').map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function parseExpand(text: string): ExpandItem[] {

@@ -29,4 +29,3 @@ export function header(exchange: Exchange, name: string): string | undefined {
   const value = exchange.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }
-

@@ -53,23 +53,40 @@ export class FaultRuleError extends Error {
   override readonly name = 'FaultRuleError';
 }
 
-const ruleKeys = new Set(['method', 'path', 'status', 'code', 'message', 'retryAfterSeconds', 'delayMs', 'answerDelayMs', 'applied', 'times', 'probability']);
+const ruleKeys = new Set([
+  'method',
+  'path',
+  'status',
+  'code',
+  'message',
+  'retryAfterSeconds',
+  'delayMs',
+  'answerDelayMs',
+  'applied',
+  'times',
+  'probability',
+]);
 
 function validate(raw: unknown, index: number): ActiveRule {
   const where = `rules[${index}]`;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new FaultRuleError(`${where} must be an object`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new FaultRuleError(`${where} must be an object`);
   const rule = raw as Record<string, unknown>;
-  for (const key of Object.keys(rule)) if (!ruleKeys.has(key)) throw new FaultRuleError(`${where}.${key} is not a fault rule field`);
-  if (typeof rule.path !== 'string') throw new FaultRuleError(`${where}.path is required (a regular expression on the request path)`);
+  for (const key of Object.keys(rule))
+    if (!ruleKeys.has(key)) throw new FaultRuleError(`${where}.${key} is not a fault rule field`);
+  if (typeof rule.path !== 'string')
+    throw new FaultRuleError(`${where}.path is required (a regular expression on the request path)`);
   let pattern: RegExp;
   try {
     pattern = new RegExp(rule.path);
   } catch (error) {
     throw new FaultRuleError(`${where}.path is not a valid regular expression: ${(error as Error).message}`);
   }
-  if (!Number.isInteger(rule.status) || (rule.status as number) < 100 || (rule.status as number) > 599) throw new FaultRuleError(`${where}.status must be an HTTP status code`);
+  if (!Number.isInteger(rule.status) || (rule.status as number) < 100 || (rule.status as number) > 599)
+    throw new FaultRuleError(`${where}.status must be an HTTP status code`);
   const optionalNumber = (key: string, check: (n: number) => boolean, what: string) => {
-    if (rule[key] !== undefined && (typeof rule[key] !== 'number' || !check(rule[key]))) throw new FaultRuleError(`${where}.${key} must be ${what}`);
+    if (rule[key] !== undefined && (typeof rule[key] !== 'number' || !check(rule[key])))
+      throw new FaultRuleError(`${where}.${key} must be ${what}`);
   };
   optionalNumber('retryAfterSeconds', (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer');
   optionalNumber('delayMs', (n) => n >= 0, 'a non-negative number');
@@ -77,11 +94,15 @@ function validate(raw: unknown, index: number): ActiveRule {
   optionalNumber('times', (n) => Number.isInteger(n) && n > 0, 'a positive integer');
   optionalNumber('probability', (n) => n >= 0 && n <= 1, 'between 0 and 1');
   for (const key of ['method', 'code', 'message']) {
-    if (rule[key] !== undefined && typeof rule[key] !== 'string') throw new FaultRuleError(`${where}.${key} must be a string`);
+    if (rule[key] !== undefined && typeof rule[key] !== 'string')
+      throw new FaultRuleError(`${where}.${key} must be a string`);
   }
   if (rule.applied !== undefined) {
     if (typeof rule.applied !== 'boolean') throw new FaultRuleError(`${where}.applied must be a boolean`);
-    if ((rule.status as number) < 400) throw new FaultRuleError(`${where}.applied needs an error status (400 or above); with a lower status the call is always handled`);
+    if ((rule.status as number) < 400)
+      throw new FaultRuleError(
+        `${where}.applied needs an error status (400 or above); with a lower status the call is always handled`,
+      );
   }
   const input = rule as unknown as FaultRuleInput;
   return { ...input, pattern, remaining: input.times ?? Number.POSITIVE_INFINITY, fired: 0 };
@@ -103,12 +124,18 @@ export class FaultInjector {
   }
 
   describe(): unknown[] {
-    return this.rules.map(({ pattern: _pattern, remaining, fired, ...rule }) => ({ ...rule, remaining: Number.isFinite(remaining) ? remaining : null, fired }));
+    return this.rules.map(({ pattern: _pattern, remaining, fired, ...rule }) => ({
+      ...rule,
+      remaining: Number.isFinite(remaining) ? remaining : null,
+      fired,
+    }));
   }
 
   /** Waits the fired rule's `delayMs` and says how to handle and answer the call; undefined when no rule fires. */
   async apply(method: string, path: string): Promise<FiredFault | undefined> {
-    const rule = this.rules.find((r) => r.remaining > 0 && (!r.method || r.method.toUpperCase() === method) && r.pattern.test(path));
+    const rule = this.rules.find(
+      (r) => r.remaining > 0 && (!r.method || r.method.toUpperCase() === method) && r.pattern.test(path),
+    );
     if (!rule) return undefined;
     if ((rule.probability ?? 1) < 1 && this.random.next() >= (rule.probability ?? 1)) return undefined;
     rule.remaining -= 1;

@@ -30,7 +30,12 @@ function parseJsonBody(exchange: Exchange): unknown {
   }
 }
 
-export async function serveGraph(ctx: EmulatorContext, router: Router, exchange: Exchange, setRouteKey: (key: string) => void): Promise<Reply> {
+export async function serveGraph(
+  ctx: EmulatorContext,
+  router: Router,
+  exchange: Exchange,
+  setRouteKey: (key: string) => void,
+): Promise<Reply> {
   const resolution = router.resolve(exchange.method, exchange.url.pathname);
   const template = resolution.ok ? resolution.route.template : resolution.template;
   setRouteKey(template ? `${exchange.method} ${template}` : `${exchange.method} (unmatched)`);
@@ -50,16 +55,31 @@ export async function serveGraph(ctx: EmulatorContext, router: Router, exchange:
     });
   }
   const { status, code, message, retryAfterSeconds } = fault.error;
-  const headers: Record<string, string> = retryAfterSeconds !== undefined ? { 'Retry-After': String(retryAfterSeconds) } : {};
-  throw graphErrors.injected(status, code ?? defaultCodeForStatus(status), message ?? 'Fault injected by the Graph emulator.', headers);
+  const headers: Record<string, string> =
+    retryAfterSeconds !== undefined ? { 'Retry-After': String(retryAfterSeconds) } : {};
+  throw graphErrors.injected(
+    status,
+    code ?? defaultCodeForStatus(status),
+    message ?? 'Fault injected by the Graph emulator.',
+    headers,
+  );
 }
 
 /** The stages after the faults: throttle → latency → route errors → authorize → handler. */
-async function handleCall(ctx: EmulatorContext, exchange: Exchange, resolution: RouteResolution, caller: Caller): Promise<Reply> {
+async function handleCall(
+  ctx: EmulatorContext,
+  exchange: Exchange,
+  resolution: RouteResolution,
+  caller: Caller,
+): Promise<Reply> {
   const search = exchange.url.searchParams;
   const decision = ctx.throttle.charge(
-    caller.appId, caller.tenantId, exchange.method,
-    resolution.ok ? (resolution.route.cost ?? 1) : 1, search.has('$expand'), search.has('$select'),
+    caller.appId,
+    caller.tenantId,
+    exchange.method,
+    resolution.ok ? (resolution.route.cost ?? 1) : 1,
+    search.has('$expand'),
+    search.has('$select'),
   );
   const throttleHeaders: Record<string, string> = { 'x-ms-resource-unit': String(decision.cost) };
   if (decision.usage >= 0.8) throttleHeaders['x-ms-throttle-limit-percentage'] = decision.usage.toFixed(1);
@@ -91,7 +111,11 @@ async function handleCall(ctx: EmulatorContext, exchange: Exchange, resolution: 
     const reply = await resolution.route.handler(call);
     return { ...reply, headers: { ...throttleHeaders, ...reply.headers } };
   } catch (error) {
-    if (error instanceof GraphError) throw new GraphError(error.status, error.code, error.message, { ...error.extra, headers: { ...throttleHeaders, ...error.extra.headers } });
+    if (error instanceof GraphError)
+      throw new GraphError(error.status, error.code, error.message, {
+        ...error.extra,
+        headers: { ...throttleHeaders, ...error.extra.headers },
+      });
     throw error;
   }
 }

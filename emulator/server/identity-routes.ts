@@ -26,13 +26,24 @@ export function matchIdentity(ctx: EmulatorContext, exchange: Exchange): Identit
       if (!fault?.error) return produce();
       if (fault.handled) produce(); // applied: the request is served, its answer replaced by the error
       const { status, message, retryAfterSeconds } = fault.error;
-      const reply = oauthError(status, status === 429 ? 'temporarily_unavailable' : 'server_error', 50196, message ?? 'Fault injected by the Graph emulator.', exchange.clientRequestId);
-      if (retryAfterSeconds !== undefined) reply.headers = { ...reply.headers, 'Retry-After': String(retryAfterSeconds) };
+      const reply = oauthError(
+        status,
+        status === 429 ? 'temporarily_unavailable' : 'server_error',
+        50196,
+        message ?? 'Fault injected by the Graph emulator.',
+        exchange.clientRequestId,
+      );
+      if (retryAfterSeconds !== undefined)
+        reply.headers = { ...reply.headers, 'Retry-After': String(retryAfterSeconds) };
       return reply;
     },
   });
-  if (method === 'GET' && path === '/common/discovery/instance') return withFaults('GET /common/discovery/instance', () => instanceDiscovery(ctx));
-  const match = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|\.well-known\/openid-configuration|discovery\/v2\.0\/keys|discovery\/keys|oauth2\/v2\.0\/token)$/.exec(path);
+  if (method === 'GET' && path === '/common/discovery/instance')
+    return withFaults('GET /common/discovery/instance', () => instanceDiscovery(ctx));
+  const match =
+    /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|\.well-known\/openid-configuration|discovery\/v2\.0\/keys|discovery\/keys|oauth2\/v2\.0\/token)$/.exec(
+      path,
+    );
   if (!match) return undefined;
   let tenant: string;
   try {
@@ -46,9 +57,18 @@ export function matchIdentity(ctx: EmulatorContext, exchange: Exchange): Identit
     return withFaults('POST /{tenant}/oauth2/v2.0/token', () => handleTokenRequest(ctx, tenant, exchange));
   }
   if (method !== 'GET') return undefined;
-  const unknownTenant = () => oauthError(400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`, exchange.clientRequestId);
+  const unknownTenant = () =>
+    oauthError(
+      400,
+      'invalid_tenant',
+      90002,
+      `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      exchange.clientRequestId,
+    );
   if (endpoint.includes('openid-configuration')) {
-    return withFaults('GET /{tenant}/v2.0/.well-known/openid-configuration', () => (resolveTenant(ctx, tenant) || tenant === 'common' ? openIdConfiguration(ctx, tenant) : unknownTenant()));
+    return withFaults('GET /{tenant}/v2.0/.well-known/openid-configuration', () =>
+      resolveTenant(ctx, tenant) || tenant === 'common' ? openIdConfiguration(ctx, tenant) : unknownTenant(),
+    );
   }
   return withFaults('GET /{tenant}/discovery/v2.0/keys', () => jwks(ctx));
 }

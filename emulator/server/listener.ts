@@ -34,7 +34,9 @@ function write(res: ServerResponse, exchange: Exchange, reply: Reply): void {
   const headers: Record<string, string> = {
     'request-id': exchange.requestId,
     'client-request-id': exchange.clientRequestId,
-    'x-ms-ags-diagnostic': JSON.stringify({ ServerInfo: { DataCenter: 'Local Emulator', Slice: 'E', Ring: '0', ScaleUnit: '000', RoleInstance: 'EMULATOR' } }),
+    'x-ms-ags-diagnostic': JSON.stringify({
+      ServerInfo: { DataCenter: 'Local Emulator', Slice: 'E', Ring: '0', ScaleUnit: '000', RoleInstance: 'EMULATOR' },
+    }),
     'Strict-Transport-Security': 'max-age=31536000',
     ...reply.headers,
   };
@@ -44,14 +46,19 @@ function write(res: ServerResponse, exchange: Exchange, reply: Reply): void {
     headers['Content-Type'] = reply.contentType ?? 'text/plain; charset=utf-8';
   } else if (reply.body !== undefined) {
     payload = JSON.stringify(reply.body);
-    headers['Content-Type'] = reply.contentType ?? 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+    headers['Content-Type'] =
+      reply.contentType ??
+      'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
   }
   if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload));
   res.writeHead(reply.status, headers);
   res.end(payload);
 }
 
-export function createListener(ctx: EmulatorContext, router: Router): (req: IncomingMessage, res: ServerResponse) => void {
+export function createListener(
+  ctx: EmulatorContext,
+  router: Router,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     void handle(ctx, router, req, res);
   };
@@ -95,7 +102,11 @@ async function handle(ctx: EmulatorContext, router: Router, req: IncomingMessage
       console.error(`[graph-emulator] ${exchange.method} ${exchange.path} failed: ${(error as Error).message}`);
       graphError = graphErrors.internal();
     }
-    reply = { status: graphError.status, headers: graphError.extra.headers ?? {}, body: errorEnvelope(graphError, exchange.requestId, exchange.clientRequestId, Date.now()) };
+    reply = {
+      status: graphError.status,
+      headers: graphError.extra.headers ?? {},
+      body: errorEnvelope(graphError, exchange.requestId, exchange.clientRequestId, Date.now()),
+    };
   }
   if (routeKey) ctx.stats.record(routeKey, reply.status);
   // A late answer (scripted): the call has been handled and counted already. A client that gave up meanwhile has

@@ -31,7 +31,14 @@ export class Throttle {
     this.buckets.clear();
   }
 
-  charge(appId: string, tenantId: string, method: string, baseCost: number, hasExpand: boolean, hasSelect: boolean): ThrottleDecision {
+  charge(
+    appId: string,
+    tenantId: string,
+    method: string,
+    baseCost: number,
+    hasExpand: boolean,
+    hasSelect: boolean,
+  ): ThrottleDecision {
     const kind = method === 'GET' ? 'read' : 'write';
     const cost = kind === 'read' ? Math.max(1, baseCost + (hasExpand ? 1 : 0) - (hasSelect ? 1 : 0)) : 1;
     const scale = this.scale();

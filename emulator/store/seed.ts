@@ -9,7 +9,9 @@ const generalCatalogCreatedAt = Date.parse('2022-01-13T06:47:56.000Z');
 
 export function seedState(domain: string): EmulatorState {
   const initialSuffix = '.onmicrosoft.com';
-  const customDomain = domain.endsWith(initialSuffix) ? `${domain.slice(0, -initialSuffix.length)}.com` : `unverified.${domain}`;
+  const customDomain = domain.endsWith(initialSuffix)
+    ? `${domain.slice(0, -initialSuffix.length)}.com`
+    : `unverified.${domain}`;
   return {
     format: 'entra-saga-emulator-state',
     version: 1,

@@ -60,17 +60,23 @@ export class FileStateStore extends MemoryStateStore {
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new DataFileError(`Cannot read the emulator data file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. The file was left untouched.`);
+      throw new DataFileError(
+        `Cannot read the emulator data file ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}. The file was left untouched.`,
+      );
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
-      throw new DataFileError(`The emulator data file ${path} is not valid JSON (corrupt or truncated); refusing to start. The file was left untouched: move it aside or delete it.`);
+      throw new DataFileError(
+        `The emulator data file ${path} is not valid JSON (corrupt or truncated); refusing to start. The file was left untouched: move it aside or delete it.`,
+      );
     }
     const problem = describeInvalidState(parsed);
     if (problem) {
-      throw new DataFileError(`The emulator data file ${path} is not emulator state (${problem}); refusing to start. The file was left untouched: move it aside or delete it.`);
+      throw new DataFileError(
+        `The emulator data file ${path} is not emulator state (${problem}); refusing to start. The file was left untouched: move it aside or delete it.`,
+      );
     }
     return new FileStateStore(path, parsed as EmulatorState);
   }
@@ -81,8 +87,21 @@ export class FileStateStore extends MemoryStateStore {
 }
 
 const collections = [
-  'users', 'groups', 'domains', 'catalogs', 'resources', 'resourceRoles', 'resourceScopes', 'resourceRequests',
-  'accessPackages', 'roleScopes', 'policies', 'assignmentRequests', 'assignments', 'deliveryFaults', 'appCertificates',
+  'users',
+  'groups',
+  'domains',
+  'catalogs',
+  'resources',
+  'resourceRoles',
+  'resourceScopes',
+  'resourceRequests',
+  'accessPackages',
+  'roleScopes',
+  'policies',
+  'assignmentRequests',
+  'assignments',
+  'deliveryFaults',
+  'appCertificates',
 ] as const;
 
 function describeInvalidState(value: unknown): string | undefined {

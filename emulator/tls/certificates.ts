@@ -21,11 +21,16 @@ export interface TlsMaterial {
   serverKeyPem: string;
 }
 
-const rsa = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
+const rsa = {
+  name: 'RSASSA-PKCS1-v1_5',
+  hash: 'SHA-256',
+  publicExponent: new Uint8Array([1, 0, 1]),
+  modulusLength: 2048,
+};
 const dayMs = 24 * 60 * 60 * 1000;
 
 async function generateKeys(): Promise<CryptoKeyPair> {
-  return (await webcrypto.subtle.generateKey(rsa, true, ['sign', 'verify']));
+  return await webcrypto.subtle.generateKey(rsa, true, ['sign', 'verify']);
 }
 
 async function privateKeyPem(key: CryptoKey): Promise<string> {
@@ -35,7 +40,7 @@ async function privateKeyPem(key: CryptoKey): Promise<string> {
 
 async function importPrivateKey(pem: string): Promise<CryptoKey> {
   const der = x509.PemConverter.decodeFirst(pem);
-  return (await webcrypto.subtle.importKey('pkcs8', der, rsa, false, ['sign']));
+  return await webcrypto.subtle.importKey('pkcs8', der, rsa, false, ['sign']);
 }
 
 async function createCa(): Promise<{ certPem: string; keyPem: string }> {

@@ -10,17 +10,36 @@ import { runChaos } from '../../chaos/run-chaos.js';
 
 const emptyDirectory: DirectoryObjects = {
   catalogs: [{ id: 'c1', displayName: 'General' }],
-  users: [], groups: [], catalogResources: [], accessPackages: [], resourceRoleScopes: [], assignmentPolicies: [], assignments: [],
+  users: [],
+  groups: [],
+  catalogResources: [],
+  accessPackages: [],
+  resourceRoleScopes: [],
+  assignmentPolicies: [],
+  assignments: [],
 };
 
 describe('chaos', () => {
   it('names each key two live objects hold, unless both were there before the run', () => {
     const directory: DirectoryObjects = {
       ...emptyDirectory,
-      users: [{ id: 'u1', userPrincipalName: 'A@contoso.onmicrosoft.com' }, { id: 'u2', userPrincipalName: 'a@contoso.onmicrosoft.com' }],
-      groups: [{ id: 'g1', mailNickname: 'seeded' }, { id: 'g2', mailNickname: 'seeded' }, { id: 'g3', mailNickname: 'other' }],
-      accessPackages: [{ id: 'p1', catalogId: 'c1', displayName: 'Sales' }, { id: 'p2', catalogId: 'c1', displayName: 'sales' }],
-      assignmentPolicies: [{ id: 'x1', accessPackageId: 'p1', displayName: 'Policy for a' }, { id: 'x2', accessPackageId: 'p2', displayName: 'Policy for a' }],
+      users: [
+        { id: 'u1', userPrincipalName: 'A@contoso.onmicrosoft.com' },
+        { id: 'u2', userPrincipalName: 'a@contoso.onmicrosoft.com' },
+      ],
+      groups: [
+        { id: 'g1', mailNickname: 'seeded' },
+        { id: 'g2', mailNickname: 'seeded' },
+        { id: 'g3', mailNickname: 'other' },
+      ],
+      accessPackages: [
+        { id: 'p1', catalogId: 'c1', displayName: 'Sales' },
+        { id: 'p2', catalogId: 'c1', displayName: 'sales' },
+      ],
+      assignmentPolicies: [
+        { id: 'x1', accessPackageId: 'p1', displayName: 'Policy for a' },
+        { id: 'x2', accessPackageId: 'p2', displayName: 'Policy for a' },
+      ],
     };
     const held = keysHeldTwice(directory, new Set(['groups/g1', 'groups/g2']));
     expect(Object.fromEntries(held)).toEqual({
@@ -32,14 +51,17 @@ describe('chaos', () => {
   it('puts one fault on each class of call per slice, write faults on writes only, at the sum of their rates', () => {
     const rates = { throttled: 0.05, unavailable: 0.05, lateWrite: 0.1, lateAnswer: 0.1, appliedError: 0.1 };
     let seed = 0;
-    const drawn = Array.from({ length: 2000 }, () => drawRules(rates, 20_000, () => (seed = (seed * 16807 + 12345) % 2147483647) / 2147483647));
+    const drawn = Array.from({ length: 2000 }, () =>
+      drawRules(rates, 20_000, () => (seed = (seed * 16807 + 12345) % 2147483647) / 2147483647),
+    );
     for (const rules of drawn) {
       expect(rules.map((r) => r.rule.method)).toEqual(['POST', 'DELETE', undefined]);
       expect(rules.map((r) => r.rule.probability)).toEqual([0.4, 0.4, 0.1]);
       expect(['throttled', 'unavailable']).toContain(rules[2]?.kind);
     }
     const posts = drawn.map((rules) => rules[0]?.kind);
-    for (const kind of faultKinds) expect(posts.filter((k) => k === kind).length / drawn.length).toBeCloseTo(rates[kind] / 0.4, 1);
+    for (const kind of faultKinds)
+      expect(posts.filter((k) => k === kind).length / drawn.length).toBeCloseTo(rates[kind] / 0.4, 1);
   });
 
   it('ends every run rolled forward or back with nothing leaked, held twice or stuck, every condition met', async () => {

@@ -33,7 +33,15 @@ function file(name: string, text: string): string {
 interface Report {
   status: string;
   counts: Record<string, number>;
-  items: { index: number; requestorUpn: string; packageName: string; status: string; created: number; adopted: number; error?: string }[];
+  items: {
+    index: number;
+    requestorUpn: string;
+    packageName: string;
+    status: string;
+    created: number;
+    adopted: number;
+    error?: string;
+  }[];
 }
 
 describe('entra-saga bulk', () => {
@@ -41,7 +49,10 @@ describe('entra-saga bulk', () => {
     const tag = uniqueId('bulk');
     const people = ['ana', 'ben', 'cy'];
     const items = ['Sales', 'Support'].flatMap((pkg) =>
-      people.map((p) => `  - { requestorUpn: ${p}-${pkg.toLowerCase()}-${tag}@contoso.onmicrosoft.com, packageName: "${pkg} ${tag}" }`),
+      people.map(
+        (p) =>
+          `  - { requestorUpn: ${p}-${pkg.toLowerCase()}-${tag}@contoso.onmicrosoft.com, packageName: "${pkg} ${tag}" }`,
+      ),
     );
     const path = file(`${tag}.yaml`, `defaults:\n  durationDays: 7\nitems:\n${items.join('\n')}\n`);
     const result = await cli(['bulk', path, '--concurrency', '4', '--json'], env);
@@ -68,10 +79,13 @@ describe('entra-saga bulk', () => {
   it('reports a failed item as compensated while the others complete, exit 1', async () => {
     const tag = uniqueId('bulkfail');
     await saga.emulator.control.setDeliveryFaults([{ outcome: 'deliveryFailed', requestType: 'adminAdd', times: 1 }]);
-    const path = file(`${tag}.json`, JSON.stringify([
-      { requestorUpn: `a-${tag}@contoso.onmicrosoft.com`, packageName: `P ${tag}` },
-      { requestorUpn: `b-${tag}@contoso.onmicrosoft.com`, packageName: `Q ${tag}` },
-    ]));
+    const path = file(
+      `${tag}.json`,
+      JSON.stringify([
+        { requestorUpn: `a-${tag}@contoso.onmicrosoft.com`, packageName: `P ${tag}` },
+        { requestorUpn: `b-${tag}@contoso.onmicrosoft.com`, packageName: `Q ${tag}` },
+      ]),
+    );
     const result = await cli(['bulk', path, '--concurrency', '1', '--json'], env);
     expect(result.code).toBe(ExitCode.RunFailed);
     const report = result.json() as unknown as Report;
@@ -83,12 +97,32 @@ describe('entra-saga bulk', () => {
     ['not YAML', 'items: [\n  {a: 1', /:2: not valid YAML or JSON/],
     ['not a list', 'requestorUpn: a@contoso.onmicrosoft.com\n', /unknown top-level key "requestorUpn"/],
     ['an empty list', 'items: []\n', /must hold 1 to 1000 items/],
-    ['a bad UPN on line 3', 'items:\n  - { requestorUpn: a@contoso.onmicrosoft.com, packageName: P }\n  - { requestorUpn: nobody, packageName: P }\n', /:3: requestorUpn must look like alias@domain/],
+    [
+      'a bad UPN on line 3',
+      'items:\n  - { requestorUpn: a@contoso.onmicrosoft.com, packageName: P }\n  - { requestorUpn: nobody, packageName: P }\n',
+      /:3: requestorUpn must look like alias@domain/,
+    ],
     ['a missing package', '- requestorUpn: a@contoso.onmicrosoft.com\n', /:1: packageName is required/],
-    ['an unknown field', '- requestorUpn: a@contoso.onmicrosoft.com\n  packageName: P\n  colour: red\n', /:3: colour is not a known field/],
-    ['durationDays out of range', '- requestorUpn: a@contoso.onmicrosoft.com\n  packageName: P\n  durationDays: 0\n', /:3: durationDays must be from 1 to 3650/],
-    ['cleanup now', '- { requestorUpn: a@contoso.onmicrosoft.com, packageName: P, cleanup: now }\n', /:1: cleanup must be "keep"/],
-    ['a duplicate item', '- { requestorUpn: a@contoso.onmicrosoft.com, packageName: P }\n- { requestorUpn: A@contoso.onmicrosoft.com, packageName: p }\n', /:2: duplicates the item on line 1/],
+    [
+      'an unknown field',
+      '- requestorUpn: a@contoso.onmicrosoft.com\n  packageName: P\n  colour: red\n',
+      /:3: colour is not a known field/,
+    ],
+    [
+      'durationDays out of range',
+      '- requestorUpn: a@contoso.onmicrosoft.com\n  packageName: P\n  durationDays: 0\n',
+      /:3: durationDays must be from 1 to 3650/,
+    ],
+    [
+      'cleanup now',
+      '- { requestorUpn: a@contoso.onmicrosoft.com, packageName: P, cleanup: now }\n',
+      /:1: cleanup must be "keep"/,
+    ],
+    [
+      'a duplicate item',
+      '- { requestorUpn: a@contoso.onmicrosoft.com, packageName: P }\n- { requestorUpn: A@contoso.onmicrosoft.com, packageName: p }\n',
+      /:2: duplicates the item on line 1/,
+    ],
   ];
 
   it.each(badFiles)('refuses %s, naming the line, before anything starts', async (_name, text, message) => {
@@ -102,6 +136,8 @@ describe('entra-saga bulk', () => {
 
   it('refuses a missing file and a bad --concurrency', async () => {
     expect((await cli(['bulk', join(dir, 'nope.yaml')], env)).stderr).toMatch(/cannot read/);
-    expect((await cli(['bulk', join(dir, 'nope.yaml'), '--concurrency', '0'], env)).stderr).toMatch(/--concurrency must be a whole number from 1 to 200/);
+    expect((await cli(['bulk', join(dir, 'nope.yaml'), '--concurrency', '0'], env)).stderr).toMatch(
+      /--concurrency must be a whole number from 1 to 200/,
+    );
   });
 });

@@ -20,7 +20,14 @@ beforeEach(async () => saga.emulator.control.clearFaults());
 /** A requestor, group and package of its own for each run: runs never share a workflow id or adopt each other's objects. */
 function requestor(): string[] {
   const id = uniqueId('cli');
-  return ['--requestor-upn', `${id}@contoso.onmicrosoft.com`, '--package-name', `Package ${id}`, '--group-name', `Group ${id}`];
+  return [
+    '--requestor-upn',
+    `${id}@contoso.onmicrosoft.com`,
+    '--package-name',
+    `Package ${id}`,
+    '--group-name',
+    `Group ${id}`,
+  ];
 }
 
 async function waitForStage(workflowId: string, stage: string): Promise<void> {
@@ -36,13 +43,27 @@ describe('entra-saga run', () => {
   it('runs the tutorial and prints each step, the outcome and the Web UI link', async () => {
     const result = await cli(['run', ...requestor()], env);
     expect(result.code).toBe(ExitCode.Ok);
-    for (const step of ['preflight', 'createUser', 'createGroup', 'addGroupToCatalog', 'createAccessPackage', 'addRoleScope', 'createPolicy', 'requestAssignment', 'awaitDelivery', 'verify', 'teardown']) {
+    for (const step of [
+      'preflight',
+      'createUser',
+      'createGroup',
+      'addGroupToCatalog',
+      'createAccessPackage',
+      'addRoleScope',
+      'createPolicy',
+      'requestAssignment',
+      'awaitDelivery',
+      'verify',
+      'teardown',
+    ]) {
       expect(result.stdout).toMatch(new RegExp(`✓ ${step} done`));
     }
     expect(result.stdout).toMatch(/request state delivered/);
     expect(result.stdout).toMatch(/: completed\n/);
     expect(result.stdout).toMatch(/cleaned up:\n {4}assignment .*: undone/);
-    expect(result.stdout).toMatch(/Web UI: http:\/\/localhost:8233\/namespaces\/default\/workflows\/provision%2Fgeneral%2Fpackage-cli-/);
+    expect(result.stdout).toMatch(
+      /Web UI: http:\/\/localhost:8233\/namespaces\/default\/workflows\/provision%2Fgeneral%2Fpackage-cli-/,
+    );
   });
 
   it('prints one JSON object with --json', async () => {
@@ -51,28 +72,38 @@ describe('entra-saga run', () => {
     const out = result.json();
     expect(out).toMatchObject({ status: 'completed', dryRun: false, rolledBack: [] });
     expect(String(out.workflowId)).toMatch(/^provision\/general\/package-cli-[0-9a-f]+\/cli-/);
-    expect((out.created as { kind: string }[]).map((o) => o.kind).sort()).toEqual(
-      ['accessPackage', 'assignment', 'assignmentPolicy', 'catalogResource', 'group', 'roleScope', 'user'],
-    );
+    expect((out.created as { kind: string }[]).map((o) => o.kind).sort()).toEqual([
+      'accessPackage',
+      'assignment',
+      'assignmentPolicy',
+      'catalogResource',
+      'group',
+      'roleScope',
+      'user',
+    ]);
     expect(out.request).toMatchObject({ state: 'delivered' });
   });
 
   it('reports a rolled-back run as compensated, with exit code 1 and what was rolled back', async () => {
     const before = await saga.emulator.control.objects();
-    await saga.emulator.control.setFaults([{ method: 'POST', path: 'assignmentPolicies$', status: 403, code: 'Authorization_RequestDenied', times: 1 }]);
+    await saga.emulator.control.setFaults([
+      { method: 'POST', path: 'assignmentPolicies$', status: 403, code: 'Authorization_RequestDenied', times: 1 },
+    ]);
     const result = await cli(['run', ...requestor(), '--json'], env);
     expect(result.code).toBe(ExitCode.RunFailed);
     const out = result.json();
     expect(out.status).toBe('compensated');
     expect(String(out.error)).toMatch(/Authorization_RequestDenied.*EntitlementManagement\.ReadWrite\.All/);
-    expect((out.rolledBack as { kind: string; outcome: string }[]).filter((u) => u.outcome === 'undone').map((u) => u.kind)).toEqual(
-      expect.arrayContaining(['accessPackage', 'catalogResource', 'group', 'user']),
-    );
+    expect(
+      (out.rolledBack as { kind: string; outcome: string }[]).filter((u) => u.outcome === 'undone').map((u) => u.kind),
+    ).toEqual(expect.arrayContaining(['accessPackage', 'catalogResource', 'group', 'user']));
     expectNothingLeaked(before, await saga.emulator.control.objects());
   });
 
   it('names the cause on the failed step\'s progress line, not just "Activity task failed"', async () => {
-    await saga.emulator.control.setFaults([{ method: 'POST', path: 'assignmentPolicies$', status: 403, code: 'Authorization_RequestDenied', times: 1 }]);
+    await saga.emulator.control.setFaults([
+      { method: 'POST', path: 'assignmentPolicies$', status: 403, code: 'Authorization_RequestDenied', times: 1 },
+    ]);
     const result = await cli(['run', ...requestor()], env);
     expect(result.code).toBe(ExitCode.RunFailed);
     const line = result.stdout.split('\n').find((l) => /createPolicy failed/.test(l));
@@ -92,17 +123,62 @@ describe('entra-saga run', () => {
 describe('bad input: one clear line, a non-zero exit, nothing created', () => {
   const cases: [string, string[], RegExp, number][] = [
     ['an unknown flag', ['run', '--colour', 'red'], /Unknown option '--colour'/, ExitCode.BadInput],
-    ['a malformed UPN', ['run', '--requestor-upn', 'requestor1.contoso.com'], /--requestor-upn must look like alias@domain/, ExitCode.BadInput],
-    ['--duration-days 0', ['run', '--duration-days', '0'], /--duration-days must be from 1 to 3650 \(got 0\)/, ExitCode.BadInput],
-    ['--duration-days above 3650', ['run', '--duration-days', '3651'], /--duration-days must be from 1 to 3650/, ExitCode.BadInput],
-    ['--duration-days not a number', ['run', '--duration-days', 'ten'], /--duration-days must be a whole number/, ExitCode.BadInput],
+    [
+      'a malformed UPN',
+      ['run', '--requestor-upn', 'requestor1.contoso.com'],
+      /--requestor-upn must look like alias@domain/,
+      ExitCode.BadInput,
+    ],
+    [
+      '--duration-days 0',
+      ['run', '--duration-days', '0'],
+      /--duration-days must be from 1 to 3650 \(got 0\)/,
+      ExitCode.BadInput,
+    ],
+    [
+      '--duration-days above 3650',
+      ['run', '--duration-days', '3651'],
+      /--duration-days must be from 1 to 3650/,
+      ExitCode.BadInput,
+    ],
+    [
+      '--duration-days not a number',
+      ['run', '--duration-days', 'ten'],
+      /--duration-days must be a whole number/,
+      ExitCode.BadInput,
+    ],
     ['an empty group name', ['run', '--group-name', ''], /--group-name must not be empty/, ExitCode.BadInput],
     ['an empty package name', ['run', '--package-name', ' '], /--package-name must not be empty/, ExitCode.BadInput],
-    ['an unknown cleanup', ['run', '--cleanup', 'later'], /--cleanup must be one of now, keep, hold/, ExitCode.BadInput],
-    ['a catalog that does not exist', ['run', '--catalog', 'No Such Catalog'], /no catalog named "No Such Catalog"/, ExitCode.BadInput],
-    ['a domain that is not the tenant’s', ['run', '--requestor-upn', 'eve@fabrikam.com'], /fabrikam\.com is not a domain of this tenant/, ExitCode.BadInput],
-    ['status of a workflow that does not exist', ['status', 'provision/none/none/none@contoso.com'], /no run with workflow id/, ExitCode.BadInput],
-    ['teardown of a workflow that does not exist', ['teardown', 'nope'], /no run with workflow id nope/, ExitCode.BadInput],
+    [
+      'an unknown cleanup',
+      ['run', '--cleanup', 'later'],
+      /--cleanup must be one of now, keep, hold/,
+      ExitCode.BadInput,
+    ],
+    [
+      'a catalog that does not exist',
+      ['run', '--catalog', 'No Such Catalog'],
+      /no catalog named "No Such Catalog"/,
+      ExitCode.BadInput,
+    ],
+    [
+      'a domain that is not the tenant’s',
+      ['run', '--requestor-upn', 'eve@fabrikam.com'],
+      /fabrikam\.com is not a domain of this tenant/,
+      ExitCode.BadInput,
+    ],
+    [
+      'status of a workflow that does not exist',
+      ['status', 'provision/none/none/none@contoso.com'],
+      /no run with workflow id/,
+      ExitCode.BadInput,
+    ],
+    [
+      'teardown of a workflow that does not exist',
+      ['teardown', 'nope'],
+      /no run with workflow id nope/,
+      ExitCode.BadInput,
+    ],
     ['cancel of a workflow that does not exist', ['cancel', 'nope'], /no run with workflow id nope/, ExitCode.BadInput],
     ['an unknown command', ['provision'], /unknown command "provision"/, ExitCode.BadInput],
     ['a missing workflow id', ['status'], /status takes one workflow id/, ExitCode.BadInput],
@@ -146,7 +222,9 @@ describe('start, status, list, teardown, cancel', () => {
     expect(listed.json().runs).toEqual([expect.objectContaining({ workflowId, status: 'RUNNING', stage: 'Holding' })]);
     const table = (await cli(['list', '--query', `WorkflowId = "${workflowId}"`], env)).stdout.trim().split('\n');
     expect(table[0]).toMatch(/^STARTED\s+STATUS\s+STAGE\s+OUTCOME\s+WORKFLOW ID$/);
-    expect(table.slice(1)).toEqual([expect.stringMatching(new RegExp(`RUNNING\\s+Holding\\s+.*${workflowId.replace(/[/.]/g, '\\$&')}$`))]);
+    expect(table.slice(1)).toEqual([
+      expect.stringMatching(new RegExp(`RUNNING\\s+Holding\\s+.*${workflowId.replace(/[/.]/g, '\\$&')}$`)),
+    ]);
 
     const teardown = await cli(['teardown', workflowId, '--json'], env);
     expect(teardown.code).toBe(ExitCode.Ok);

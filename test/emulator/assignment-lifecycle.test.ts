@@ -5,7 +5,18 @@
 
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startHarness, type EmulatorHarness } from './support/harness.js';
-import { createUser, em, graphFailure, memberIds, password, provision, removeAssignment, requestAssignment, type Json, type Provisioned } from './support/steps.js';
+import {
+  createUser,
+  em,
+  graphFailure,
+  memberIds,
+  password,
+  provision,
+  removeAssignment,
+  requestAssignment,
+  type Json,
+  type Provisioned,
+} from './support/steps.js';
 
 const delayMs = 3000;
 let h: EmulatorHarness;
@@ -21,7 +32,9 @@ beforeEach(async () => {
 
 const advance = (ms: number) => h.control.post('clock', { advanceMs: ms });
 const getRequest = (id: string) => h.graph().api(`${em}/assignmentRequests/${id}`).get() as Promise<Json>;
-const assignments = async (p: Provisioned) => (await h.graph().api(`${em}/assignments`).filter(`accessPackage/id eq '${p.accessPackage.id}'`).get()).value as Json[];
+const assignments = async (p: Provisioned) =>
+  (await h.graph().api(`${em}/assignments`).filter(`accessPackage/id eq '${p.accessPackage.id}'`).get())
+    .value as Json[];
 
 describe('delivery', () => {
   test('adminAdd goes submitted → delivering → delivered on the clock, and only then grants membership', async () => {
@@ -31,12 +44,20 @@ describe('delivery', () => {
     expect(await assignments(p)).toEqual([]);
 
     await advance(delayMs / 2);
-    expect(await getRequest(request.id)).toMatchObject({ state: 'delivering', status: 'Delivering', completedDateTime: null });
+    expect(await getRequest(request.id)).toMatchObject({
+      state: 'delivering',
+      status: 'Delivering',
+      completedDateTime: null,
+    });
     expect(await assignments(p)).toEqual([expect.objectContaining({ state: 'delivering', status: 'Delivering' })]);
     expect(await memberIds(h.graph(), p.group.id)).toEqual([]);
 
     await advance(delayMs);
-    expect(await getRequest(request.id)).toMatchObject({ state: 'delivered', status: 'Delivered', completedDateTime: expect.any(String) });
+    expect(await getRequest(request.id)).toMatchObject({
+      state: 'delivered',
+      status: 'Delivered',
+      completedDateTime: expect.any(String),
+    });
     expect(await assignments(p)).toEqual([expect.objectContaining({ state: 'delivered', status: 'Delivered' })]);
     expect(await memberIds(h.graph(), p.group.id)).toEqual([p.user.id]);
   });
@@ -45,11 +66,18 @@ describe('delivery', () => {
     const p = await provision(h.graph(), h.info.domain);
     const request = await requestAssignment(h.graph(), 'adminAdd', p.user.id, p.policy.id, p.accessPackage.id);
     await advance(delayMs);
-    const expanded = await h.graph().api(`${em}/assignmentRequests/${request.id}`).expand('accessPackage,requestor,assignment($expand=target)').get();
+    const expanded = await h
+      .graph()
+      .api(`${em}/assignmentRequests/${request.id}`)
+      .expand('accessPackage,requestor,assignment($expand=target)')
+      .get();
     expect(expanded).toMatchObject({
       accessPackage: { id: p.accessPackage.id },
       requestor: { subjectType: 'servicePrincipal' },
-      assignment: { state: 'delivered', target: { objectId: p.user.id, principalName: p.user.userPrincipalName, subjectType: 'user' } },
+      assignment: {
+        state: 'delivered',
+        target: { objectId: p.user.id, principalName: p.user.userPrincipalName, subjectType: 'user' },
+      },
     });
   });
 
@@ -57,20 +85,42 @@ describe('delivery', () => {
     const p = await provision(h.graph(), h.info.domain);
     await requestAssignment(h.graph(), 'adminAdd', p.user.id, p.policy.id, p.accessPackage.id);
     await advance(delayMs);
-    for (const filter of [`assignmentPolicy/id eq '${p.policy.id}'`, `target/objectId eq '${p.user.id}'`, "state eq 'delivered'", "state eq 'Delivered'"]) {
+    for (const filter of [
+      `assignmentPolicy/id eq '${p.policy.id}'`,
+      `target/objectId eq '${p.user.id}'`,
+      "state eq 'delivered'",
+      "state eq 'Delivered'",
+    ]) {
       expect((await h.graph().api(`${em}/assignments`).filter(filter).get()).value).toHaveLength(1);
     }
     expect((await h.graph().api(`${em}/assignments`).filter("state eq 'expired'").get()).value).toEqual([]);
-    const [expanded] = (await h.graph().api(`${em}/assignments`).expand('target,accessPackage,assignmentPolicy').get()).value;
-    expect(expanded).toMatchObject({ target: { objectId: p.user.id }, accessPackage: { id: p.accessPackage.id }, assignmentPolicy: { id: p.policy.id } });
+    const [expanded] = (await h.graph().api(`${em}/assignments`).expand('target,accessPackage,assignmentPolicy').get())
+      .value;
+    expect(expanded).toMatchObject({
+      target: { objectId: p.user.id },
+      accessPackage: { id: p.accessPackage.id },
+      assignmentPolicy: { id: p.policy.id },
+    });
   });
 
   test('requests are listed with $filter on state and accessPackage/id', async () => {
     const p = await provision(h.graph(), h.info.domain);
     const request = await requestAssignment(h.graph(), 'adminAdd', p.user.id, p.policy.id, p.accessPackage.id);
-    expect((await h.graph().api(`${em}/assignmentRequests`).filter("state eq 'submitted'").get()).value.map((r: Json) => r.id)).toEqual([request.id]);
+    expect(
+      (await h.graph().api(`${em}/assignmentRequests`).filter("state eq 'submitted'").get()).value.map(
+        (r: Json) => r.id,
+      ),
+    ).toEqual([request.id]);
     await advance(delayMs);
-    expect((await h.graph().api(`${em}/assignmentRequests`).filter(`accessPackage/id eq '${p.accessPackage.id}' and state eq 'delivered'`).get()).value).toHaveLength(1);
+    expect(
+      (
+        await h
+          .graph()
+          .api(`${em}/assignmentRequests`)
+          .filter(`accessPackage/id eq '${p.accessPackage.id}' and state eq 'delivered'`)
+          .get()
+      ).value,
+    ).toHaveLength(1);
   });
 });
 
@@ -87,7 +137,9 @@ describe('removal and expiry', () => {
     expect(await memberIds(h.graph(), p.group.id)).toEqual([p.user.id]);
     await advance(delayMs);
     expect(await getRequest(removal.id)).toMatchObject({ state: 'delivered', status: 'Delivered' });
-    expect(await assignments(p)).toEqual([expect.objectContaining({ id: assignment!.id, state: 'expired', expiredDateTime: expect.any(String) })]);
+    expect(await assignments(p)).toEqual([
+      expect.objectContaining({ id: assignment!.id, state: 'expired', expiredDateTime: expect.any(String) }),
+    ]);
     expect(await memberIds(h.graph(), p.group.id)).toEqual([]);
   });
 
@@ -96,9 +148,14 @@ describe('removal and expiry', () => {
     await requestAssignment(h.graph(), 'adminAdd', p.user.id, p.policy.id, p.accessPackage.id);
     await advance(delayMs);
     const [delivered] = await assignments(p);
-    expect(Date.parse(delivered!.schedule.expiration.endDateTime) - Date.parse(delivered!.schedule.startDateTime)).toBe(2 * 86_400_000);
+    expect(Date.parse(delivered!.schedule.expiration.endDateTime) - Date.parse(delivered!.schedule.startDateTime)).toBe(
+      2 * 86_400_000,
+    );
     await advance(86_400_000 + 60_000);
-    expect((await assignments(p))[0]).toMatchObject({ state: 'delivered', status: 'NearExpiry1DayNotificationTriggered' });
+    expect((await assignments(p))[0]).toMatchObject({
+      state: 'delivered',
+      status: 'NearExpiry1DayNotificationTriggered',
+    });
     await advance(86_400_000);
     expect((await assignments(p))[0]).toMatchObject({ state: 'expired', status: 'ExpiredNotificationTriggered' });
     expect(await memberIds(h.graph(), p.group.id)).toEqual([]);
@@ -114,11 +171,15 @@ describe('removal and expiry', () => {
     await removeAssignment(h.graph(), delivering!.id);
     expect((await graphFailure(removeAssignment(h.graph(), delivering!.id))).envelope.code).toBe('ExistingOpenRequest');
     await advance(delayMs);
-    expect((await graphFailure(removeAssignment(h.graph(), delivering!.id))).envelope.code).toBe('InvalidAssignmentState');
+    expect((await graphFailure(removeAssignment(h.graph(), delivering!.id))).envelope.code).toBe(
+      'InvalidAssignmentState',
+    );
   });
 
   test('removing an unknown assignment is 404', async () => {
-    expect((await graphFailure(removeAssignment(h.graph(), '0b9c2f7e-0000-4000-8000-000000000000'))).statusCode).toBe(404);
+    expect((await graphFailure(removeAssignment(h.graph(), '0b9c2f7e-0000-4000-8000-000000000000'))).statusCode).toBe(
+      404,
+    );
   });
 
   test('DELETE on an assignment answers 404 and the assignment stays', async () => {
@@ -147,15 +208,23 @@ describe('who may request', () => {
     const request = await requestAssignment(asUser, 'userAdd', p.user.id, p.policy.id, p.accessPackage.id);
     expect(request).toMatchObject({ requestType: 'userAdd', state: 'submitted' });
     await advance(delayMs);
-    expect((await asUser.api(`${em}/assignmentRequests/${request.id}`).expand('requestor').get())).toMatchObject({ state: 'delivered', requestor: { objectId: p.user.id, subjectType: 'user' } });
+    expect(await asUser.api(`${em}/assignmentRequests/${request.id}`).expand('requestor').get()).toMatchObject({
+      state: 'delivered',
+      requestor: { objectId: p.user.id, subjectType: 'user' },
+    });
     expect(await memberIds(h.graph(), p.group.id)).toEqual([p.user.id]);
   });
 
   test('userAdd sent by the app is refused with 403 and creates nothing', async () => {
     const p = await provision(h.graph(), h.info.domain);
-    const error = await graphFailure(requestAssignment(h.graph(), 'userAdd', p.user.id, p.policy.id, p.accessPackage.id));
+    const error = await graphFailure(
+      requestAssignment(h.graph(), 'userAdd', p.user.id, p.policy.id, p.accessPackage.id),
+    );
     expect(error.statusCode).toBe(403);
-    expect(error.envelope).toMatchObject({ code: 'AccessDenied', message: "You don't meet policy requirements to request this entitlement." });
+    expect(error.envelope).toMatchObject({
+      code: 'AccessDenied',
+      message: "You don't meet policy requirements to request this entitlement.",
+    });
     expect((await h.control.get<Json>('objects')).assignmentRequests).toEqual([]);
   });
 
@@ -163,17 +232,24 @@ describe('who may request', () => {
     const p = await provision(h.graph(), h.info.domain);
     const other = await createUser(h.graph(), h.info.domain);
     const asOther = h.graph(h.userCredential(other.userPrincipalName, password));
-    expect((await graphFailure(requestAssignment(asOther, 'userAdd', p.user.id, p.policy.id, p.accessPackage.id))).statusCode).toBe(403);
+    expect(
+      (await graphFailure(requestAssignment(asOther, 'userAdd', p.user.id, p.policy.id, p.accessPackage.id)))
+        .statusCode,
+    ).toBe(403);
   });
 
   test('userAdd for oneself is refused when the policy does not list the user or disallows self-add', async () => {
     const p = await provision(h.graph(), h.info.domain, { requestorSettings: { enableTargetsToSelfAddAccess: false } });
     const asUser = h.graph(h.userCredential(p.user.userPrincipalName, password));
-    expect((await graphFailure(requestAssignment(asUser, 'userAdd', p.user.id, p.policy.id, p.accessPackage.id))).statusCode).toBe(403);
+    expect(
+      (await graphFailure(requestAssignment(asUser, 'userAdd', p.user.id, p.policy.id, p.accessPackage.id))).statusCode,
+    ).toBe(403);
     const other = await createUser(h.graph(), h.info.domain);
     const asOther = h.graph(h.userCredential(other.userPrincipalName, password));
     const policy = await h.graph().api(`${em}/assignmentPolicies/${p.policy.id}`).get();
-    expect((await graphFailure(requestAssignment(asOther, 'userAdd', other.id, policy.id, p.accessPackage.id))).statusCode).toBe(403);
+    expect(
+      (await graphFailure(requestAssignment(asOther, 'userAdd', other.id, policy.id, p.accessPackage.id))).statusCode,
+    ).toBe(403);
   });
 
   test('a user cannot send adminAdd (403 Authorization_RequestDenied)', async () => {
@@ -195,8 +271,18 @@ describe('who may request', () => {
   });
 
   test('a policy requiring approval leaves userAdd requests pendingApproval', async () => {
-    const stage = { durationBeforeAutomaticDenial: 'P2D', isApproverJustificationRequired: false, isEscalationEnabled: false, primaryApprovers: [], fallbackPrimaryApprovers: [], escalationApprovers: [], fallbackEscalationApprovers: [] };
-    const p = await provision(h.graph(), h.info.domain, { requestApprovalSettings: { isApprovalRequiredForAdd: true, isApprovalRequiredForUpdate: false, stages: [stage] } });
+    const stage = {
+      durationBeforeAutomaticDenial: 'P2D',
+      isApproverJustificationRequired: false,
+      isEscalationEnabled: false,
+      primaryApprovers: [],
+      fallbackPrimaryApprovers: [],
+      escalationApprovers: [],
+      fallbackEscalationApprovers: [],
+    };
+    const p = await provision(h.graph(), h.info.domain, {
+      requestApprovalSettings: { isApprovalRequiredForAdd: true, isApprovalRequiredForUpdate: false, stages: [stage] },
+    });
     const asUser = h.graph(h.userCredential(p.user.userPrincipalName, password));
     const request = await requestAssignment(asUser, 'userAdd', p.user.id, p.policy.id, p.accessPackage.id);
     expect(request).toMatchObject({ state: 'pendingApproval', status: 'PendingApproval' });
@@ -210,15 +296,23 @@ describe('duplicates and failures', () => {
   test('a second add for the same target and package is refused while the first is open or delivered', async () => {
     const p = await provision(h.graph(), h.info.domain);
     await requestAssignment(h.graph(), 'adminAdd', p.user.id, p.policy.id, p.accessPackage.id);
-    expect((await graphFailure(requestAssignment(h.graph(), 'adminAdd', p.user.id, p.policy.id, p.accessPackage.id))).envelope.code).toBe('ExistingOpenRequest');
+    expect(
+      (await graphFailure(requestAssignment(h.graph(), 'adminAdd', p.user.id, p.policy.id, p.accessPackage.id)))
+        .envelope.code,
+    ).toBe('ExistingOpenRequest');
     await advance(delayMs);
-    expect((await graphFailure(requestAssignment(h.graph(), 'adminAdd', p.user.id, p.policy.id, p.accessPackage.id))).envelope.code).toBe('ExistingAssignment');
+    expect(
+      (await graphFailure(requestAssignment(h.graph(), 'adminAdd', p.user.id, p.policy.id, p.accessPackage.id)))
+        .envelope.code,
+    ).toBe('ExistingAssignment');
     expect((await h.control.get<Json>('objects')).assignments).toHaveLength(1);
   });
 
   test('scripted delivery faults end a request deliveryFailed, without membership', async () => {
     const p = await provision(h.graph(), h.info.domain);
-    await h.control.post('delivery-faults', { rules: [{ requestType: 'adminAdd', outcome: 'deliveryFailed', times: 1 }] });
+    await h.control.post('delivery-faults', {
+      rules: [{ requestType: 'adminAdd', outcome: 'deliveryFailed', times: 1 }],
+    });
     const request = await requestAssignment(h.graph(), 'adminAdd', p.user.id, p.policy.id, p.accessPackage.id);
     await advance(delayMs);
     expect(await getRequest(request.id)).toMatchObject({ state: 'deliveryFailed', status: 'DeliveryFailed' });
@@ -250,7 +344,11 @@ describe('duplicates and failures', () => {
     [{ assignment: { assignmentPolicyId: 'x', accessPackageId: 'y' } }, 'assignment.targetId'],
   ])('%j is 400 InvalidModel naming %s', async (patch, target) => {
     const p = await provision(h.graph(), h.info.domain);
-    const body = { requestType: 'adminAdd', assignment: { targetId: p.user.id, assignmentPolicyId: p.policy.id, accessPackageId: p.accessPackage.id }, ...patch };
+    const body = {
+      requestType: 'adminAdd',
+      assignment: { targetId: p.user.id, assignmentPolicyId: p.policy.id, accessPackageId: p.accessPackage.id },
+      ...patch,
+    };
     const error = await graphFailure(h.graph().api(`${em}/assignmentRequests`).post(body));
     expect(error.envelope).toMatchObject({ code: 'InvalidModel', details: [expect.objectContaining({ target })] });
   });
@@ -258,7 +356,9 @@ describe('duplicates and failures', () => {
   test('a policy of another package is refused', async () => {
     const a = await provision(h.graph(), h.info.domain);
     const b = await provision(h.graph(), h.info.domain);
-    const error = await graphFailure(requestAssignment(h.graph(), 'adminAdd', a.user.id, b.policy.id, a.accessPackage.id));
+    const error = await graphFailure(
+      requestAssignment(h.graph(), 'adminAdd', a.user.id, b.policy.id, a.accessPackage.id),
+    );
     expect(error.statusCode).toBe(400);
   });
 });

@@ -3,16 +3,36 @@
 
 import { describe, expect, test } from 'vitest';
 import { useHarness } from './support/harness.js';
-import { addGroupToCatalog, catalogResource, createGroup, em, generalCatalog, graphFailure, memberRole, provision, type Json } from './support/steps.js';
+import {
+  addGroupToCatalog,
+  catalogResource,
+  createGroup,
+  em,
+  generalCatalog,
+  graphFailure,
+  memberRole,
+  provision,
+  type Json,
+} from './support/steps.js';
 
 const h = useHarness();
 
 describe('catalogs', () => {
   test('the list holds the built-in General catalog; unmatched filters return nothing', async () => {
     const all = await h.graph().api(`${em}/catalogs`).get();
-    expect(all.value).toEqual([expect.objectContaining({ displayName: 'General', catalogType: 'serviceDefault', state: 'published', isExternallyVisible: true, description: 'Built-in catalog.' })]);
+    expect(all.value).toEqual([
+      expect.objectContaining({
+        displayName: 'General',
+        catalogType: 'serviceDefault',
+        state: 'published',
+        isExternallyVisible: true,
+        description: 'Built-in catalog.',
+      }),
+    ]);
     expect((await h.graph().api(`${em}/catalogs`).filter("displayName eq 'Nope'").get()).value).toEqual([]);
-    expect((await h.graph().api(`${em}/catalogs`).filter("contains(tolower(displayName),'gen')").get()).value).toHaveLength(1);
+    expect(
+      (await h.graph().api(`${em}/catalogs`).filter("contains(tolower(displayName),'gen')").get()).value,
+    ).toHaveLength(1);
   });
 
   test('GET by id; an unknown id is 404 ResourceNotFound', async () => {
@@ -38,7 +58,9 @@ describe('adding a group to a catalog', () => {
     await addGroupToCatalog(h.graph(), catalog.id, group.id);
     const resource = await catalogResource(h.graph(), catalog.id, group.id);
     expect(resource.roles.map((r: Json) => r.originId).sort()).toEqual([`Member_${group.id}`, `Owner_${group.id}`]);
-    expect(resource.scopes).toEqual([expect.objectContaining({ originId: group.id, isRootScope: true, originSystem: 'AadGroup' })]);
+    expect(resource.scopes).toEqual([
+      expect.objectContaining({ originId: group.id, isRootScope: true, originSystem: 'AadGroup' }),
+    ]);
     const byId = await h.graph().api(`${em}/catalogs/${catalog.id}/resources`).filter(`id eq '${resource.id}'`).get();
     expect(byId.value.map((r: Json) => r.id)).toEqual([resource.id]);
     expect(byId.value[0]).not.toHaveProperty('roles');
@@ -50,7 +72,11 @@ describe('adding a group to a catalog', () => {
     await addGroupToCatalog(h.graph(), catalog.id, a.id);
     await addGroupToCatalog(h.graph(), catalog.id, b.id);
     const resource = await catalogResource(h.graph(), catalog.id, a.id);
-    const roles = await h.graph().api(`${em}/catalogs/${catalog.id}/resourceRoles`).filter(`(originSystem eq 'AadGroup' and resource/id eq '${resource.id}')`).get();
+    const roles = await h
+      .graph()
+      .api(`${em}/catalogs/${catalog.id}/resourceRoles`)
+      .filter(`(originSystem eq 'AadGroup' and resource/id eq '${resource.id}')`)
+      .get();
     expect(roles.value.map((r: Json) => r.originId).sort()).toEqual([`Member_${a.id}`, `Owner_${a.id}`]);
     expect(roles.value[0]).not.toHaveProperty('resource');
     expect((await memberRole(h.graph(), catalog.id, resource.id)).resource.id).toBe(resource.id);
@@ -62,7 +88,10 @@ describe('adding a group to a catalog', () => {
     await addGroupToCatalog(h.graph(), catalog.id, group.id);
     const error = await graphFailure(addGroupToCatalog(h.graph(), catalog.id, group.id));
     expect(error.statusCode).toBe(400);
-    expect(error.envelope).toMatchObject({ code: 'ResourceAlreadyOnboarded', message: 'The specified resource is already onboarded to ELM.' });
+    expect(error.envelope).toMatchObject({
+      code: 'ResourceAlreadyOnboarded',
+      message: 'The specified resource is already onboarded to ELM.',
+    });
     expect((await h.control.get<Json>('objects')).catalogResources).toHaveLength(1);
   });
 
@@ -91,7 +120,12 @@ describe('adding a group to a catalog', () => {
   ])('an invalid body %j is 400 InvalidModel naming %s', async (patch, target) => {
     const group = await createGroup(h.graph());
     const catalog = await generalCatalog(h.graph());
-    const body: Json = { requestType: 'adminAdd', resource: { originId: group.id, originSystem: 'AadGroup' }, catalog: { id: catalog.id }, ...patch };
+    const body: Json = {
+      requestType: 'adminAdd',
+      resource: { originId: group.id, originSystem: 'AadGroup' },
+      catalog: { id: catalog.id },
+      ...patch,
+    };
     const error = await graphFailure(h.graph().api(`${em}/resourceRequests`).post(body));
     expect(error.statusCode).toBe(400);
     expect(error.envelope).toMatchObject({ code: 'InvalidModel', details: [expect.objectContaining({ target })] });
@@ -99,8 +133,12 @@ describe('adding a group to a catalog', () => {
 
   test('an unknown property in the body is refused', async () => {
     const catalog = await generalCatalog(h.graph());
-    const error = await graphFailure(h.graph().api(`${em}/resourceRequests`).post({ requestType: 'adminAdd', catalogId: catalog.id }));
-    expect(error.envelope.message).toMatch(/^The property 'catalogId' does not exist on type 'microsoft.graph.accessPackageResourceRequest'/);
+    const error = await graphFailure(
+      h.graph().api(`${em}/resourceRequests`).post({ requestType: 'adminAdd', catalogId: catalog.id }),
+    );
+    expect(error.envelope.message).toMatch(
+      /^The property 'catalogId' does not exist on type 'microsoft.graph.accessPackageResourceRequest'/,
+    );
   });
 });
 
@@ -109,7 +147,14 @@ describe('removing a group from a catalog', () => {
     const group = await createGroup(h.graph());
     const catalog = await generalCatalog(h.graph());
     await addGroupToCatalog(h.graph(), catalog.id, group.id);
-    const removal = await h.graph().api(`${em}/resourceRequests`).post({ requestType: 'adminRemove', resource: { originId: group.id, originSystem: 'AadGroup' }, catalog: { id: catalog.id } });
+    const removal = await h
+      .graph()
+      .api(`${em}/resourceRequests`)
+      .post({
+        requestType: 'adminRemove',
+        resource: { originId: group.id, originSystem: 'AadGroup' },
+        catalog: { id: catalog.id },
+      });
     expect(removal).toMatchObject({ requestType: 'adminRemove', state: 'delivered' });
     expect((await h.graph().api(`${em}/catalogs/${catalog.id}/resources`).get()).value).toEqual([]);
     expect((await h.graph().api(`${em}/catalogs/${catalog.id}/resourceRoles`).get()).value).toEqual([]);
@@ -117,16 +162,33 @@ describe('removing a group from a catalog', () => {
 
   test('while a package still scopes one of its roles: 400 InvalidDeleteResourceHasEntitlements', async () => {
     const p = await provision(h.graph(), h.info.domain);
-    const error = await graphFailure(h.graph().api(`${em}/resourceRequests`).post({ requestType: 'adminRemove', resource: { id: p.resource.id }, catalog: { id: p.catalogId } }));
+    const error = await graphFailure(
+      h
+        .graph()
+        .api(`${em}/resourceRequests`)
+        .post({ requestType: 'adminRemove', resource: { id: p.resource.id }, catalog: { id: p.catalogId } }),
+    );
     expect(error.statusCode).toBe(400);
-    expect(error.envelope).toMatchObject({ code: 'InvalidDeleteResourceHasEntitlements', message: `The resource: ${p.group.displayName} can not be deleted because there are active entitlements.` });
+    expect(error.envelope).toMatchObject({
+      code: 'InvalidDeleteResourceHasEntitlements',
+      message: `The resource: ${p.group.displayName} can not be deleted because there are active entitlements.`,
+    });
     expect((await h.control.get<Json>('objects')).catalogResources).toHaveLength(1);
   });
 
   test('a group not in the catalog is 404', async () => {
     const catalog = await generalCatalog(h.graph());
     const group = await createGroup(h.graph());
-    const error = await graphFailure(h.graph().api(`${em}/resourceRequests`).post({ requestType: 'adminRemove', resource: { originId: group.id, originSystem: 'AadGroup' }, catalog: { id: catalog.id } }));
+    const error = await graphFailure(
+      h
+        .graph()
+        .api(`${em}/resourceRequests`)
+        .post({
+          requestType: 'adminRemove',
+          resource: { originId: group.id, originSystem: 'AadGroup' },
+          catalog: { id: catalog.id },
+        }),
+    );
     expect(error.statusCode).toBe(404);
   });
 });

@@ -14,7 +14,11 @@ const dir = mkdtempSync(join(tmpdir(), 'graph-emulator-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const run = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'emulator/main.ts', ...args], { cwd: repo, encoding: 'utf8', timeout: 30_000 });
+  spawnSync(process.execPath, ['--import', 'tsx', 'emulator/main.ts', ...args], {
+    cwd: repo,
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
 
 describe('the emulator CLI', () => {
   test('--help lists every flag and exits 0', () => {
@@ -46,7 +50,21 @@ describe('the emulator CLI', () => {
   });
 
   test('prints exactly the ready line on stdout, serves, and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'emulator/main.ts', '--port', '0', '--state-dir', join(dir, 'state'), '--permissions', 'User.Read.All,Domain.Read.All'], { cwd: repo });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'emulator/main.ts',
+        '--port',
+        '0',
+        '--state-dir',
+        join(dir, 'state'),
+        '--permissions',
+        'User.Read.All,Domain.Read.All',
+      ],
+      { cwd: repo },
+    );
     let stdout = '';
     child.stdout.setEncoding('utf8');
     const ready = await new Promise<string>((resolveLine, reject) => {

@@ -14,8 +14,13 @@ describe('inspection', () => {
     const info = await h.control.get<Json>('info');
     const port = new URL(h.emulator.url).port;
     expect(info).toEqual({
-      tenantId: h.info.tenantId, domain: 'contoso.onmicrosoft.com', clientId: h.info.clientId, clientSecret: h.info.clientSecret,
-      authorityHost: `https://127.0.0.1:${port}`, graphBaseUrl: `https://127.0.0.1:${port}/v1.0`, caCertPath: expect.stringMatching(/ca\.pem$/),
+      tenantId: h.info.tenantId,
+      domain: 'contoso.onmicrosoft.com',
+      clientId: h.info.clientId,
+      clientSecret: h.info.clientSecret,
+      authorityHost: `https://127.0.0.1:${port}`,
+      graphBaseUrl: `https://127.0.0.1:${port}/v1.0`,
+      caCertPath: expect.stringMatching(/ca\.pem$/),
     });
     expect(existsSync(info.caCertPath)).toBe(true);
   });
@@ -25,10 +30,22 @@ describe('inspection', () => {
     await requestAssignment(h.graph(), 'adminAdd', p.user.id, p.policy.id, p.accessPackage.id);
     const objects = await h.control.get<Json>('objects');
     expect(Object.keys(objects).sort()).toEqual([
-      'accessPackages', 'assignmentPolicies', 'assignmentRequests', 'assignments', 'catalogResources', 'catalogs', 'groupMembers',
-      'groups', 'now', 'resourceRequests', 'resourceRoleScopes', 'users',
+      'accessPackages',
+      'assignmentPolicies',
+      'assignmentRequests',
+      'assignments',
+      'catalogResources',
+      'catalogs',
+      'groupMembers',
+      'groups',
+      'now',
+      'resourceRequests',
+      'resourceRoleScopes',
+      'users',
     ]);
-    expect(objects.assignmentRequests).toEqual([expect.objectContaining({ requestType: 'adminAdd', targetId: p.user.id, state: 'submitted' })]);
+    expect(objects.assignmentRequests).toEqual([
+      expect.objectContaining({ requestType: 'adminAdd', targetId: p.user.id, state: 'submitted' }),
+    ]);
     expect(objects.catalogResources[0].roleIds).toHaveLength(2);
     expect(objects.groupMembers).toEqual({ [p.group.id]: [] });
   });
@@ -39,7 +56,11 @@ describe('inspection', () => {
     await h.graph().api(`/users/${user.id}`).get();
     await graphFailure(h.graph().api('/users/0b9c2f7e-0000-4000-8000-000000000000').get());
     const stats = await h.control.get<Json>('stats');
-    expect(stats.calls).toMatchObject({ 'POST /v1.0/users': 1, 'GET /v1.0/users/{id}': 3, 'POST /{tenant}/oauth2/v2.0/token': expect.any(Number) });
+    expect(stats.calls).toMatchObject({
+      'POST /v1.0/users': 1,
+      'GET /v1.0/users/{id}': 3,
+      'POST /{tenant}/oauth2/v2.0/token': expect.any(Number),
+    });
     expect(stats.routes['GET /v1.0/users/{id}']).toEqual({ 200: 2, 404: 1 });
     expect(stats.statuses['404']).toBe(1);
   });
@@ -70,7 +91,10 @@ describe('control', () => {
   });
 
   test('config changes knobs at run time and refuses unknown or invalid settings', async () => {
-    expect(await h.control.post<Json>('config', { deliveryDelayMs: 10, consistencyLagMs: 20 })).toMatchObject({ deliveryDelayMs: 10, consistencyLagMs: 20 });
+    expect(await h.control.post<Json>('config', { deliveryDelayMs: 10, consistencyLagMs: 20 })).toMatchObject({
+      deliveryDelayMs: 10,
+      consistencyLagMs: 20,
+    });
     const unknown = await h.control.request('POST', 'config', { colour: 'red' });
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as Json).error.message).toMatch(/^colour is not a configurable setting/);

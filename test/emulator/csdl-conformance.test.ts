@@ -5,7 +5,16 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { enumMembers, validateCollection, validateEntity } from './support/csdl.js';
 import { startHarness, type EmulatorHarness } from './support/harness.js';
-import { createUser, em, password, provision, removeAssignment, requestAssignment, type Json, type Provisioned } from './support/steps.js';
+import {
+  createUser,
+  em,
+  password,
+  provision,
+  removeAssignment,
+  requestAssignment,
+  type Json,
+  type Provisioned,
+} from './support/steps.js';
 
 let h: EmulatorHarness;
 let p: Provisioned;
@@ -21,7 +30,13 @@ beforeAll(async () => {
   await h.control.post('clock', { advanceMs: 1000 });
   assignmentId = (await h.graph().api(`${em}/assignments`).get()).value[0].id;
   removalId = (await removeAssignment(h.graph(), assignmentId)).id;
-  await createUser(h.graph(), h.info.domain, { givenName: 'Ada', surname: 'Lovelace', jobTitle: 'Analyst', businessPhones: ['+1 555 0100'], usageLocation: 'GB' });
+  await createUser(h.graph(), h.info.domain, {
+    givenName: 'Ada',
+    surname: 'Lovelace',
+    jobTitle: 'Analyst',
+    businessPhones: ['+1 555 0100'],
+    usageLocation: 'GB',
+  });
 });
 afterAll(async () => {
   await h?.close();
@@ -38,7 +53,8 @@ describe('directory entities', () => {
   test('users: list, get, and $select of every known property', async () => {
     expect(validateCollection(await get('/users'), 'user')).toEqual([]);
     expect(validateEntity(await get(`/users/${p.user.id}`), 'user')).toEqual([]);
-    const all = 'accountEnabled,createdDateTime,mailNickname,userType,securityIdentifier,proxyAddresses,otherMails,usageLocation,department,identities,imAddresses,lastPasswordChangeDateTime';
+    const all =
+      'accountEnabled,createdDateTime,mailNickname,userType,securityIdentifier,proxyAddresses,otherMails,usageLocation,department,identities,imAddresses,lastPasswordChangeDateTime';
     expect(validateEntity(await get(`/users/${p.user.id}`, { select: all }), 'user')).toEqual([]);
   });
 
@@ -56,24 +72,56 @@ describe('directory entities', () => {
 
 describe('entitlement-management entities', () => {
   test('catalogs, expanded with everything they can expand', async () => {
-    expect(validateCollection(await get(`${em}/catalogs`, { expand: 'accessPackages,resources,resourceRoles,resourceScopes' }), 'accessPackageCatalog')).toEqual([]);
+    expect(
+      validateCollection(
+        await get(`${em}/catalogs`, { expand: 'accessPackages,resources,resourceRoles,resourceScopes' }),
+        'accessPackageCatalog',
+      ),
+    ).toEqual([]);
   });
 
   test('catalog resources with roles and scopes; resource roles with their resource; resource scopes', async () => {
-    expect(validateCollection(await get(`${em}/catalogs/${p.catalogId}/resources`, { expand: 'roles,scopes' }), 'accessPackageResource')).toEqual([]);
-    expect(validateCollection(await get(`${em}/catalogs/${p.catalogId}/resourceRoles`, { expand: 'resource' }), 'accessPackageResourceRole')).toEqual([]);
-    expect(validateCollection(await get(`${em}/catalogs/${p.catalogId}/resourceScopes`, { expand: 'resource' }), 'accessPackageResourceScope')).toEqual([]);
+    expect(
+      validateCollection(
+        await get(`${em}/catalogs/${p.catalogId}/resources`, { expand: 'roles,scopes' }),
+        'accessPackageResource',
+      ),
+    ).toEqual([]);
+    expect(
+      validateCollection(
+        await get(`${em}/catalogs/${p.catalogId}/resourceRoles`, { expand: 'resource' }),
+        'accessPackageResourceRole',
+      ),
+    ).toEqual([]);
+    expect(
+      validateCollection(
+        await get(`${em}/catalogs/${p.catalogId}/resourceScopes`, { expand: 'resource' }),
+        'accessPackageResourceScope',
+      ),
+    ).toEqual([]);
   });
 
   test('resource requests, expanded', async () => {
-    expect(validateCollection(await get(`${em}/resourceRequests`, { expand: 'catalog,resource' }), 'accessPackageResourceRequest')).toEqual([]);
+    expect(
+      validateCollection(
+        await get(`${em}/resourceRequests`, { expand: 'catalog,resource' }),
+        'accessPackageResourceRequest',
+      ),
+    ).toEqual([]);
   });
 
   test('access packages with catalog, role scopes (with role and scope) and policies', async () => {
-    const packages = await get(`${em}/accessPackages`, { expand: 'catalog,resourceRoleScopes($expand=role,scope),assignmentPolicies' });
+    const packages = await get(`${em}/accessPackages`, {
+      expand: 'catalog,resourceRoleScopes($expand=role,scope),assignmentPolicies',
+    });
     expect(validateCollection(packages, 'accessPackage')).toEqual([]);
     expect(packages.value[0].resourceRoleScopes).toHaveLength(1);
-    expect(validateCollection(await get(`${em}/accessPackages/${p.accessPackage.id}/resourceRoleScopes`, { expand: 'role,scope' }), 'accessPackageResourceRoleScope')).toEqual([]);
+    expect(
+      validateCollection(
+        await get(`${em}/accessPackages/${p.accessPackage.id}/resourceRoleScopes`, { expand: 'role,scope' }),
+        'accessPackageResourceRoleScope',
+      ),
+    ).toEqual([]);
   });
 
   test('assignment policies, expanded', async () => {
@@ -83,7 +131,9 @@ describe('entitlement-management entities', () => {
   });
 
   test('assignment requests (add and remove), expanded', async () => {
-    const requests = await get(`${em}/assignmentRequests`, { expand: 'accessPackage,requestor,assignment($expand=target)' });
+    const requests = await get(`${em}/assignmentRequests`, {
+      expand: 'accessPackage,requestor,assignment($expand=target)',
+    });
     expect(validateCollection(requests, 'accessPackageAssignmentRequest')).toEqual([]);
     expect(requests.value.map((r: Json) => r.id).sort()).toEqual([requestId, removalId].sort());
   });
@@ -103,13 +153,20 @@ describe('entitlement-management entities', () => {
     expect(validateEntity(q.roleScope, 'accessPackageResourceRoleScope')).toEqual([]);
     expect(validateEntity(q.policy, 'accessPackageAssignmentPolicy')).toEqual([]);
     expect(validateEntity(q.group, 'group')).toEqual([]);
-    expect(validateEntity(await requestAssignment(h.graph(), 'adminAdd', q.user.id, q.policy.id, q.accessPackage.id), 'accessPackageAssignmentRequest')).toEqual([]);
+    expect(
+      validateEntity(
+        await requestAssignment(h.graph(), 'adminAdd', q.user.id, q.policy.id, q.accessPackage.id),
+        'accessPackageAssignmentRequest',
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('the validator itself', () => {
   test('catches a property the type lacks, a bad enum value and a non-GUID id', () => {
-    expect(validateEntity({ id: 'x', state: 'Delivered', assignmentState: 'Delivered' }, 'accessPackageAssignment')).toEqual([
+    expect(
+      validateEntity({ id: 'x', state: 'Delivered', assignmentState: 'Delivered' }, 'accessPackageAssignment'),
+    ).toEqual([
       'accessPackageAssignment.state: Delivered is not a member of accessPackageAssignmentState',
       'accessPackageAssignment.assignmentState: not a property of accessPackageAssignment',
       'accessPackageAssignment.id: x is not a valid id for accessPackageAssignment',

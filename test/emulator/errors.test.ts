@@ -19,18 +19,27 @@ beforeEach(async () => {
 });
 
 async function call(path: string, init: RequestInit = {}): Promise<{ response: Response; error: Json }> {
-  const response = await h.fetch(path, { ...init, headers: { Authorization: auth, ...(init.headers as Record<string, string> | undefined) } });
+  const response = await h.fetch(path, {
+    ...init,
+    headers: { Authorization: auth, ...(init.headers as Record<string, string> | undefined) },
+  });
   return { response, error: ((await response.json()) as Json).error };
 }
 
 describe('the error envelope', () => {
   test('carries code, message and innerError {date, request-id, client-request-id}, and echoes both ids as headers', async () => {
-    const { response, error } = await call('/v1.0/users/0b9c2f7e-0000-4000-8000-000000000000', { headers: { 'client-request-id': 'my-correlation-id' } });
+    const { response, error } = await call('/v1.0/users/0b9c2f7e-0000-4000-8000-000000000000', {
+      headers: { 'client-request-id': 'my-correlation-id' },
+    });
     expect(response.headers.get('client-request-id')).toBe('my-correlation-id');
     const requestId = response.headers.get('request-id');
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(Object.keys(error)).toEqual(['code', 'message', 'innerError']);
-    expect(error.innerError).toEqual({ date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/), 'request-id': requestId, 'client-request-id': 'my-correlation-id' });
+    expect(error.innerError).toEqual({
+      date: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/),
+      'request-id': requestId,
+      'client-request-id': 'my-correlation-id',
+    });
   });
 
   test('without a client-request-id, it equals the request-id', async () => {
@@ -65,19 +74,33 @@ describe('routes and methods', () => {
   });
 
   test('an unsupported method on a known path is 405', async () => {
-    const { response, error } = await call('/v1.0/domains', { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } });
+    const { response, error } = await call('/v1.0/domains', {
+      method: 'POST',
+      body: '{}',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(response.status).toBe(405);
     expect(error.code).toBe('Request_BadRequest');
   });
 
   test('a malformed JSON body is 400', async () => {
-    const { response, error } = await call('/v1.0/users', { method: 'POST', body: '{"displayName":', headers: { 'Content-Type': 'application/json' } });
+    const { response, error } = await call('/v1.0/users', {
+      method: 'POST',
+      body: '{"displayName":',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(response.status).toBe(400);
     expect(error.message).toMatch(/^Unable to read JSON request payload/);
   });
 
   test('an unknown id in entitlement management is 404 ResourceNotFound', async () => {
-    for (const path of ['accessPackages', 'assignmentPolicies', 'assignmentRequests', 'assignments', 'resourceRequests']) {
+    for (const path of [
+      'accessPackages',
+      'assignmentPolicies',
+      'assignmentRequests',
+      'assignments',
+      'resourceRequests',
+    ]) {
       const error = await graphFailure(h.graph().api(`${em}/${path}/0b9c2f7e-0000-4000-8000-000000000000`).get());
       expect([error.statusCode, error.envelope.code]).toEqual([404, 'ResourceNotFound']);
     }
@@ -85,20 +108,33 @@ describe('routes and methods', () => {
 });
 
 describe('query options', () => {
-  test.each(["displayName eq", "displayName eq 'unterminated", "(displayName eq 'a'", "displayName xx 'a'", "startswith(displayName)"])('malformed $filter %j is 400 Invalid filter clause', async (filter) => {
+  test.each([
+    'displayName eq',
+    "displayName eq 'unterminated",
+    "(displayName eq 'a'",
+    "displayName xx 'a'",
+    'startswith(displayName)',
+  ])('malformed $filter %j is 400 Invalid filter clause', async (filter) => {
     const error = await graphFailure(h.graph().api('/users').filter(filter).get());
     expect(error.statusCode).toBe(400);
-    expect(error.envelope).toMatchObject({ code: 'BadRequest', message: expect.stringMatching(/^Invalid filter clause: Syntax error/) });
+    expect(error.envelope).toMatchObject({
+      code: 'BadRequest',
+      message: expect.stringMatching(/^Invalid filter clause: Syntax error/),
+    });
   });
 
   test('$filter on an entitlement-management property it does not support is 400', async () => {
     const error = await graphFailure(h.graph().api(`${em}/accessPackages`).filter("colour eq 'red'").get());
-    expect(error.envelope.message).toBe("Invalid filter clause: Could not find a property named 'colour' on type 'microsoft.graph.accessPackage'.");
+    expect(error.envelope.message).toBe(
+      "Invalid filter clause: Could not find a property named 'colour' on type 'microsoft.graph.accessPackage'.",
+    );
   });
 
   test('an unknown $expand is 400, even on an empty list', async () => {
     const error = await graphFailure(h.graph().api(`${em}/accessPackages`).expand('owners').get());
-    expect(error.envelope.message).toBe("Parsing OData Select and Expand failed: Could not find a property named 'owners' on type 'microsoft.graph.accessPackage'.");
+    expect(error.envelope.message).toBe(
+      "Parsing OData Select and Expand failed: Could not find a property named 'owners' on type 'microsoft.graph.accessPackage'.",
+    );
   });
 
   test('an unknown system query option is 400', async () => {

@@ -11,23 +11,38 @@ describe('creating groups', () => {
   test('a security group is created with Graph’s group shape', async () => {
     const group = await createGroup(h.graph(), { displayName: 'Marketing resources', mailNickname: 'markres' });
     expect(group).toMatchObject({
-      displayName: 'Marketing resources', mailNickname: 'markres', mailEnabled: false, securityEnabled: true, groupTypes: [],
-      mail: null, securityIdentifier: expect.stringMatching(/^S-1-12-1-\d+-\d+-\d+-\d+$/), visibility: null,
+      displayName: 'Marketing resources',
+      mailNickname: 'markres',
+      mailEnabled: false,
+      securityEnabled: true,
+      groupTypes: [],
+      mail: null,
+      securityIdentifier: expect.stringMatching(/^S-1-12-1-\d+-\d+-\d+-\d+$/),
+      visibility: null,
     });
   });
 
-  test.each(['displayName', 'mailEnabled', 'mailNickname', 'securityEnabled'])('a missing %s is a 400 naming it', async (property) => {
-    const body: Json = { displayName: 'G', mailEnabled: false, mailNickname: 'g', securityEnabled: true };
-    delete body[property];
-    const error = await graphFailure(h.graph().api('/groups').post(body));
-    expect(error.envelope).toMatchObject({ code: 'Request_BadRequest', message: `Property ${property} value is required but is empty or missing.` });
-  });
+  test.each(['displayName', 'mailEnabled', 'mailNickname', 'securityEnabled'])(
+    'a missing %s is a 400 naming it',
+    async (property) => {
+      const body: Json = { displayName: 'G', mailEnabled: false, mailNickname: 'g', securityEnabled: true };
+      delete body[property];
+      const error = await graphFailure(h.graph().api('/groups').post(body));
+      expect(error.envelope).toMatchObject({
+        code: 'Request_BadRequest',
+        message: `Property ${property} value is required but is empty or missing.`,
+      });
+    },
+  );
 
-  test.each(['mark res', 'mark@res', 'mark.res', 'mark(res)', 'märkres', 'x'.repeat(65)])('mailNickname %j is refused', async (mailNickname) => {
-    const error = await graphFailure(createGroup(h.graph(), { mailNickname }));
-    expect(error.envelope.message).toBe("Invalid value specified for property 'mailNickname' of resource 'Group'.");
-    expect((await h.control.get<Json>('objects')).groups).toEqual([]);
-  });
+  test.each(['mark res', 'mark@res', 'mark.res', 'mark(res)', 'märkres', 'x'.repeat(65)])(
+    'mailNickname %j is refused',
+    async (mailNickname) => {
+      const error = await graphFailure(createGroup(h.graph(), { mailNickname }));
+      expect(error.envelope.message).toBe("Invalid value specified for property 'mailNickname' of resource 'Group'.");
+      expect((await h.control.get<Json>('objects')).groups).toEqual([]);
+    },
+  );
 
   test('a mail-enabled security group cannot be created through Graph', async () => {
     const error = await graphFailure(createGroup(h.graph(), { mailEnabled: true }));
@@ -36,7 +51,9 @@ describe('creating groups', () => {
 
   test('members@odata.bind adds members at creation', async () => {
     const user = await createUser(h.graph(), h.info.domain);
-    const group = await createGroup(h.graph(), { 'members@odata.bind': [`${h.info.graphBaseUrl}/directoryObjects/${user.id}`] });
+    const group = await createGroup(h.graph(), {
+      'members@odata.bind': [`${h.info.graphBaseUrl}/directoryObjects/${user.id}`],
+    });
     expect(await memberIds(h.graph(), group.id)).toEqual([user.id]);
   });
 
@@ -50,16 +67,24 @@ describe('reading and deleting groups', () => {
   test('GET by id; a non-GUID id is 400, an unknown GUID 404', async () => {
     const group = await createGroup(h.graph());
     expect((await h.graph().api(`/groups/${group.id}`).get()).displayName).toBe(group.displayName);
-    expect((await graphFailure(h.graph().api('/groups/markres').get())).envelope.message).toBe("Invalid object identifier 'markres'.");
-    expect((await graphFailure(h.graph().api('/groups/0b9c2f7e-0000-4000-8000-000000000000').get())).envelope.code).toBe('Request_ResourceNotFound');
+    expect((await graphFailure(h.graph().api('/groups/markres').get())).envelope.message).toBe(
+      "Invalid object identifier 'markres'.",
+    );
+    expect(
+      (await graphFailure(h.graph().api('/groups/0b9c2f7e-0000-4000-8000-000000000000').get())).envelope.code,
+    ).toBe('Request_ResourceNotFound');
   });
 
   test('$filter on displayName and mailNickname, $select, $top paging', async () => {
     const a = await createGroup(h.graph(), { displayName: 'Alpha team', mailNickname: 'alpha' });
     await createGroup(h.graph(), { displayName: 'Beta team', mailNickname: 'beta' });
     await createGroup(h.graph(), { displayName: 'Gamma team', mailNickname: 'gamma' });
-    expect((await h.graph().api('/groups').filter("displayName eq 'alpha team'").get()).value.map((g: Json) => g.id)).toEqual([a.id]);
-    expect((await h.graph().api('/groups').filter("mailNickname eq 'alpha'").select('id,displayName').get()).value).toEqual([{ id: a.id, displayName: 'Alpha team' }]);
+    expect(
+      (await h.graph().api('/groups').filter("displayName eq 'alpha team'").get()).value.map((g: Json) => g.id),
+    ).toEqual([a.id]);
+    expect(
+      (await h.graph().api('/groups').filter("mailNickname eq 'alpha'").select('id,displayName').get()).value,
+    ).toEqual([{ id: a.id, displayName: 'Alpha team' }]);
     const page = await h.graph().api('/groups').top(2).get();
     expect(page.value).toHaveLength(2);
     expect((await h.graph().api(page['@odata.nextLink']).get()).value).toHaveLength(1);
@@ -67,16 +92,28 @@ describe('reading and deleting groups', () => {
 
   test('$filter on a property /groups does not support is Request_UnsupportedQuery', async () => {
     const error = await graphFailure(h.graph().api('/groups').filter("visibility eq 'Private'").get());
-    expect(error.envelope).toMatchObject({ code: 'Request_UnsupportedQuery', message: "Unsupported or invalid query filter clause specified for property 'visibility' of resource 'Group'." });
+    expect(error.envelope).toMatchObject({
+      code: 'Request_UnsupportedQuery',
+      message: "Unsupported or invalid query filter clause specified for property 'visibility' of resource 'Group'.",
+    });
   });
 
   test('members are listed as users with @odata.type and the user default properties', async () => {
     const user = await createUser(h.graph(), h.info.domain);
     const group = await createGroup(h.graph());
-    await h.graph().api(`/groups/${group.id}/members/$ref`).post({ '@odata.id': `${h.info.graphBaseUrl}/directoryObjects/${user.id}` });
+    await h
+      .graph()
+      .api(`/groups/${group.id}/members/$ref`)
+      .post({ '@odata.id': `${h.info.graphBaseUrl}/directoryObjects/${user.id}` });
     const members = await h.graph().api(`/groups/${group.id}/members`).get();
     expect(members['@odata.context']).toBe(`${h.info.graphBaseUrl}/$metadata#directoryObjects`);
-    expect(members.value).toEqual([expect.objectContaining({ '@odata.type': '#microsoft.graph.user', id: user.id, userPrincipalName: user.userPrincipalName })]);
+    expect(members.value).toEqual([
+      expect.objectContaining({
+        '@odata.type': '#microsoft.graph.user',
+        id: user.id,
+        userPrincipalName: user.userPrincipalName,
+      }),
+    ]);
   });
 
   test('DELETE answers 204; the group and its memberships are gone', async () => {
@@ -84,7 +121,7 @@ describe('reading and deleting groups', () => {
     const group = await createGroup(h.graph(), { 'members@odata.bind': [`${h.info.graphBaseUrl}/users/${user.id}`] });
     await h.graph().api(`/groups/${group.id}`).delete();
     expect((await graphFailure(h.graph().api(`/groups/${group.id}`).get())).statusCode).toBe(404);
-    expect((await h.control.get<Json>('objects'))).toMatchObject({ groups: [], groupMembers: {} });
+    expect(await h.control.get<Json>('objects')).toMatchObject({ groups: [], groupMembers: {} });
   });
 });
 

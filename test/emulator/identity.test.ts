@@ -15,14 +15,24 @@ const h = useHarness();
 const decode = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Json;
 const header = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()) as Json;
 
-async function tokenRequest(form: Record<string, string>, tenant = h.info.tenantId): Promise<{ status: number; body: Json }> {
+async function tokenRequest(
+  form: Record<string, string>,
+  tenant = h.info.tenantId,
+): Promise<{ status: number; body: Json }> {
   const response = await h.fetch(`/${tenant}/oauth2/v2.0/token`, {
-    method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString(),
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
   });
   return { status: response.status, body: (await response.json()) as Json };
 }
 
-const clientCredentials = () => ({ grant_type: 'client_credentials', client_id: h.info.clientId, client_secret: h.info.clientSecret, scope: graphScope });
+const clientCredentials = () => ({
+  grant_type: 'client_credentials',
+  client_id: h.info.clientId,
+  client_secret: h.info.clientSecret,
+  scope: graphScope,
+});
 
 describe('OpenID metadata', () => {
   test('the v2.0 discovery document points at this tenant’s token endpoint and keys', async () => {
@@ -46,7 +56,9 @@ describe('OpenID metadata', () => {
     const key = jwks.keys.find((k) => k.kid === header(token).kid);
     expect(key).toBeDefined();
     const [head, payload, signature] = token.split('.') as [string, string, string];
-    const valid = createVerify('RSA-SHA256').update(`${head}.${payload}`).verify(createPublicKey({ key: key!, format: 'jwk' }), Buffer.from(signature, 'base64url'));
+    const valid = createVerify('RSA-SHA256')
+      .update(`${head}.${payload}`)
+      .verify(createPublicKey({ key: key!, format: 'jwk' }), Buffer.from(signature, 'base64url'));
     expect(valid).toBe(true);
   });
 });
@@ -57,8 +69,12 @@ describe('client credentials', () => {
     expect(header(token).alg).toBe('RS256');
     const claims = decode(token);
     expect(claims).toMatchObject({
-      aud: 'https://graph.microsoft.com', iss: `https://sts.windows.net/${h.info.tenantId}/`, tid: h.info.tenantId,
-      appid: h.info.clientId, idtyp: 'app', roles: ['User.ReadWrite.All', 'Group.ReadWrite.All', 'EntitlementManagement.ReadWrite.All', 'Domain.Read.All'],
+      aud: 'https://graph.microsoft.com',
+      iss: `https://sts.windows.net/${h.info.tenantId}/`,
+      tid: h.info.tenantId,
+      appid: h.info.clientId,
+      idtyp: 'app',
+      roles: ['User.ReadWrite.All', 'Group.ReadWrite.All', 'EntitlementManagement.ReadWrite.All', 'Domain.Read.All'],
     });
     expect(claims.oid).toBe(claims.sub);
     expect(claims.exp - claims.iat).toBeGreaterThanOrEqual(3599);
@@ -69,26 +85,44 @@ describe('client credentials', () => {
     const wrong = 'not-the-secret-value';
     const { status, body } = await tokenRequest({ ...clientCredentials(), client_secret: wrong });
     expect(status).toBe(401);
-    expect(body).toMatchObject({ error: 'invalid_client', error_codes: [7000215], trace_id: expect.any(String), correlation_id: expect.any(String) });
+    expect(body).toMatchObject({
+      error: 'invalid_client',
+      error_codes: [7000215],
+      trace_id: expect.any(String),
+      correlation_id: expect.any(String),
+    });
     expect(body.error_description).toMatch(/^AADSTS7000215: Invalid client secret provided/);
     expect(JSON.stringify(body)).not.toContain(wrong);
   });
 
   test('ClientSecretCredential rejects with the AADSTS7000215 refusal', async () => {
-    const credential = new ClientSecretCredential(h.info.tenantId, h.info.clientId, 'wrong', { authorityHost: h.info.authorityHost, disableInstanceDiscovery: true, tlsOptions: { ca: h.caPem } });
-    const error = await credential.getToken(graphScope).then(() => undefined, (e: unknown) => e as Error);
+    const credential = new ClientSecretCredential(h.info.tenantId, h.info.clientId, 'wrong', {
+      authorityHost: h.info.authorityHost,
+      disableInstanceDiscovery: true,
+      tlsOptions: { ca: h.caPem },
+    });
+    const error = await credential.getToken(graphScope).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
     expect(error?.message).toMatch(/invalid_client/);
     expect(error?.message).toMatch(/AADSTS7000215/);
   });
 
   test('an unknown client id is refused with AADSTS700016', async () => {
-    const { status, body } = await tokenRequest({ ...clientCredentials(), client_id: '00000000-0000-0000-0000-000000000001' });
+    const { status, body } = await tokenRequest({
+      ...clientCredentials(),
+      client_id: '00000000-0000-0000-0000-000000000001',
+    });
     expect(status).toBe(400);
     expect(body).toMatchObject({ error: 'unauthorized_client', error_codes: [700016] });
   });
 
   test('client credentials need a /.default scope', async () => {
-    const { status, body } = await tokenRequest({ ...clientCredentials(), scope: 'https://graph.microsoft.com/User.Read' });
+    const { status, body } = await tokenRequest({
+      ...clientCredentials(),
+      scope: 'https://graph.microsoft.com/User.Read',
+    });
     expect(status).toBe(400);
     expect(body).toMatchObject({ error: 'invalid_scope', error_codes: [1002012] });
   });
@@ -106,16 +140,29 @@ describe('client credentials', () => {
   });
 
   test('ClientCertificateCredential works once its certificate is registered through the control plane', async () => {
-    const keys = (await webcrypto.subtle.generateKey(
-      { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 }, true, ['sign', 'verify'],
-    ));
+    const keys = await webcrypto.subtle.generateKey(
+      { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 },
+      true,
+      ['sign', 'verify'],
+    );
     x509.cryptoProvider.set(webcrypto as never);
-    const cert = await x509.X509CertificateGenerator.createSelfSigned({ name: 'CN=entra-saga test app', keys, notAfter: new Date(Date.now() + 86_400_000) });
+    const cert = await x509.X509CertificateGenerator.createSelfSigned({
+      name: 'CN=entra-saga test app',
+      keys,
+      notAfter: new Date(Date.now() + 86_400_000),
+    });
     const keyPem = x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
     await h.control.post('app-certificates', { certificatePem: cert.toString('pem') });
-    const credential = new ClientCertificateCredential(h.info.tenantId, h.info.clientId, { certificate: `${cert.toString('pem')}\n${keyPem}` }, {
-      authorityHost: h.info.authorityHost, disableInstanceDiscovery: true, tlsOptions: { ca: h.caPem },
-    });
+    const credential = new ClientCertificateCredential(
+      h.info.tenantId,
+      h.info.clientId,
+      { certificate: `${cert.toString('pem')}\n${keyPem}` },
+      {
+        authorityHost: h.info.authorityHost,
+        disableInstanceDiscovery: true,
+        tlsOptions: { ca: h.caPem },
+      },
+    );
     const domains = await h.graph(credential).api('/domains').get();
     expect(domains.value).toHaveLength(2);
   });
@@ -126,7 +173,12 @@ describe('resource owner password (acting as a user)', () => {
     const user = await createUser(h.graph(), h.info.domain);
     const { token } = await h.userCredential(user.userPrincipalName, password).getToken(graphScope);
     const claims = decode(token);
-    expect(claims).toMatchObject({ idtyp: 'user', oid: user.id, upn: user.userPrincipalName, scp: expect.stringContaining('EntitlementMgmt-SubjectAccess.ReadWrite') });
+    expect(claims).toMatchObject({
+      idtyp: 'user',
+      oid: user.id,
+      upn: user.userPrincipalName,
+      scp: expect.stringContaining('EntitlementMgmt-SubjectAccess.ReadWrite'),
+    });
     expect(claims.roles).toBeUndefined();
     const me = await h.graph(h.userCredential(user.userPrincipalName, password)).api('/me').get();
     expect(me.id).toBe(user.id);
@@ -134,14 +186,28 @@ describe('resource owner password (acting as a user)', () => {
 
   test('a wrong password is refused with invalid_grant AADSTS50126', async () => {
     const user = await createUser(h.graph(), h.info.domain);
-    const { status, body } = await tokenRequest({ grant_type: 'password', client_id: h.info.clientId, username: user.userPrincipalName, password: 'Wrong-pass1', scope: graphScope });
+    const { status, body } = await tokenRequest({
+      grant_type: 'password',
+      client_id: h.info.clientId,
+      username: user.userPrincipalName,
+      password: 'Wrong-pass1',
+      scope: graphScope,
+    });
     expect(status).toBe(400);
     expect(body).toMatchObject({ error: 'invalid_grant', error_codes: [50126] });
   });
 
   test('a user who must change their password cannot sign in (AADSTS50055)', async () => {
-    const user = await createUser(h.graph(), h.info.domain, { passwordProfile: { password, forceChangePasswordNextSignIn: true } });
-    const { body } = await tokenRequest({ grant_type: 'password', client_id: h.info.clientId, username: user.userPrincipalName, password, scope: graphScope });
+    const user = await createUser(h.graph(), h.info.domain, {
+      passwordProfile: { password, forceChangePasswordNextSignIn: true },
+    });
+    const { body } = await tokenRequest({
+      grant_type: 'password',
+      client_id: h.info.clientId,
+      username: user.userPrincipalName,
+      password,
+      scope: graphScope,
+    });
     expect(body.error_codes).toEqual([50055]);
   });
 });
@@ -151,14 +217,20 @@ describe('Graph token validation', () => {
     const response = await h.fetch('/v1.0/users');
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm=""/);
-    expect(((await response.json()) as Json).error).toMatchObject({ code: 'InvalidAuthenticationToken', message: 'Access token is empty.' });
+    expect(((await response.json()) as Json).error).toMatchObject({
+      code: 'InvalidAuthenticationToken',
+      message: 'Access token is empty.',
+    });
   });
 
   test('an expired token gets 401 "Lifetime validation failed"', async () => {
     const { access_token } = await h.control.post<Json>('tokens', { expiresInSeconds: -60 });
     const error = await graphFailure(h.graphWithToken(access_token).api('/users').get());
     expect(error.statusCode).toBe(401);
-    expect(error.envelope).toMatchObject({ code: 'InvalidAuthenticationToken', message: 'Lifetime validation failed, the token is expired.' });
+    expect(error.envelope).toMatchObject({
+      code: 'InvalidAuthenticationToken',
+      message: 'Lifetime validation failed, the token is expired.',
+    });
   });
 
   test('a token really expires after tokenLifetimeSeconds of wall time', async () => {
@@ -168,7 +240,9 @@ describe('Graph token validation', () => {
     const client = h.graphWithToken(body.access_token);
     expect((await client.api('/domains').get()).value).toHaveLength(2);
     await new Promise((r) => setTimeout(r, 1100));
-    expect((await graphFailure(client.api('/domains').get())).envelope.message).toBe('Lifetime validation failed, the token is expired.');
+    expect((await graphFailure(client.api('/domains').get())).envelope.message).toBe(
+      'Lifetime validation failed, the token is expired.',
+    );
   });
 
   test('advancing the emulator clock does not expire tokens (they run on the wall clock)', async () => {

@@ -32,7 +32,10 @@ async function postGroup(body: Json, abortAfterMs?: number): Promise<Response> {
   const token = (await h.appCredential().getToken(graphScope)).token;
   const signal = abortAfterMs === undefined ? {} : { signal: AbortSignal.timeout(abortAfterMs) };
   return h.fetch('/v1.0/groups', {
-    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body), ...signal,
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+    ...signal,
   });
 }
 
@@ -96,12 +99,16 @@ describe('delays before handling (delayMs)', () => {
 });
 
 describe('errors after applying (applied)', () => {
-  test('the client gets the error in Graph\'s envelope, and the group exists', async () => {
+  test("the client gets the error in Graph's envelope, and the group exists", async () => {
     await h.control.post('faults', { rules: [{ ...groupsRule, status: 503, applied: true, retryAfterSeconds: 3 }] });
     const body = groupBody();
     const error = await graphFailure(h.graph().api('/groups').middlewareOptions(noRetry).post(body));
     expect(error.statusCode).toBe(503);
-    expect(error.envelope).toMatchObject({ code: 'serviceNotAvailable', message: 'Fault injected by the Graph emulator.', innerError: { 'request-id': expect.any(String) } });
+    expect(error.envelope).toMatchObject({
+      code: 'serviceNotAvailable',
+      message: 'Fault injected by the Graph emulator.',
+      innerError: { 'request-id': expect.any(String) },
+    });
     expect(error.headers?.get('retry-after')).toBe('3');
     expect(await groupIn(body.mailNickname)).toMatchObject({ displayName: body.displayName });
     const stats = await h.control.get<Json>('stats');
@@ -110,7 +117,9 @@ describe('errors after applying (applied)', () => {
   });
 
   test('with answerDelayMs, the write lands at once and the error comes late', async () => {
-    await h.control.post('faults', { rules: [{ ...groupsRule, status: 504, code: 'GatewayTimeout', applied: true, answerDelayMs: 800 }] });
+    await h.control.post('faults', {
+      rules: [{ ...groupsRule, status: 504, code: 'GatewayTimeout', applied: true, answerDelayMs: 800 }],
+    });
     const body = groupBody();
     const started = performance.now();
     const answer = postGroup(body);
@@ -136,8 +145,13 @@ describe('validation', () => {
     [{ applied: 'yes' }, /^rules\[0\]\.applied must be a boolean/],
     [{ status: 200, applied: true }, /^rules\[0\]\.applied needs an error status/],
   ])('%j is refused, naming the field', async (fields, message) => {
-    const response = await h.control.request('POST', 'faults', { rules: [{ path: '/v1.0/groups$', status: 503, ...fields }] });
+    const response = await h.control.request('POST', 'faults', {
+      rules: [{ path: '/v1.0/groups$', status: 503, ...fields }],
+    });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as Json).error).toMatchObject({ code: 'BadRequest', message: expect.stringMatching(message) });
+    expect(((await response.json()) as Json).error).toMatchObject({
+      code: 'BadRequest',
+      message: expect.stringMatching(message),
+    });
   });
 });

@@ -4,8 +4,21 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { startHarness, type EmulatorHarness } from './support/harness.js';
 import {
-  addGroupToCatalog, addRoleScope, catalogResource, createGroup, createPackage, createPolicy, createUser, em, generalCatalog,
-  graphFailure, memberRole, policyBody, provision, requestAssignment, type Json,
+  addGroupToCatalog,
+  addRoleScope,
+  catalogResource,
+  createGroup,
+  createPackage,
+  createPolicy,
+  createUser,
+  em,
+  generalCatalog,
+  graphFailure,
+  memberRole,
+  policyBody,
+  provision,
+  requestAssignment,
+  type Json,
 } from './support/steps.js';
 
 let h: EmulatorHarness;
@@ -24,21 +37,53 @@ describe('access packages', () => {
     const catalog = await generalCatalog(h.graph());
     const pkg = await createPackage(h.graph(), catalog.id, { displayName: 'Marketing Campaign' });
     await createPackage(h.graph(), catalog.id, { displayName: 'Sales Campaign' });
-    const found = await h.graph().api(`${em}/accessPackages`).filter("displayName eq 'Marketing Campaign'").expand('catalog').get();
-    expect(found.value).toEqual([expect.objectContaining({ id: pkg.id, catalog: expect.objectContaining({ id: catalog.id, displayName: 'General' }) })]);
+    const found = await h
+      .graph()
+      .api(`${em}/accessPackages`)
+      .filter("displayName eq 'Marketing Campaign'")
+      .expand('catalog')
+      .get();
+    expect(found.value).toEqual([
+      expect.objectContaining({
+        id: pkg.id,
+        catalog: expect.objectContaining({ id: catalog.id, displayName: 'General' }),
+      }),
+    ]);
   });
 
-  test.each([[{ displayName: undefined }, 'displayName'], [{ catalog: undefined }, 'catalog'], [{ catalog: {} }, 'catalog']])('%j is 400 InvalidModel naming %s', async (patch, target) => {
+  test.each([
+    [{ displayName: undefined }, 'displayName'],
+    [{ catalog: undefined }, 'catalog'],
+    [{ catalog: {} }, 'catalog'],
+  ])('%j is 400 InvalidModel naming %s', async (patch, target) => {
     const catalog = await generalCatalog(h.graph());
-    const error = await graphFailure(h.graph().api(`${em}/accessPackages`).post({ displayName: 'P', catalog: { id: catalog.id }, ...patch }));
+    const error = await graphFailure(
+      h
+        .graph()
+        .api(`${em}/accessPackages`)
+        .post({ displayName: 'P', catalog: { id: catalog.id }, ...patch }),
+    );
     expect(error.envelope).toMatchObject({ code: 'InvalidModel', details: [expect.objectContaining({ target })] });
   });
 
   test('an unknown catalog is 404; an unknown property 400', async () => {
-    expect((await graphFailure(h.graph().api(`${em}/accessPackages`).post({ displayName: 'P', catalog: { id: '00000000-0000-4000-8000-000000000000' } }))).statusCode).toBe(404);
+    expect(
+      (
+        await graphFailure(
+          h
+            .graph()
+            .api(`${em}/accessPackages`)
+            .post({ displayName: 'P', catalog: { id: '00000000-0000-4000-8000-000000000000' } }),
+        )
+      ).statusCode,
+    ).toBe(404);
     const catalog = await generalCatalog(h.graph());
-    const error = await graphFailure(h.graph().api(`${em}/accessPackages`).post({ displayName: 'P', catalogId: catalog.id }));
-    expect(error.envelope.message).toMatch(/^The property 'catalogId' does not exist on type 'microsoft.graph.accessPackage'/);
+    const error = await graphFailure(
+      h.graph().api(`${em}/accessPackages`).post({ displayName: 'P', catalogId: catalog.id }),
+    );
+    expect(error.envelope.message).toMatch(
+      /^The property 'catalogId' does not exist on type 'microsoft.graph.accessPackage'/,
+    );
   });
 
   test('PATCH updates the description', async () => {
@@ -54,7 +99,10 @@ describe('access packages', () => {
     expect(error.statusCode).toBe(400);
     expect(error.envelope.code).toBe('AccessPackageHasAssignments');
     const [assignment] = (await h.graph().api(`${em}/assignments`).get()).value;
-    await h.graph().api(`${em}/assignmentRequests`).post({ requestType: 'adminRemove', assignment: { id: assignment.id } });
+    await h
+      .graph()
+      .api(`${em}/assignmentRequests`)
+      .post({ requestType: 'adminRemove', assignment: { id: assignment.id } });
     await h.graph().api(`${em}/accessPackages/${p.accessPackage.id}`).delete();
     expect((await h.control.get<Json>('objects')).accessPackages).toEqual([]);
   });
@@ -67,10 +115,13 @@ describe('resource role scopes', () => {
     await addGroupToCatalog(h.graph(), catalog.id, group.id);
     const resource = await catalogResource(h.graph(), catalog.id, group.id);
     const pkg = await createPackage(h.graph(), catalog.id);
-    const roleScope = await h.graph().api(`${em}/accessPackages/${pkg.id}/resourceRoleScopes`).post({
-      role: { originId: `Member_${group.id}`, originSystem: 'AadGroup', resource: { id: resource.id } },
-      scope: { originId: group.id, originSystem: 'AadGroup', isRootScope: true },
-    });
+    const roleScope = await h
+      .graph()
+      .api(`${em}/accessPackages/${pkg.id}/resourceRoleScopes`)
+      .post({
+        role: { originId: `Member_${group.id}`, originSystem: 'AadGroup', resource: { id: resource.id } },
+        scope: { originId: group.id, originSystem: 'AadGroup', isRootScope: true },
+      });
     const member = await memberRole(h.graph(), catalog.id, resource.id);
     expect(roleScope.id).toBe(`${member.id}_${resource.scopes[0].id}`);
   });
@@ -94,9 +145,15 @@ describe('resource role scopes', () => {
 
   test('a role that is not in the package’s catalog is 404 RoleNotFound', async () => {
     const pkg = await createPackage(h.graph(), (await generalCatalog(h.graph())).id);
-    const error = await graphFailure(h.graph().api(`${em}/accessPackages/${pkg.id}/resourceRoleScopes`).post({
-      role: { id: '00000000-0000-4000-8000-000000000000', originSystem: 'AadGroup' }, scope: { originId: 'x', originSystem: 'AadGroup' },
-    }));
+    const error = await graphFailure(
+      h
+        .graph()
+        .api(`${em}/accessPackages/${pkg.id}/resourceRoleScopes`)
+        .post({
+          role: { id: '00000000-0000-4000-8000-000000000000', originSystem: 'AadGroup' },
+          scope: { originId: 'x', originSystem: 'AadGroup' },
+        }),
+    );
     expect(error.statusCode).toBe(404);
     expect(error.envelope.code).toBe('RoleNotFound');
   });
@@ -108,9 +165,14 @@ describe('assignment policies', () => {
     const policy = await h.graph().api(`${em}/assignmentPolicies/${p.policy.id}`).get();
     expect(policy).toMatchObject({
       allowedTargetScope: 'specificDirectoryUsers',
-      requestorSettings: { enableTargetsToSelfAddAccess: true, enableOnBehalfRequestorsToRemoveAccess: false, onBehalfRequestors: [] },
+      requestorSettings: {
+        enableTargetsToSelfAddAccess: true,
+        enableOnBehalfRequestorsToRemoveAccess: false,
+        onBehalfRequestors: [],
+      },
       requestApprovalSettings: { isApprovalRequiredForAdd: false, isRequestorJustificationRequired: false, stages: [] },
-      reviewSettings: null, automaticRequestSettings: null,
+      reviewSettings: null,
+      automaticRequestSettings: null,
     });
     expect(policy).not.toHaveProperty('accessPackage');
   });
@@ -119,8 +181,15 @@ describe('assignment policies', () => {
     const p = await provision(h.graph(), h.info.domain);
     const other = await createPackage(h.graph(), p.catalogId);
     await createPolicy(h.graph(), other.id, p.user.id);
-    const list = await h.graph().api(`${em}/assignmentPolicies`).filter(`accessPackage/id eq '${p.accessPackage.id}'`).expand('accessPackage').get();
-    expect(list.value).toEqual([expect.objectContaining({ id: p.policy.id, accessPackage: expect.objectContaining({ id: p.accessPackage.id }) })]);
+    const list = await h
+      .graph()
+      .api(`${em}/assignmentPolicies`)
+      .filter(`accessPackage/id eq '${p.accessPackage.id}'`)
+      .expand('accessPackage')
+      .get();
+    expect(list.value).toEqual([
+      expect.objectContaining({ id: p.policy.id, accessPackage: expect.objectContaining({ id: p.accessPackage.id }) }),
+    ]);
   });
 
   test.each([
@@ -134,7 +203,12 @@ describe('assignment policies', () => {
   ])('%j is 400 InvalidModel naming %s', async (patch, target) => {
     const user = await createUser(h.graph(), h.info.domain);
     const pkg = await createPackage(h.graph(), (await generalCatalog(h.graph())).id);
-    const error = await graphFailure(h.graph().api(`${em}/assignmentPolicies`).post({ ...policyBody(pkg.id, user.id), ...patch }));
+    const error = await graphFailure(
+      h
+        .graph()
+        .api(`${em}/assignmentPolicies`)
+        .post({ ...policyBody(pkg.id, user.id), ...patch }),
+    );
     expect(error.statusCode).toBe(400);
     expect(error.envelope).toMatchObject({ code: 'InvalidModel', details: [expect.objectContaining({ target })] });
     expect((await h.control.get<Json>('objects')).assignmentPolicies).toEqual([]);
@@ -143,9 +217,19 @@ describe('assignment policies', () => {
   test('beta-only fields (durationInDays, requestorSettings.scopeType) are unknown properties in v1.0', async () => {
     const user = await createUser(h.graph(), h.info.domain);
     const pkg = await createPackage(h.graph(), (await generalCatalog(h.graph())).id);
-    const a = await graphFailure(h.graph().api(`${em}/assignmentPolicies`).post({ ...policyBody(pkg.id, user.id), durationInDays: 30 }));
+    const a = await graphFailure(
+      h
+        .graph()
+        .api(`${em}/assignmentPolicies`)
+        .post({ ...policyBody(pkg.id, user.id), durationInDays: 30 }),
+    );
     expect(a.envelope.message).toMatch(/'durationInDays' does not exist/);
-    const b = await graphFailure(h.graph().api(`${em}/assignmentPolicies`).post({ ...policyBody(pkg.id, user.id), requestorSettings: { scopeType: 'SpecificDirectorySubjects' } }));
+    const b = await graphFailure(
+      h
+        .graph()
+        .api(`${em}/assignmentPolicies`)
+        .post({ ...policyBody(pkg.id, user.id), requestorSettings: { scopeType: 'SpecificDirectorySubjects' } }),
+    );
     expect(b.envelope.message).toMatch(/'scopeType' does not exist/);
   });
 
@@ -157,9 +241,15 @@ describe('assignment policies', () => {
 
   test('PUT replaces the policy', async () => {
     const p = await provision(h.graph(), h.info.domain);
-    await h.graph().api(`${em}/assignmentPolicies/${p.policy.id}`).put(policyBody(p.accessPackage.id, p.user.id, { displayName: 'Renamed', expiration: { type: 'noExpiration' } }));
+    await h
+      .graph()
+      .api(`${em}/assignmentPolicies/${p.policy.id}`)
+      .put(policyBody(p.accessPackage.id, p.user.id, { displayName: 'Renamed', expiration: { type: 'noExpiration' } }));
     const policy = await h.graph().api(`${em}/assignmentPolicies/${p.policy.id}`).get();
-    expect(policy).toMatchObject({ displayName: 'Renamed', expiration: { type: 'noExpiration', duration: null, endDateTime: null } });
+    expect(policy).toMatchObject({
+      displayName: 'Renamed',
+      expiration: { type: 'noExpiration', duration: null, endDateTime: null },
+    });
   });
 
   test('DELETE is refused while the policy has an assignment', async () => {
@@ -174,6 +264,8 @@ describe('assignment policies', () => {
   test('DELETE without assignments answers 204 and a second DELETE 404', async () => {
     const p = await provision(h.graph(), h.info.domain);
     await h.graph().api(`${em}/assignmentPolicies/${p.policy.id}`).delete();
-    expect((await graphFailure(h.graph().api(`${em}/assignmentPolicies/${p.policy.id}`).delete())).statusCode).toBe(404);
+    expect((await graphFailure(h.graph().api(`${em}/assignmentPolicies/${p.policy.id}`).delete())).statusCode).toBe(
+      404,
+    );
   });
 });

@@ -44,7 +44,11 @@ describe('restart with a data file', () => {
     h = await restart(h);
     expect((await h.graph().api(`/users/${p.user.id}`).get()).userPrincipalName).toBe(p.user.userPrincipalName);
     expect((await h.graph().api(`/groups/${p.group.id}`).get()).displayName).toBe(p.group.displayName);
-    const pkg = await h.graph().api(`${em}/accessPackages/${p.accessPackage.id}`).expand('resourceRoleScopes,assignmentPolicies').get();
+    const pkg = await h
+      .graph()
+      .api(`${em}/accessPackages/${p.accessPackage.id}`)
+      .expand('resourceRoleScopes,assignmentPolicies')
+      .get();
     expect(pkg.resourceRoleScopes.map((rs: Json) => rs.id)).toEqual([p.roleScope.id]);
     expect(pkg.assignmentPolicies.map((x: Json) => x.id)).toEqual([p.policy.id]);
   });
@@ -81,9 +85,13 @@ describe('restart with a data file', () => {
   test('private keys are written 0600 and writes leave no temporary files', async () => {
     const h = await start();
     await provision(h.graph(), h.info.domain);
-    for (const name of ['ca-key.pem', 'server-key.pem', 'token-signing-key.pem']) expect(statSync(join(stateDir, name)).mode & 0o777).toBe(0o600);
+    for (const name of ['ca-key.pem', 'server-key.pem', 'token-signing-key.pem'])
+      expect(statSync(join(stateDir, name)).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    expect(JSON.parse(readFileSync(dataFile, 'utf8'))).toMatchObject({ format: 'entra-saga-emulator-state', version: 1 });
+    expect(JSON.parse(readFileSync(dataFile, 'utf8'))).toMatchObject({
+      format: 'entra-saga-emulator-state',
+      version: 1,
+    });
   });
 
   test('passwords are not stored in the data file', async () => {
@@ -106,7 +114,10 @@ describe('refusing a bad data file', () => {
   test('corrupt JSON is refused with an error naming the file, which is left untouched', async () => {
     const content = '{"format":"entra-saga-emulator-state","users":[{"id"';
     writeFileSync(dataFile, content);
-    const error = await startEmulator({ port: 0, stateDir, dataFile }).then(() => undefined, (e: unknown) => e);
+    const error = await startEmulator({ port: 0, stateDir, dataFile }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DataFileError);
     expect((error as Error).message).toContain(dataFile);
     expect((error as Error).message).toMatch(/not valid JSON/);
@@ -115,7 +126,9 @@ describe('refusing a bad data file', () => {
 
   test('JSON that is not emulator state is refused', async () => {
     writeFileSync(dataFile, JSON.stringify({ hello: 'world' }));
-    await expect(startEmulator({ port: 0, stateDir, dataFile })).rejects.toThrow(/is not emulator state \(missing format marker\)/);
+    await expect(startEmulator({ port: 0, stateDir, dataFile })).rejects.toThrow(
+      /is not emulator state \(missing format marker\)/,
+    );
     expect(JSON.parse(readFileSync(dataFile, 'utf8'))).toEqual({ hello: 'world' });
   });
 

@@ -5,7 +5,16 @@ import { RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { graphScope, startHarness, type EmulatorHarness } from './support/harness.js';
 import {
-  addGroupToCatalog, addRoleScope, createGroup, createPackage, createPolicy, createUser, em, generalCatalog, graphFailure, type Json,
+  addGroupToCatalog,
+  addRoleScope,
+  createGroup,
+  createPackage,
+  createPolicy,
+  createUser,
+  em,
+  generalCatalog,
+  graphFailure,
+  type Json,
 } from './support/steps.js';
 
 let h: EmulatorHarness;
@@ -35,7 +44,9 @@ describe('replication lag', () => {
   test('a new group is in the write response but invisible to GET and lists until the lag passes', async () => {
     const group = await createGroup(h.graph());
     expect(group.id).toBeDefined();
-    expect((await graphFailure(h.graph().api(`/groups/${group.id}`).get())).envelope.code).toBe('Request_ResourceNotFound');
+    expect((await graphFailure(h.graph().api(`/groups/${group.id}`).get())).envelope.code).toBe(
+      'Request_ResourceNotFound',
+    );
     expect((await h.graph().api('/groups').filter(`id eq '${group.id}'`).get()).value).toEqual([]);
     await advance(lagMs);
     expect((await h.graph().api(`/groups/${group.id}`).get()).id).toBe(group.id);
@@ -57,9 +68,12 @@ describe('replication lag', () => {
     expect((await h.graph().api(`${em}/catalogs/${catalog.id}/resources`).get()).value).toEqual([]);
     const pkg = await createPackage(h.graph(), catalog.id);
     await advance(lagMs);
-    const [resource] = (await h.graph().api(`${em}/catalogs/${catalog.id}/resources`).expand('roles,scopes').get()).value;
+    const [resource] = (await h.graph().api(`${em}/catalogs/${catalog.id}/resources`).expand('roles,scopes').get())
+      .value;
     const role = resource.roles.find((r: Json) => r.displayName === 'Member');
-    expect((await addRoleScope(h.graph(), pkg.id, role, resource.scopes[0], resource.id)).id).toBe(`${role.id}_${resource.scopes[0].id}`);
+    expect((await addRoleScope(h.graph(), pkg.id, role, resource.scopes[0], resource.id)).id).toBe(
+      `${role.id}_${resource.scopes[0].id}`,
+    );
   });
 
   test('a policy naming a just-created user fails until the user has replicated', async () => {
@@ -74,7 +88,9 @@ describe('replication lag', () => {
 
   test('uniqueness is enforced even against objects not yet visible', async () => {
     const user = await createUser(h.graph(), h.info.domain);
-    const error = await graphFailure(createUser(h.graph(), h.info.domain, { userPrincipalName: user.userPrincipalName }));
+    const error = await graphFailure(
+      createUser(h.graph(), h.info.domain, { userPrincipalName: user.userPrincipalName }),
+    );
     expect(error.envelope.details).toEqual([expect.objectContaining({ code: 'ObjectConflict' })]);
   });
 
@@ -97,7 +113,9 @@ describe('throttling', () => {
     }
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     expect(Number(throttled!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(throttled!.headers.get('x-ms-throttle-scope')).toBe(`Tenant_Application/Read/${h.info.clientId}/${h.info.tenantId}`);
+    expect(throttled!.headers.get('x-ms-throttle-scope')).toBe(
+      `Tenant_Application/Read/${h.info.clientId}/${h.info.tenantId}`,
+    );
     expect(throttled!.headers.get('x-ms-throttle-information')).toBe('ResourceUnitLimitExceeded');
     expect(((await throttled!.json()) as Json).error.code).toBe('TooManyRequests');
     const stats = await h.control.get<Json>('stats');
@@ -108,7 +126,13 @@ describe('throttling', () => {
   test('writes have their own, smaller bucket', async () => {
     await h.control.post('config', { throttleScale: 0.001 }); // 3 writes per 150 s
     for (let i = 0; i < 3; i++) await createGroup(h.graph());
-    const error = await graphFailure(h.graph().api('/groups').middlewareOptions(noRetry).post({ displayName: 'G', mailEnabled: false, mailNickname: 'g', securityEnabled: true }));
+    const error = await graphFailure(
+      h
+        .graph()
+        .api('/groups')
+        .middlewareOptions(noRetry)
+        .post({ displayName: 'G', mailEnabled: false, mailNickname: 'g', securityEnabled: true }),
+    );
     expect(error.statusCode).toBe(429);
     expect(error.headers?.get('x-ms-throttle-information')).toBe('WriteLimitExceeded');
     expect((await h.graph().api('/domains').get()).value).toHaveLength(2);
@@ -117,7 +141,8 @@ describe('throttling', () => {
   test('the resource cost follows the documented rules (members 3, $expand +1, $select -1)', async () => {
     const auth = await bearer();
     const group = await createGroup(h.graph());
-    const unit = async (path: string) => (await h.fetch(path, { headers: { Authorization: auth } })).headers.get('x-ms-resource-unit');
+    const unit = async (path: string) =>
+      (await h.fetch(path, { headers: { Authorization: auth } })).headers.get('x-ms-resource-unit');
     expect(await unit('/v1.0/users')).toBe('1');
     expect(await unit(`/v1.0/groups/${group.id}/members`)).toBe('3');
     expect(await unit(`/v1.0/groups/${group.id}/members?$select=id`)).toBe('2');
@@ -128,7 +153,12 @@ describe('throttling', () => {
     await h.control.post('config', { throttleScale: 0.002 }); // 7 read units
     const auth = await bearer();
     const percentages: (string | null)[] = [];
-    for (let i = 0; i < 6; i++) percentages.push((await h.fetch('/v1.0/users', { headers: { Authorization: auth } })).headers.get('x-ms-throttle-limit-percentage'));
+    for (let i = 0; i < 6; i++)
+      percentages.push(
+        (await h.fetch('/v1.0/users', { headers: { Authorization: auth } })).headers.get(
+          'x-ms-throttle-limit-percentage',
+        ),
+      );
     expect(percentages.slice(0, 5)).toEqual([null, null, null, null, null]);
     expect(Number(percentages[5])).toBeGreaterThanOrEqual(0.8);
   });
@@ -136,18 +166,41 @@ describe('throttling', () => {
   test('throttleScale 0 disables throttling', async () => {
     await h.control.post('config', { throttleScale: 0 });
     const auth = await bearer();
-    for (let i = 0; i < 20; i++) expect((await h.fetch('/v1.0/domains', { headers: { Authorization: auth } })).status).toBe(200);
+    for (let i = 0; i < 20; i++)
+      expect((await h.fetch('/v1.0/domains', { headers: { Authorization: auth } })).status).toBe(200);
   });
 });
 
 describe('scripted faults', () => {
   test('a rule fires `times` times on matching calls, with its status, code, message and Retry-After', async () => {
-    await h.control.post('faults', { rules: [{ method: 'POST', path: '/v1.0/users$', status: 503, code: 'serviceNotAvailable', message: 'Try later', retryAfterSeconds: 7, times: 2 }] });
-    const body = { accountEnabled: true, displayName: 'A', mailNickname: 'a', userPrincipalName: `a@${h.info.domain}`, passwordProfile: { password: 'Contoso1234!' } };
+    await h.control.post('faults', {
+      rules: [
+        {
+          method: 'POST',
+          path: '/v1.0/users$',
+          status: 503,
+          code: 'serviceNotAvailable',
+          message: 'Try later',
+          retryAfterSeconds: 7,
+          times: 2,
+        },
+      ],
+    });
+    const body = {
+      accountEnabled: true,
+      displayName: 'A',
+      mailNickname: 'a',
+      userPrincipalName: `a@${h.info.domain}`,
+      passwordProfile: { password: 'Contoso1234!' },
+    };
     for (let i = 0; i < 2; i++) {
       const error = await graphFailure(h.graph().api('/users').middlewareOptions(noRetry).post(body));
       expect(error.statusCode).toBe(503);
-      expect(error.envelope).toMatchObject({ code: 'serviceNotAvailable', message: 'Try later', innerError: { 'request-id': expect.any(String) } });
+      expect(error.envelope).toMatchObject({
+        code: 'serviceNotAvailable',
+        message: 'Try later',
+        innerError: { 'request-id': expect.any(String) },
+      });
       expect(error.headers?.get('retry-after')).toBe('7');
     }
     expect((await h.graph().api('/users').middlewareOptions(noRetry).post(body)).displayName).toBe('A');
@@ -165,7 +218,9 @@ describe('scripted faults', () => {
   });
 
   test('the official client retries an injected 429 honouring Retry-After, then succeeds', async () => {
-    await h.control.post('faults', { rules: [{ path: '/v1.0/domains$', status: 429, retryAfterSeconds: 0, times: 2 }] });
+    await h.control.post('faults', {
+      rules: [{ path: '/v1.0/domains$', status: 429, retryAfterSeconds: 0, times: 2 }],
+    });
     expect((await h.graph().api('/domains').get()).value).toHaveLength(2);
     expect((await h.control.get<Json>('stats')).routes['GET /v1.0/domains']).toEqual({ 200: 1, 429: 2 });
   });
@@ -175,7 +230,8 @@ describe('scripted faults', () => {
       await h.control.post('faults', { rules: [{ path: '/v1.0/domains$', status: 500, probability: 0.5 }] });
       const auth = await bearer();
       const statuses: number[] = [];
-      for (let i = 0; i < 16; i++) statuses.push((await h.fetch('/v1.0/domains', { headers: { Authorization: auth } })).status);
+      for (let i = 0; i < 16; i++)
+        statuses.push((await h.fetch('/v1.0/domains', { headers: { Authorization: auth } })).status);
       return statuses;
     };
     const first = await run();
@@ -195,8 +251,14 @@ describe('scripted faults', () => {
   test('faults apply to the token endpoint too', async () => {
     await h.control.post('faults', { rules: [{ path: '/oauth2/v2.0/token$', status: 503, times: 1 }] });
     const response = await h.fetch(`/${h.info.tenantId}/oauth2/v2.0/token`, {
-      method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: h.info.clientId, client_secret: h.info.clientSecret, scope: graphScope }).toString(),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: h.info.clientId,
+        client_secret: h.info.clientSecret,
+        scope: graphScope,
+      }).toString(),
     });
     expect(response.status).toBe(503);
     expect(((await response.json()) as Json).error).toBe('server_error');
@@ -211,7 +273,9 @@ describe('scripted faults', () => {
   test('an invalid rule is refused naming the field', async () => {
     const response = await h.control.request('POST', 'faults', { rules: [{ path: '(', status: 500 }] });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as Json).error.message).toMatch(/^rules\[0\]\.path is not a valid regular expression/);
+    expect(((await response.json()) as Json).error.message).toMatch(
+      /^rules\[0\]\.path is not a valid regular expression/,
+    );
     const missing = await h.control.request('POST', 'faults', { rules: [{ path: '/users' }] });
     expect(((await missing.json()) as Json).error.message).toBe('rules[0].status must be an HTTP status code');
   });

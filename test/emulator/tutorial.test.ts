@@ -5,8 +5,20 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startHarness, type EmulatorHarness } from './support/harness.js';
 import {
-  addGroupToCatalog, addRoleScope, catalogResource, createGroup, createPackage, createPolicy, createUser, em, generalCatalog,
-  memberIds, memberRole, removeAssignment, requestAssignment, type Json,
+  addGroupToCatalog,
+  addRoleScope,
+  catalogResource,
+  createGroup,
+  createPackage,
+  createPolicy,
+  createUser,
+  em,
+  generalCatalog,
+  memberIds,
+  memberRole,
+  removeAssignment,
+  requestAssignment,
+  type Json,
 } from './support/steps.js';
 
 let h: EmulatorHarness;
@@ -25,7 +37,10 @@ describe('the tutorial in Graph v1.0', () => {
 
   test('1. POST /users creates the requestor', async () => {
     const user = await createUser(h.graph(), h.info.domain, { displayName: 'Requestor1' });
-    expect(user).toMatchObject({ displayName: 'Requestor1', userPrincipalName: expect.stringMatching(/@contoso\.onmicrosoft\.com$/) });
+    expect(user).toMatchObject({
+      displayName: 'Requestor1',
+      userPrincipalName: expect.stringMatching(/@contoso\.onmicrosoft\.com$/),
+    });
     expect(user.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(user['@odata.context']).toBe(`${h.info.graphBaseUrl}/$metadata#users/$entity`);
     ids.user = user.id;
@@ -35,7 +50,13 @@ describe('the tutorial in Graph v1.0', () => {
 
   test('2. POST /groups creates the security group', async () => {
     const group = await createGroup(h.graph(), { displayName: 'Marketing resources', mailNickname: 'markres' });
-    expect(group).toMatchObject({ displayName: 'Marketing resources', mailEnabled: false, securityEnabled: true, groupTypes: [], mailNickname: 'markres' });
+    expect(group).toMatchObject({
+      displayName: 'Marketing resources',
+      mailEnabled: false,
+      securityEnabled: true,
+      groupTypes: [],
+      mailNickname: 'markres',
+    });
     ids.group = group.id;
   });
 
@@ -49,13 +70,19 @@ describe('the tutorial in Graph v1.0', () => {
     const request = await addGroupToCatalog(h.graph(), ids.catalog!, ids.group!);
     expect(request).toMatchObject({ requestType: 'adminAdd', state: 'delivered' });
     const objects = await h.control.get<Json>('objects');
-    expect(objects.catalogResources).toEqual([expect.objectContaining({ catalogId: ids.catalog, originId: ids.group, originSystem: 'AadGroup' })]);
+    expect(objects.catalogResources).toEqual([
+      expect.objectContaining({ catalogId: ids.catalog, originId: ids.group, originSystem: 'AadGroup' }),
+    ]);
   });
 
   test('5. the catalog resource is found by originId, with its roles and root scope', async () => {
     const resource = await catalogResource(h.graph(), ids.catalog!, ids.group!);
     expect(resource.id).not.toBe(ids.group);
-    expect(resource).toMatchObject({ originId: ids.group, originSystem: 'AadGroup', displayName: 'Marketing resources' });
+    expect(resource).toMatchObject({
+      originId: ids.group,
+      originSystem: 'AadGroup',
+      displayName: 'Marketing resources',
+    });
     expect(resource.roles.map((r: Json) => r.displayName).sort()).toEqual(['Member', 'Owner']);
     scope = resource.scopes.find((s: Json) => s.isRootScope);
     expect(scope).toMatchObject({ originId: ids.group, isRootScope: true });
@@ -79,8 +106,18 @@ describe('the tutorial in Graph v1.0', () => {
   test('8. the Member role scope is added to the package, id <roleId>_<scopeId>', async () => {
     const roleScope = await addRoleScope(h.graph(), ids.package!, role, scope, ids.resource!);
     expect(roleScope.id).toBe(`${role.id}_${scope.id}`);
-    const pkg = await h.graph().api(`${em}/accessPackages/${ids.package}`).expand('resourceRoleScopes($expand=role,scope)').get();
-    expect(pkg.resourceRoleScopes).toEqual([expect.objectContaining({ id: roleScope.id, role: expect.objectContaining({ displayName: 'Member' }), scope: expect.objectContaining({ isRootScope: true }) })]);
+    const pkg = await h
+      .graph()
+      .api(`${em}/accessPackages/${ids.package}`)
+      .expand('resourceRoleScopes($expand=role,scope)')
+      .get();
+    expect(pkg.resourceRoleScopes).toEqual([
+      expect.objectContaining({
+        id: roleScope.id,
+        role: expect.objectContaining({ displayName: 'Member' }),
+        scope: expect.objectContaining({ isRootScope: true }),
+      }),
+    ]);
   });
 
   test('9. POST assignmentPolicies creates the v1.0 policy for the requestor', async () => {
@@ -96,14 +133,26 @@ describe('the tutorial in Graph v1.0', () => {
   });
 
   test('10. the requestor asks for access (userAdd with their own token): submitted / Accepted', async () => {
-    const asUser = h.graph(h.userCredential((await h.control.get<Json>('objects')).users[0].userPrincipalName, 'Contoso1234!'));
+    const asUser = h.graph(
+      h.userCredential((await h.control.get<Json>('objects')).users[0].userPrincipalName, 'Contoso1234!'),
+    );
     const request = await requestAssignment(asUser, 'userAdd', ids.user!, ids.policy!, ids.package!);
-    expect(request).toMatchObject({ requestType: 'userAdd', state: 'submitted', status: 'Accepted', completedDateTime: null });
+    expect(request).toMatchObject({
+      requestType: 'userAdd',
+      state: 'submitted',
+      status: 'Accepted',
+      completedDateTime: null,
+    });
     ids.request = request.id;
   });
 
   test('11. polling the request shows delivering, then delivered / Delivered', async () => {
-    const poll = () => h.graph().api(`${em}/assignmentRequests/${ids.request}`).expand('accessPackage,requestor,assignment($expand=target)').get() as Promise<Json>;
+    const poll = () =>
+      h
+        .graph()
+        .api(`${em}/assignmentRequests/${ids.request}`)
+        .expand('accessPackage,requestor,assignment($expand=target)')
+        .get() as Promise<Json>;
     const seen = new Set<string>();
     for (let i = 0; i < 60; i++) {
       const request = await poll();
@@ -121,8 +170,20 @@ describe('the tutorial in Graph v1.0', () => {
   });
 
   test('12. the assignment is listed for the policy, delivered', async () => {
-    const list = await h.graph().api(`${em}/assignments`).filter(`assignmentPolicy/id eq '${ids.policy}'`).expand('target').get();
-    expect(list.value).toEqual([expect.objectContaining({ id: ids.assignment, state: 'delivered', status: 'Delivered', target: expect.objectContaining({ objectId: ids.user }) })]);
+    const list = await h
+      .graph()
+      .api(`${em}/assignments`)
+      .filter(`assignmentPolicy/id eq '${ids.policy}'`)
+      .expand('target')
+      .get();
+    expect(list.value).toEqual([
+      expect.objectContaining({
+        id: ids.assignment,
+        state: 'delivered',
+        status: 'Delivered',
+        target: expect.objectContaining({ objectId: ids.user }),
+      }),
+    ]);
     const end = Date.parse(list.value[0].schedule.expiration.endDateTime);
     const start = Date.parse(list.value[0].schedule.startDateTime);
     expect(end - start).toBe(30 * 24 * 3600 * 1000);
@@ -155,13 +216,25 @@ describe('the tutorial in Graph v1.0', () => {
   });
 
   test('17–18. the group leaves the catalog, then the user and group are deleted: nothing is left', async () => {
-    const removal = await h.graph().api(`${em}/resourceRequests`).post({
-      requestType: 'adminRemove', resource: { originId: ids.group, originSystem: 'AadGroup' }, catalog: { id: ids.catalog },
-    });
+    const removal = await h
+      .graph()
+      .api(`${em}/resourceRequests`)
+      .post({
+        requestType: 'adminRemove',
+        resource: { originId: ids.group, originSystem: 'AadGroup' },
+        catalog: { id: ids.catalog },
+      });
     expect(removal).toMatchObject({ requestType: 'adminRemove', state: 'delivered' });
     await h.graph().api(`/users/${ids.user}`).delete();
     await h.graph().api(`/groups/${ids.group}`).delete();
     const objects = await h.control.get<Json>('objects');
-    expect(objects).toMatchObject({ users: [], groups: [], catalogResources: [], accessPackages: [], assignmentPolicies: [], groupMembers: {} });
+    expect(objects).toMatchObject({
+      users: [],
+      groups: [],
+      catalogResources: [],
+      accessPackages: [],
+      assignmentPolicies: [],
+      groupMembers: {},
+    });
   });
 });

@@ -10,54 +10,122 @@ const h = useHarness();
 const body = (overrides: Json = {}): Json => {
   const alias = unique('user');
   return {
-    accountEnabled: true, displayName: alias, mailNickname: alias, userPrincipalName: `${alias}@${h.info.domain}`,
-    passwordProfile: { password, forceChangePasswordNextSignIn: false }, ...overrides,
+    accountEnabled: true,
+    displayName: alias,
+    mailNickname: alias,
+    userPrincipalName: `${alias}@${h.info.domain}`,
+    passwordProfile: { password, forceChangePasswordNextSignIn: false },
+    ...overrides,
   };
 };
 
 describe('creating users', () => {
   test('the response has the default property set and a GUID id', async () => {
     const user = await createUser(h.graph(), h.info.domain, { jobTitle: 'Marketer' });
-    expect(Object.keys(user).sort()).toEqual(['@odata.context', 'businessPhones', 'displayName', 'givenName', 'id', 'jobTitle', 'mail', 'mobilePhone', 'officeLocation', 'preferredLanguage', 'surname', 'userPrincipalName'].sort());
+    expect(Object.keys(user).sort()).toEqual(
+      [
+        '@odata.context',
+        'businessPhones',
+        'displayName',
+        'givenName',
+        'id',
+        'jobTitle',
+        'mail',
+        'mobilePhone',
+        'officeLocation',
+        'preferredLanguage',
+        'surname',
+        'userPrincipalName',
+      ].sort(),
+    );
     expect(user.jobTitle).toBe('Marketer');
   });
 
-  test.each(['accountEnabled', 'displayName', 'mailNickname', 'userPrincipalName'])('a missing %s is a 400 naming it', async (property) => {
-    const payload = body();
-    delete payload[property];
-    const error = await graphFailure(h.graph().api('/users').post(payload));
-    expect(error.statusCode).toBe(400);
-    expect(error.envelope).toMatchObject({ code: 'Request_BadRequest', message: `Property ${property} value is required but is empty or missing.` });
-    expect((await h.control.get<Json>('objects')).users).toEqual([]);
-  });
+  test.each(['accountEnabled', 'displayName', 'mailNickname', 'userPrincipalName'])(
+    'a missing %s is a 400 naming it',
+    async (property) => {
+      const payload = body();
+      delete payload[property];
+      const error = await graphFailure(h.graph().api('/users').post(payload));
+      expect(error.statusCode).toBe(400);
+      expect(error.envelope).toMatchObject({
+        code: 'Request_BadRequest',
+        message: `Property ${property} value is required but is empty or missing.`,
+      });
+      expect((await h.control.get<Json>('objects')).users).toEqual([]);
+    },
+  );
 
   test('a missing password is refused', async () => {
-    const error = await graphFailure(h.graph().api('/users').post(body({ passwordProfile: { forceChangePasswordNextSignIn: true } })));
-    expect(error.envelope).toMatchObject({ code: 'Request_BadRequest', message: 'A password must be specified to create a new user.' });
+    const error = await graphFailure(
+      h
+        .graph()
+        .api('/users')
+        .post(body({ passwordProfile: { forceChangePasswordNextSignIn: true } })),
+    );
+    expect(error.envelope).toMatchObject({
+      code: 'Request_BadRequest',
+      message: 'A password must be specified to create a new user.',
+    });
   });
 
   test('a weak password is refused', async () => {
-    const error = await graphFailure(h.graph().api('/users').post(body({ passwordProfile: { password: 'password' } })));
-    expect(error.envelope.message).toMatch(/^The specified password does not comply with password complexity requirements/);
+    const error = await graphFailure(
+      h
+        .graph()
+        .api('/users')
+        .post(body({ passwordProfile: { password: 'password' } })),
+    );
+    expect(error.envelope.message).toMatch(
+      /^The specified password does not comply with password complexity requirements/,
+    );
   });
 
   test('an unknown property is refused', async () => {
-    const error = await graphFailure(h.graph().api('/users').post(body({ favouriteColour: 'blue' })));
-    expect(error.envelope).toMatchObject({ code: 'Request_BadRequest', message: "Invalid property 'favouriteColour'." });
+    const error = await graphFailure(
+      h
+        .graph()
+        .api('/users')
+        .post(body({ favouriteColour: 'blue' })),
+    );
+    expect(error.envelope).toMatchObject({
+      code: 'Request_BadRequest',
+      message: "Invalid property 'favouriteColour'.",
+    });
   });
 
   test('a value of the wrong type is refused naming the property', async () => {
-    const error = await graphFailure(h.graph().api('/users').post(body({ accountEnabled: 'yes' })));
+    const error = await graphFailure(
+      h
+        .graph()
+        .api('/users')
+        .post(body({ accountEnabled: 'yes' })),
+    );
     expect(error.envelope.message).toBe("Invalid value specified for property 'accountEnabled' of resource 'User'.");
   });
 
-  test.each(['a b@contoso.onmicrosoft.com', 'a(b)@contoso.onmicrosoft.com', '.lead@contoso.onmicrosoft.com', 'no-at-sign'])('userPrincipalName %s is invalid', async (upn) => {
-    const error = await graphFailure(h.graph().api('/users').post(body({ userPrincipalName: upn })));
-    expect(error.envelope).toMatchObject({ code: 'Request_BadRequest', message: 'One or more properties contains invalid values.' });
+  test.each([
+    'a b@contoso.onmicrosoft.com',
+    'a(b)@contoso.onmicrosoft.com',
+    '.lead@contoso.onmicrosoft.com',
+    'no-at-sign',
+  ])('userPrincipalName %s is invalid', async (upn) => {
+    const error = await graphFailure(
+      h
+        .graph()
+        .api('/users')
+        .post(body({ userPrincipalName: upn })),
+    );
+    expect(error.envelope).toMatchObject({
+      code: 'Request_BadRequest',
+      message: 'One or more properties contains invalid values.',
+    });
   });
 
   test("the alias may use Entra's extra characters ' . - _ ! # ^ ~", async () => {
-    const user = await createUser(h.graph(), h.info.domain, { userPrincipalName: `o'neil.a-b_c!d#e^f~g@${h.info.domain}` });
+    const user = await createUser(h.graph(), h.info.domain, {
+      userPrincipalName: `o'neil.a-b_c!d#e^f~g@${h.info.domain}`,
+    });
     expect(user.userPrincipalName).toBe(`o'neil.a-b_c!d#e^f~g@${h.info.domain}`);
   });
 
@@ -65,14 +133,24 @@ describe('creating users', () => {
     const domains = await h.graph().api('/domains').get();
     const unverified = domains.value.find((d: Json) => !d.isVerified).id;
     for (const domain of [unverified, 'fabrikam.com']) {
-      const error = await graphFailure(h.graph().api('/users').post(body({ userPrincipalName: `someone@${domain}` })));
+      const error = await graphFailure(
+        h
+          .graph()
+          .api('/users')
+          .post(body({ userPrincipalName: `someone@${domain}` })),
+      );
       expect(error.envelope.message).toMatch(/^The domain portion of the userPrincipalName property is invalid/);
     }
   });
 
   test('a duplicate userPrincipalName (any case) is an ObjectConflict on userPrincipalName', async () => {
     const first = await createUser(h.graph(), h.info.domain);
-    const error = await graphFailure(h.graph().api('/users').post(body({ userPrincipalName: first.userPrincipalName.toUpperCase() })));
+    const error = await graphFailure(
+      h
+        .graph()
+        .api('/users')
+        .post(body({ userPrincipalName: first.userPrincipalName.toUpperCase() })),
+    );
     expect(error.statusCode).toBe(400);
     expect(error.envelope).toMatchObject({
       code: 'Request_BadRequest',
@@ -86,7 +164,10 @@ describe('creating users', () => {
     await h.control.post('config', { permissions: ['User.Read.All'] });
     const error = await graphFailure(h.graph().api('/users').post(body()));
     expect(error.statusCode).toBe(403);
-    expect(error.envelope).toMatchObject({ code: 'Authorization_RequestDenied', message: 'Insufficient privileges to complete the operation.' });
+    expect(error.envelope).toMatchObject({
+      code: 'Authorization_RequestDenied',
+      message: 'Insufficient privileges to complete the operation.',
+    });
     expect((await h.control.get<Json>('objects')).users).toEqual([]);
   });
 });
@@ -95,38 +176,70 @@ describe('reading users', () => {
   test('a user is found by id and by userPrincipalName', async () => {
     const user = await createUser(h.graph(), h.info.domain);
     expect((await h.graph().api(`/users/${user.id}`).get()).id).toBe(user.id);
-    expect((await h.graph().api(`/users/${encodeURIComponent(user.userPrincipalName)}`).get()).id).toBe(user.id);
+    expect(
+      (
+        await h
+          .graph()
+          .api(`/users/${encodeURIComponent(user.userPrincipalName)}`)
+          .get()
+      ).id,
+    ).toBe(user.id);
   });
 
   test('an unknown id is 404 Request_ResourceNotFound naming it', async () => {
     const id = '0b9c2f7e-0000-4000-8000-000000000000';
     const error = await graphFailure(h.graph().api(`/users/${id}`).get());
     expect(error.statusCode).toBe(404);
-    expect(error.envelope).toMatchObject({ code: 'Request_ResourceNotFound', message: `Resource '${id}' does not exist or one of its queried reference-property objects are not present.` });
+    expect(error.envelope).toMatchObject({
+      code: 'Request_ResourceNotFound',
+      message: `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+    });
   });
 
   test('$select returns exactly the selected properties (and id)', async () => {
     const user = await createUser(h.graph(), h.info.domain);
-    const selected = await h.graph().api(`/users/${user.id}`).select('accountEnabled,mailNickname,createdDateTime').get();
-    expect(Object.keys(selected).filter((k) => !k.startsWith('@')).sort()).toEqual(['accountEnabled', 'createdDateTime', 'id', 'mailNickname']);
+    const selected = await h
+      .graph()
+      .api(`/users/${user.id}`)
+      .select('accountEnabled,mailNickname,createdDateTime')
+      .get();
+    expect(
+      Object.keys(selected)
+        .filter((k) => !k.startsWith('@'))
+        .sort(),
+    ).toEqual(['accountEnabled', 'createdDateTime', 'id', 'mailNickname']);
     expect(selected.accountEnabled).toBe(true);
   });
 
   test('$select of a property users do not have is a 400', async () => {
     const error = await graphFailure(h.graph().api('/users').select('shoeSize').get());
-    expect(error.envelope.message).toBe("Parsing OData Select and Expand failed: Could not find a property named 'shoeSize' on type 'microsoft.graph.user'.");
+    expect(error.envelope.message).toBe(
+      "Parsing OData Select and Expand failed: Could not find a property named 'shoeSize' on type 'microsoft.graph.user'.",
+    );
   });
 
   test('$filter on userPrincipalName, mailNickname and displayName (eq, startswith)', async () => {
     const a = await createUser(h.graph(), h.info.domain, { displayName: 'Alice Example' });
     await createUser(h.graph(), h.info.domain, { displayName: 'Bob Example' });
-    const byUpn = await h.graph().api('/users').filter(`userPrincipalName eq '${a.userPrincipalName.toUpperCase()}'`).get();
+    const byUpn = await h
+      .graph()
+      .api('/users')
+      .filter(`userPrincipalName eq '${a.userPrincipalName.toUpperCase()}'`)
+      .get();
     expect(byUpn.value.map((u: Json) => u.id)).toEqual([a.id]);
-    const byNickname = await h.graph().api('/users').filter(`mailNickname eq '${a.userPrincipalName.split('@')[0]}'`).get();
+    const byNickname = await h
+      .graph()
+      .api('/users')
+      .filter(`mailNickname eq '${a.userPrincipalName.split('@')[0]}'`)
+      .get();
     expect(byNickname.value.map((u: Json) => u.id)).toEqual([a.id]);
     const byPrefix = await h.graph().api('/users').filter("startswith(displayName,'ali')").get();
     expect(byPrefix.value.map((u: Json) => u.id)).toEqual([a.id]);
-    const both = await h.graph().api('/users').filter("startswith(displayName,'Alice') or displayName eq 'Bob Example'").get();
+    const both = await h
+      .graph()
+      .api('/users')
+      .filter("startswith(displayName,'Alice') or displayName eq 'Bob Example'")
+      .get();
     expect(both.value).toHaveLength(2);
   });
 
@@ -148,7 +261,10 @@ describe('reading users', () => {
 
   test('$top outside 1..999 is refused', async () => {
     const error = await graphFailure(h.graph().api('/users').top(1000).get());
-    expect(error.envelope).toMatchObject({ code: 'Request_UnsupportedQuery', message: "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive." });
+    expect(error.envelope).toMatchObject({
+      code: 'Request_UnsupportedQuery',
+      message: "Invalid page size specified: '1000'. Must be between 1 and 999 inclusive.",
+    });
   });
 
   test('GET /me is only for delegated (user) tokens', async () => {

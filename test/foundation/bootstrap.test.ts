@@ -58,7 +58,9 @@ describe('bootstrap', () => {
       encoding: 'utf8',
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/Temporal CLI was not found and cannot be installed: Python 3 with pip is not available/);
+    expect(result.stderr).toMatch(
+      /Temporal CLI was not found and cannot be installed: Python 3 with pip is not available/,
+    );
     expect(result.stderr).toMatch(/TEMPORAL_CLI_PATH/);
   });
 });
@@ -75,7 +77,10 @@ describe('dev server', () => {
     const port = await new Promise<number>((resolve) =>
       blocker!.listen(0, '127.0.0.1', () => resolve((blocker!.address() as { port: number }).port)),
     );
-    const error = await startTemporalDevServer({ port }).then(() => undefined, (e: unknown) => e);
+    const error = await startTemporalDevServer({ port }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PortInUseError);
     expect((error as Error).message).toMatch(new RegExp(`port ${port} .* already in use.*TEMPORAL_DEV_PORT`));
   });
@@ -92,13 +97,18 @@ describe('dev server', () => {
   it('leaves no server behind when its owner is SIGKILLed', async () => {
     const owner = spawnSync(
       process.execPath,
-      ['--import', 'tsx', '-e', `
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `
         const { startTemporalDevServer } = await import(${JSON.stringify(join(root, 'devstack/temporal-server.ts'))});
         const s = await startTemporalDevServer({ port: 0 });
         const { execSync } = await import('node:child_process');
         console.log(execSync('pgrep -P ' + s.process.pid).toString().trim());
         process.kill(process.pid, 'SIGKILL');
-      `],
+      `,
+      ],
       { cwd: root, encoding: 'utf8', timeout: 120_000 },
     );
     const serverPid = Number(owner.stdout.trim().split('\n').pop());

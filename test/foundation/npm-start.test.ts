@@ -35,12 +35,21 @@ async function stackEnv(): Promise<NodeJS.ProcessEnv> {
 /** Processes whose command line mentions the scratch folder or the ports: what the stack started. */
 function leftovers(env: NodeJS.ProcessEnv): string[] {
   const out = spawnSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).stdout;
-  const marks = [env.ENTRA_SAGA_STACK_DIR, `--port ${env.TEMPORAL_DEV_PORT}`, `--port ${env.ENTRA_SAGA_EMULATOR_PORT}`, `--port ${env.ENTRA_SAGA_CODEC_PORT}`];
+  const marks = [
+    env.ENTRA_SAGA_STACK_DIR,
+    `--port ${env.TEMPORAL_DEV_PORT}`,
+    `--port ${env.ENTRA_SAGA_EMULATOR_PORT}`,
+    `--port ${env.ENTRA_SAGA_CODEC_PORT}`,
+  ];
   return out.split('\n').filter((line) => marks.some((m) => m && line.includes(m)) && !line.includes(' ps -eo'));
 }
 
 function runStart(env: NodeJS.ProcessEnv, onOutput?: (text: string, child: ReturnType<typeof spawn>) => void) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/start.ts')], { cwd: root, env, detached: true });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/start.ts')], {
+    cwd: root,
+    env,
+    detached: true,
+  });
   let output = '';
   for (const stream of [child.stdout, child.stderr]) {
     stream.setEncoding('utf8');
@@ -49,7 +58,9 @@ function runStart(env: NodeJS.ProcessEnv, onOutput?: (text: string, child: Retur
       onOutput?.(output, child);
     });
   }
-  return new Promise<{ code: number | null; output: string }>((resolve) => child.on('exit', (code) => resolve({ code, output })));
+  return new Promise<{ code: number | null; output: string }>((resolve) =>
+    child.on('exit', (code) => resolve({ code, output })),
+  );
 }
 
 describe('npm start', () => {
@@ -57,11 +68,26 @@ describe('npm start', () => {
     const env = await stackEnv();
     const { code, output } = await runStart(env);
     expect(output).toMatch(/provision\/general\/marketing-campaign\/requestor1@contoso\.onmicrosoft\.com: completed/);
-    for (const step of ['preflight', 'createUser', 'createGroup', 'addGroupToCatalog', 'findCatalogResource', 'findMemberRole',
-      'createAccessPackage', 'addRoleScope', 'createPolicy', 'requestAssignment', 'awaitDelivery', 'verify', 'teardown']) {
+    for (const step of [
+      'preflight',
+      'createUser',
+      'createGroup',
+      'addGroupToCatalog',
+      'findCatalogResource',
+      'findMemberRole',
+      'createAccessPackage',
+      'addRoleScope',
+      'createPolicy',
+      'requestAssignment',
+      'awaitDelivery',
+      'verify',
+      'teardown',
+    ]) {
       expect(output).toMatch(new RegExp(`✓ ${step} done`));
     }
-    expect(output).toMatch(new RegExp(`Web UI: http://localhost:${env.TEMPORAL_UI_PORT}/namespaces/default/workflows/`));
+    expect(output).toMatch(
+      new RegExp(`Web UI: http://localhost:${env.TEMPORAL_UI_PORT}/namespaces/default/workflows/`),
+    );
     expect(code).toBe(0);
     expect(leftovers(env)).toEqual([]);
 
@@ -70,13 +96,21 @@ describe('npm start', () => {
     const server = await startTemporalDevServer({ port: 0, dbFile: join(env.ENTRA_SAGA_STACK_DIR!, 'temporal.db') });
     const connection = await Connection.connect({ address: server.address });
     try {
-      const client = new Client({ connection, dataConverter: dataConverterFor(readKeyFile(join(env.ENTRA_SAGA_STACK_DIR!, 'codec-keys.json'))) });
+      const client = new Client({
+        connection,
+        dataConverter: dataConverterFor(readKeyFile(join(env.ENTRA_SAGA_STACK_DIR!, 'codec-keys.json'))),
+      });
       const runs = [];
       for await (const run of client.workflow.list({
-        query: 'AccessPackageName = "Marketing Campaign" AND RequestorUpn = "requestor1@contoso.onmicrosoft.com" AND ProvisioningOutcome = "completed"',
-      })) runs.push(run);
+        query:
+          'AccessPackageName = "Marketing Campaign" AND RequestorUpn = "requestor1@contoso.onmicrosoft.com" AND ProvisioningOutcome = "completed"',
+      }))
+        runs.push(run);
       expect(runs).toHaveLength(1);
-      const result = (await client.workflow.getHandle(runs[0]!.workflowId).result()) as { outcome: string; tornDown: boolean };
+      const result = (await client.workflow.getHandle(runs[0]!.workflowId).result()) as {
+        outcome: string;
+        tornDown: boolean;
+      };
       expect(result).toMatchObject({ outcome: 'completed', tornDown: true });
     } finally {
       await connection.close();

@@ -26,10 +26,18 @@ describe.runIf(recording)('recording histories', () => {
   afterAll(async () => saga?.close());
 
   const save = async (name: string, handle: WorkflowHandle) =>
-    writeFileSync(`${dir}${new Date().toISOString().slice(0, 16).replace(':', '')}-${name}.json`, `${historyToJSON(await handle.fetchHistory())}\n`);
+    writeFileSync(
+      `${dir}${new Date().toISOString().slice(0, 16).replace(':', '')}-${name}.json`,
+      `${historyToJSON(await handle.fetchHistory())}\n`,
+    );
 
   /** Each scenario runs one provisioning to its end; `drive` acts on the run while it goes (a signal, a cancel). */
-  const scenarios: { name: string; arrange?: () => Promise<unknown>; input: Record<string, unknown>; drive?: (handle: WorkflowHandle) => Promise<void> }[] = [
+  const scenarios: {
+    name: string;
+    arrange?: () => Promise<unknown>;
+    input: Record<string, unknown>;
+    drive?: (handle: WorkflowHandle) => Promise<void>;
+  }[] = [
     { name: 'completed-cleanup-now', input: { cleanup: 'now' } },
     { name: 'completed-keep', input: { cleanup: 'keep' } },
     {
@@ -50,7 +58,10 @@ describe.runIf(recording)('recording histories', () => {
     },
     {
       name: 'compensated-policy-denied',
-      arrange: () => saga.emulator.control.setFaults([{ method: 'POST', path: 'assignmentPolicies$', status: 403, code: 'Authorization_RequestDenied', times: 1 }]),
+      arrange: () =>
+        saga.emulator.control.setFaults([
+          { method: 'POST', path: 'assignmentPolicies$', status: 403, code: 'Authorization_RequestDenied', times: 1 },
+        ]),
       input: {},
     },
     { name: 'invalid-input', input: { durationDays: 0 } },
@@ -82,7 +93,8 @@ describe.runIf(recording)('recording histories', () => {
 });
 
 async function untilHolding(handle: WorkflowHandle): Promise<void> {
-  while ((await handle.query(progressQuery)).stage !== 'Holding') await new Promise((resolve) => setTimeout(resolve, 100));
+  while ((await handle.query(progressQuery)).stage !== 'Holding')
+    await new Promise((resolve) => setTimeout(resolve, 100));
 }
 
 describe('replay of stored histories', () => {
@@ -94,6 +106,8 @@ describe('replay of stored histories', () => {
 
   it.each(files)('replays %s without nondeterminism', async (file) => {
     const history: unknown = JSON.parse(readFileSync(`${dir}${file}`, 'utf8'));
-    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file)).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file),
+    ).resolves.toBeUndefined();
   });
 });

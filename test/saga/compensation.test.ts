@@ -95,13 +95,27 @@ describe('compensation', () => {
     const group = adopted.objects.find((o) => o.kind === 'group');
     const before = await saga.emulator.control.objects();
 
-    await saga.emulator.control.setFaults([{ method: 'POST', path: `${EM}/assignmentPolicies$`, status: 403, code: 'Authorization_RequestDenied', times: 1000 }]);
+    await saga.emulator.control.setFaults([
+      {
+        method: 'POST',
+        path: `${EM}/assignmentPolicies$`,
+        status: 403,
+        code: 'Authorization_RequestDenied',
+        times: 1000,
+      },
+    ]);
     const cause = await runApplicationFailure(saga.execute({ ...input, packageName: 'Second package' }));
     await saga.emulator.control.clearFaults();
 
-    const details = cause.details?.[0] as { objects: { kind: string; created: boolean }[]; undone: { kind: string; outcome: string }[] };
+    const details = cause.details?.[0] as {
+      objects: { kind: string; created: boolean }[];
+      undone: { kind: string; outcome: string }[];
+    };
     expect(details.objects.filter((o) => o.kind === 'user' || o.kind === 'group').every((o) => !o.created)).toBe(true);
-    expect(details.undone.filter((u) => u.kind === 'user' || u.kind === 'group').map((u) => u.outcome)).toEqual(['skippedAdopted', 'skippedAdopted']);
+    expect(details.undone.filter((u) => u.kind === 'user' || u.kind === 'group').map((u) => u.outcome)).toEqual([
+      'skippedAdopted',
+      'skippedAdopted',
+    ]);
     const after = await saga.emulator.control.objects();
     expect(after.users.map((u) => u.id)).toContain(user?.id);
     expect(after.groups.map((g) => g.id)).toContain(group?.id);

@@ -29,7 +29,9 @@ describe('exactly once', () => {
     await saga.emulator.control.configure({ consistencyLagMs: 2500 });
     const before = await saga.emulator.control.objects();
     // The user fails for good at once; the group beside it is made, and rolled back while it is still replicating.
-    await saga.emulator.control.setFaults([{ method: 'POST', path: '/v1.0/users$', status: 400, code: 'Request_BadRequest', message: 'Injected.', times: 1 }]);
+    await saga.emulator.control.setFaults([
+      { method: 'POST', path: '/v1.0/users$', status: 400, code: 'Request_BadRequest', message: 'Injected.', times: 1 },
+    ]);
     const cause = await runApplicationFailure(saga.execute({}));
 
     const { undone } = cause.details?.[0] as { undone: UndoRecord[] };
@@ -45,7 +47,15 @@ describe('exactly once', () => {
     await saga.emulator.control.configure({ consistencyLagMs: 1500 });
     const before = await saga.emulator.control.objects();
     await saga.emulator.control.setFaults([
-      { method: 'POST', path: '/v1.0/groups$', status: 503, code: 'serviceNotAvailable', message: 'Applied, then failed.', applied: true, times: 1 },
+      {
+        method: 'POST',
+        path: '/v1.0/groups$',
+        status: 503,
+        code: 'serviceNotAvailable',
+        message: 'Applied, then failed.',
+        applied: true,
+        times: 1,
+      },
     ]);
     const watch = watchForDuplicates(saga.emulator.control);
     const result = await saga.execute({ cleanup: 'keep' });
@@ -61,7 +71,9 @@ describe('exactly once', () => {
   it('waits for a create that lands after 18 s instead of making a second one', async () => {
     const before = await saga.emulator.control.objects();
     // Graph holds the create for 18 s and then applies it (longer than a 15 s attempt timeout would allow).
-    await saga.emulator.control.setFaults([{ method: 'POST', path: '/v1.0/groups$', status: 200, delayMs: 18_000, times: 1 }]);
+    await saga.emulator.control.setFaults([
+      { method: 'POST', path: '/v1.0/groups$', status: 200, delayMs: 18_000, times: 1 },
+    ]);
     const watch = watchForDuplicates(saga.emulator.control);
     const result = await saga.execute({});
     expect(await watch.stop()).toEqual([]);
@@ -73,7 +85,11 @@ describe('exactly once', () => {
   it('two runs started together that share a group and a package create each once, and leave nothing behind', async () => {
     await saga.emulator.control.configure({ consistencyLagMs: 1000 });
     const before = await saga.emulator.control.objects();
-    const shared = { groupName: 'Shared resources', groupMailNickname: uniqueId('shared'), packageName: uniqueId('Shared package') };
+    const shared = {
+      groupName: 'Shared resources',
+      groupMailNickname: uniqueId('shared'),
+      packageName: uniqueId('Shared package'),
+    };
     const watch = watchForDuplicates(saga.emulator.control);
     const results = await Promise.all([saga.execute(tutorialInput(shared)), saga.execute(tutorialInput(shared))]);
     expect(await watch.stop()).toEqual([]);
@@ -90,7 +106,11 @@ describe('exactly once', () => {
 
   it('does not remove a group and package under another run that still holds them; the last holder removes them', async () => {
     const before = await saga.emulator.control.objects();
-    const shared = { groupName: 'Held resources', groupMailNickname: uniqueId('held'), packageName: uniqueId('Held package') };
+    const shared = {
+      groupName: 'Held resources',
+      groupMailNickname: uniqueId('held'),
+      packageName: uniqueId('Held package'),
+    };
     // The first run makes the group and the package and holds its access; a second run uses them and keeps its own.
     const first = await saga.start(tutorialInput({ ...shared, cleanup: 'hold' }));
     await waitFor(async () => (await first.query(progressQuery)).stage === 'Holding');
@@ -102,21 +122,37 @@ describe('exactly once', () => {
     const made = await first.result();
     const outcome = (kind: string) => made.undone.find((u) => u.kind === kind)?.outcome;
     expect([outcome('group'), outcome('accessPackage'), outcome('catalogResource'), outcome('roleScope')]).toEqual([
-      'leftInUse', 'leftInUse', 'leftInUse', 'leftInUse',
+      'leftInUse',
+      'leftInUse',
+      'leftInUse',
+      'leftInUse',
     ]);
-    expect([outcome('user'), outcome('assignmentPolicy'), outcome('assignment')]).toEqual(['undone', 'undone', 'undone']);
+    expect([outcome('user'), outcome('assignmentPolicy'), outcome('assignment')]).toEqual([
+      'undone',
+      'undone',
+      'undone',
+    ]);
     const middle = await saga.emulator.control.objects();
     const groupId = second.objects.find((o) => o.kind === 'group')?.id as string;
-    expect(middle.accessPackages.map((p) => p.id)).toContain(second.objects.find((o) => o.kind === 'accessPackage')?.id);
+    expect(middle.accessPackages.map((p) => p.id)).toContain(
+      second.objects.find((o) => o.kind === 'accessPackage')?.id,
+    );
     expect(middle.groupMembers?.[groupId]).toEqual([second.objects.find((o) => o.kind === 'user')?.id]);
 
     // The second run, torn down later, is the last holder: it removes what the first made.
-    const input: TeardownInput = { workflowId: second.workflowId, objects: second.objects, catalogId: second.catalogId };
-    const { undone } = await saga.temporal.client.workflow.execute<typeof teardownProvisioning>('teardownProvisioning', {
-      workflowId: teardownWorkflowId(second.workflowId),
-      taskQueue: saga.taskQueue,
-      args: [input],
-    });
+    const input: TeardownInput = {
+      workflowId: second.workflowId,
+      objects: second.objects,
+      catalogId: second.catalogId,
+    };
+    const { undone } = await saga.temporal.client.workflow.execute<typeof teardownProvisioning>(
+      'teardownProvisioning',
+      {
+        workflowId: teardownWorkflowId(second.workflowId),
+        taskQueue: saga.taskQueue,
+        args: [input],
+      },
+    );
     expect(undone.find((u) => u.kind === 'group')?.outcome).toBe('undone');
     expect(undone.find((u) => u.kind === 'accessPackage')?.outcome).toBe('undone');
     expectNothingLeaked(before, await saga.emulator.control.objects());

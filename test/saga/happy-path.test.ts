@@ -23,8 +23,13 @@ describe('the tutorial as a saga', () => {
     expect(result.tornDown).toBe(true);
     expect(result.objects.map((o) => [o.kind, o.created])).toEqual(
       expect.arrayContaining([
-        ['user', true], ['group', true], ['catalogResource', true], ['accessPackage', true],
-        ['roleScope', true], ['assignmentPolicy', true], ['assignment', true],
+        ['user', true],
+        ['group', true],
+        ['catalogResource', true],
+        ['accessPackage', true],
+        ['roleScope', true],
+        ['assignmentPolicy', true],
+        ['assignment', true],
       ]),
     );
     expect(result.undone.every((u) => u.outcome === 'undone' || u.outcome === 'alreadyGone')).toBe(true);
@@ -43,10 +48,26 @@ describe('the tutorial as a saga', () => {
       .filter((name): name is string => Boolean(name));
     expect(activities).toEqual(
       expect.arrayContaining([
-        'checkRequestorDomain', 'findCatalog', 'createUser', 'createGroup', 'addGroupToCatalog', 'findCatalogResource',
-        'findMemberRole', 'createAccessPackage', 'addRoleScope', 'createPolicy', 'requestAssignment', 'getRequestState',
-        'listPolicyAssignments', 'listGroupMembers', 'requestRemoval', 'deletePolicy', 'deleteAccessPackage',
-        'removeGroupFromCatalog', 'deleteGroup', 'deleteUser',
+        'checkRequestorDomain',
+        'findCatalog',
+        'createUser',
+        'createGroup',
+        'addGroupToCatalog',
+        'findCatalogResource',
+        'findMemberRole',
+        'createAccessPackage',
+        'addRoleScope',
+        'createPolicy',
+        'requestAssignment',
+        'getRequestState',
+        'listPolicyAssignments',
+        'listGroupMembers',
+        'requestRemoval',
+        'deletePolicy',
+        'deleteAccessPackage',
+        'removeGroupFromCatalog',
+        'deleteGroup',
+        'deleteUser',
       ]),
     );
   });

@@ -63,7 +63,10 @@ describe('cancellation', () => {
     const handle = await saga.start({ cleanup: 'keep' });
     await waitFor(async () => ((await handle.query(progressQuery)).stage === 'AwaitingDelivery' ? true : undefined));
     await handle.cancel();
-    const error = await handle.result().then(() => undefined, (e: unknown) => e);
+    const error = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(WorkflowFailedError);
     expect((error as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
 

@@ -21,7 +21,14 @@ beforeAll(async () => {
 });
 afterAll(async () => saga?.close());
 beforeEach(async () => {
-  await saga.emulator.control.configure({ permissions: ['User.ReadWrite.All', 'Group.ReadWrite.All', 'EntitlementManagement.ReadWrite.All', 'Domain.Read.All'] });
+  await saga.emulator.control.configure({
+    permissions: [
+      'User.ReadWrite.All',
+      'Group.ReadWrite.All',
+      'EntitlementManagement.ReadWrite.All',
+      'Domain.Read.All',
+    ],
+  });
 });
 
 function who(): string[] {
@@ -40,7 +47,11 @@ const fieldCases: [string, string[], RegExp][] = [
   ['requestor too long', ['--requestor-upn', `${'a'.repeat(60)}@${'b'.repeat(60)}.com`], /at most 113 characters/],
   ['requestor wrong format', ['--requestor-upn', 'user@@contoso.com'], /exactly one @/],
   ['group name too long', ['--group-name', 'g'.repeat(257)], /--group-name must be at most 256 characters/],
-  ['group nickname wrong format', ['--group-mail-nickname', 'a b'], /--group-mail-nickname must be at most 64 ASCII characters without spaces/],
+  [
+    'group nickname wrong format',
+    ['--group-mail-nickname', 'a b'],
+    /--group-mail-nickname must be at most 64 ASCII characters without spaces/,
+  ],
   ['package name empty', ['--package-name', ''], /--package-name must not be empty/],
   ['catalog with control characters', ['--catalog', 'Gen\u0007eral'], /--catalog must not contain control characters/],
   ['duration 0', ['--duration-days', '0'], /--duration-days must be from 1 to 3650/],
@@ -83,8 +94,14 @@ describe('bad input creates nothing', () => {
   });
 
   it.each([
-    ['EntitlementManagement.ReadWrite.All', ['User.ReadWrite.All', 'Group.ReadWrite.All', 'Domain.Read.All', 'EntitlementManagement.Read.All']],
-    ['Group.ReadWrite.All', ['User.ReadWrite.All', 'EntitlementManagement.ReadWrite.All', 'Domain.Read.All', 'Group.Read.All']],
+    [
+      'EntitlementManagement.ReadWrite.All',
+      ['User.ReadWrite.All', 'Group.ReadWrite.All', 'Domain.Read.All', 'EntitlementManagement.Read.All'],
+    ],
+    [
+      'Group.ReadWrite.All',
+      ['User.ReadWrite.All', 'EntitlementManagement.ReadWrite.All', 'Domain.Read.All', 'Group.Read.All'],
+    ],
     ['User.ReadWrite.All, Domain.Read.All', ['Group.ReadWrite.All', 'EntitlementManagement.ReadWrite.All']],
   ])('a missing Graph permission (%s) is named by the preflight', async (missing, granted) => {
     await saga.emulator.control.configure({ permissions: granted });
@@ -92,7 +109,9 @@ describe('bad input creates nothing', () => {
     // Tokens are cached: a new worker identity asks for a new token with the new roles.
     const result = await withFreshWorker(() => cli(['run', ...who()], saga.cliEnv));
     expect(result.code).toBe(ExitCode.BadInput);
-    expect(result.stderr).toMatch(new RegExp(`lacks the Microsoft Graph application permissions? ${missing.replace(/\./g, '\\.')}`));
+    expect(result.stderr).toMatch(
+      new RegExp(`lacks the Microsoft Graph application permissions? ${missing.replace(/\./g, '\\.')}`),
+    );
     expectNothingLeaked(before, await saga.emulator.control.objects());
   });
 

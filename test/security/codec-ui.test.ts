@@ -70,10 +70,16 @@ describe('encrypted history in the Web UI', () => {
   it('is ciphertext in Temporal and readable through the codec server', async () => {
     const input = tutorialInput({ cleanup: 'now' });
     const workflowId = uniqueId('encrypted');
-    await client.workflow.execute<typeof provisionAccessPackage>('provisionAccessPackage', { workflowId, taskQueue, args: [input] });
+    await client.workflow.execute<typeof provisionAccessPackage>('provisionAccessPackage', {
+      workflowId,
+      taskQueue,
+      args: [input],
+    });
 
     // What Temporal stores, as the UI's own API serves it: encrypted payloads, and no trace of the input.
-    const raw = await (await fetch(`${server.uiUrl}/api/v1/namespaces/default/workflows/${encodeURIComponent(workflowId)}/history`)).text();
+    const raw = await (
+      await fetch(`${server.uiUrl}/api/v1/namespaces/default/workflows/${encodeURIComponent(workflowId)}/history`)
+    ).text();
     expect(raw).toContain(Buffer.from('binary/encrypted').toString('base64'));
     expect(raw).not.toContain(input.requestorUpn);
     expect(raw).not.toContain(Buffer.from(input.requestorUpn).toString('base64'));
@@ -84,7 +90,9 @@ describe('encrypted history in the Web UI', () => {
     await page.goto(`${server.uiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
     await openRunTab(page, 'Event History');
     const body = page.locator('body');
-    await expect.poll(async () => (await body.innerText()).includes(input.requestorUpn), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(async () => (await body.innerText()).includes(input.requestorUpn), { timeout: 30_000 })
+      .toBe(true);
     await expect.poll(async () => /"tornDown": true/.test(await body.innerText()), { timeout: 30_000 }).toBe(true);
     expect(await body.innerText()).not.toMatch(/binary\/encrypted|YmluYXJ5L2VuY3J5cHRlZA/);
     await page.screenshot({ path: artifactPath('web-ui-decrypted.png'), fullPage: true });

@@ -8,7 +8,10 @@ import { codecKeysFromEnv, rotate } from '../../codec/keys.js';
 import { type RunningCodecServer, startCodecServer } from '../../codec/server.js';
 import { ConfigError } from '../../config/config-error.js';
 
-const plain: Payload = { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"requestorUpn":"alice@contoso.com"}') };
+const plain: Payload = {
+  metadata: { encoding: Buffer.from('json/plain') },
+  data: Buffer.from('{"requestorUpn":"alice@contoso.com"}'),
+};
 const text = (p: Payload | undefined) => Buffer.from(p?.data ?? []).toString();
 
 describe('AesGcmCodec', () => {
@@ -39,7 +42,9 @@ describe('AesGcmCodec', () => {
     const data = Buffer.from(encrypted!.data!);
     data[20] = (data[20] ?? 0) ^ 1;
     await expect(codec.decode([{ ...encrypted!, data }])).rejects.toThrow();
-    await expect(new AesGcmCodec(rotate(undefined, 'other')).decode([encrypted!])).rejects.toThrow(/codec key "k1" is not configured/);
+    await expect(new AesGcmCodec(rotate(undefined, 'other')).decode([encrypted!])).rejects.toThrow(
+      /codec key "k1" is not configured/,
+    );
   });
 
   it('reads keys from the environment and names a bad one', () => {
@@ -49,8 +54,12 @@ describe('AesGcmCodec', () => {
     expect([...(keys?.keys.keys() ?? [])]).toEqual(['new', 'old']);
     expect(codecKeysFromEnv({ ENTRA_SAGA_CODEC: 'off' })).toBeUndefined();
     expect(() => codecKeysFromEnv({ ENTRA_SAGA_CODEC_KEYS: 'k:c2hvcnQ=' })).toThrow(ConfigError);
-    expect(() => codecKeysFromEnv({ ENTRA_SAGA_CODEC_KEYS: 'k:c2hvcnQ=' })).toThrow(/ENTRA_SAGA_CODEC_KEYS key "k" must be 32 bytes/);
-    expect(() => codecKeysFromEnv({ ENTRA_SAGA_CODEC_KEY_FILE: '/nope.json' })).toThrow(/ENTRA_SAGA_CODEC_KEY_FILE cannot be read/);
+    expect(() => codecKeysFromEnv({ ENTRA_SAGA_CODEC_KEYS: 'k:c2hvcnQ=' })).toThrow(
+      /ENTRA_SAGA_CODEC_KEYS key "k" must be 32 bytes/,
+    );
+    expect(() => codecKeysFromEnv({ ENTRA_SAGA_CODEC_KEY_FILE: '/nope.json' })).toThrow(
+      /ENTRA_SAGA_CODEC_KEY_FILE cannot be read/,
+    );
   });
 });
 
@@ -67,10 +76,14 @@ describe('codec server', () => {
   async function encryptedJson() {
     const [encrypted] = await codec.encode([plain]);
     return {
-      payloads: [{
-        metadata: Object.fromEntries(Object.entries(encrypted!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
-        data: Buffer.from(encrypted!.data!).toString('base64'),
-      }],
+      payloads: [
+        {
+          metadata: Object.fromEntries(
+            Object.entries(encrypted!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+          ),
+          data: Buffer.from(encrypted!.data!).toString('base64'),
+        },
+      ],
     };
   }
 
@@ -80,7 +93,11 @@ describe('codec server', () => {
       [`${server.url}/decode`, { authorization: `Bearer ${token}` }],
       [`${server.url}/${token}/decode`, {}],
     ] as const) {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
       expect(response.status).toBe(200);
       const decoded = (await response.json()) as { payloads: { data: string }[] };
       expect(Buffer.from(decoded.payloads[0]?.data ?? '', 'base64').toString()).toBe(text(plain));
@@ -90,19 +107,30 @@ describe('codec server', () => {
   it('refuses a caller without the right token', async () => {
     const body = JSON.stringify(await encryptedJson());
     expect((await fetch(`${server.url}/decode`, { method: 'POST', body })).status).toBe(401);
-    expect((await fetch(`${server.url}/decode`, { method: 'POST', body, headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
+    expect(
+      (await fetch(`${server.url}/decode`, { method: 'POST', body, headers: { authorization: 'Bearer wrong' } }))
+        .status,
+    ).toBe(401);
     expect((await fetch(`${server.url}/wrong-token-wrong-token/decode`, { method: 'POST', body })).status).toBe(401);
   });
 
   it('allows CORS from the UI origin only', async () => {
     const preflight = await fetch(`${server.url}/${token}/decode`, {
       method: 'OPTIONS',
-      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-namespace' },
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type,x-namespace',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe(origin);
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/x-namespace/);
-    const foreign = await fetch(`${server.url}/${token}/decode`, { method: 'POST', headers: { origin: 'https://evil.example' }, body: '{}' });
+    const foreign = await fetch(`${server.url}/${token}/decode`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example' },
+      body: '{}',
+    });
     expect(foreign.status).toBe(403);
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   });

@@ -27,7 +27,13 @@ beforeAll(async () => {
   temporal = await connectTestTemporal(codec.dataConverter);
   emulator = await startTestEmulator();
   worker = await startWorkerProcess(
-    { ...emulator.env, ...codec.env, TEMPORAL_ADDRESS: temporal.address, ENTRA_SAGA_TASK_QUEUE: taskQueue, ENTRA_SAGA_LOG_LEVEL: 'TRACE' },
+    {
+      ...emulator.env,
+      ...codec.env,
+      TEMPORAL_ADDRESS: temporal.address,
+      ENTRA_SAGA_TASK_QUEUE: taskQueue,
+      ENTRA_SAGA_LOG_LEVEL: 'TRACE',
+    },
     (line) => logs.push(line),
   );
 });
@@ -46,7 +52,9 @@ async function decryptedPayloads(history: unknown): Promise<string[]> {
     const record = node as Record<string, unknown>;
     if (typeof record.data === 'string' && typeof record.metadata === 'object' && record.metadata !== null) {
       found.push({
-        metadata: Object.fromEntries(Object.entries(record.metadata as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+        metadata: Object.fromEntries(
+          Object.entries(record.metadata as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64')]),
+        ),
         data: Buffer.from(record.data, 'base64'),
       });
     }
@@ -54,35 +62,66 @@ async function decryptedPayloads(history: unknown): Promise<string[]> {
   };
   walk(history);
   const decoded = await codec.dataConverter.payloadCodecs[0]!.decode(found);
-  return decoded.map((p) => `${Object.values(p.metadata ?? {}).map((v) => Buffer.from(v ?? []).toString()).join(' ')} ${Buffer.from(p.data ?? []).toString()}`);
+  return decoded.map(
+    (p) =>
+      `${Object.values(p.metadata ?? {})
+        .map((v) => Buffer.from(v ?? []).toString())
+        .join(' ')} ${Buffer.from(p.data ?? []).toString()}`,
+  );
 }
 
 /** Strings shaped like a generated password: 12–64 characters of its alphabet, with all four character classes. */
 function passwordCandidates(text: string): string[] {
   const words = text.split(/[^A-Za-z0-9!#%+\-=?@^_~]+/);
-  return [...new Set(words.filter((w) => w.length >= 12 && w.length <= 64 && /[A-Z]/.test(w) && /[a-z]/.test(w) && /[0-9]/.test(w) && /[^A-Za-z0-9]/.test(w)))];
+  return [
+    ...new Set(
+      words.filter(
+        (w) =>
+          w.length >= 12 &&
+          w.length <= 64 &&
+          /[A-Z]/.test(w) &&
+          /[a-z]/.test(w) &&
+          /[0-9]/.test(w) &&
+          /[^A-Za-z0-9]/.test(w),
+      ),
+    ),
+  ];
 }
 
 describe('no secret anywhere', () => {
   it('the emulator recognises a known password, so the scan can fail', async () => {
     const upn = `known-${uniqueId('x')}@contoso.onmicrosoft.com`;
-    await createGraphClient(emulator.graph).api('/users').post({
-      accountEnabled: true, displayName: 'Known', mailNickname: 'known', userPrincipalName: upn,
-      passwordProfile: { password: 'Kn0wn-Passw0rd!x', forceChangePasswordNextSignIn: true },
-    });
+    await createGraphClient(emulator.graph)
+      .api('/users')
+      .post({
+        accountEnabled: true,
+        displayName: 'Known',
+        mailNickname: 'known',
+        userPrincipalName: upn,
+        passwordProfile: { password: 'Kn0wn-Passw0rd!x', forceChangePasswordNextSignIn: true },
+      });
     expect((await emulator.control.passwordCheck(['nope', 'Kn0wn-Passw0rd!x'])).matches).toEqual([upn]);
   });
 
   it('leaks nothing from a completed run and a rolled-back run', async () => {
     const completed = await temporal.client.workflow.start<typeof provisionAccessPackage>('provisionAccessPackage', {
-      workflowId: uniqueId('clean'), taskQueue, args: [tutorialInput({ cleanup: 'now' })],
+      workflowId: uniqueId('clean'),
+      taskQueue,
+      args: [tutorialInput({ cleanup: 'now' })],
     });
     await completed.result();
-    await emulator.control.setFaults([{ method: 'POST', path: 'assignmentPolicies$', status: 403, code: 'Authorization_RequestDenied', times: 1 }]);
+    await emulator.control.setFaults([
+      { method: 'POST', path: 'assignmentPolicies$', status: 403, code: 'Authorization_RequestDenied', times: 1 },
+    ]);
     const failed = await temporal.client.workflow.start<typeof provisionAccessPackage>('provisionAccessPackage', {
-      workflowId: uniqueId('failed'), taskQueue, args: [tutorialInput({ cleanup: 'now' })],
+      workflowId: uniqueId('failed'),
+      taskQueue,
+      args: [tutorialInput({ cleanup: 'now' })],
     });
-    const error = await failed.result().then(() => undefined, (e: unknown) => e);
+    const error = await failed.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(WorkflowFailedError);
 
     const places: Record<string, string> = { logs: logs.join('\n') };
@@ -93,7 +132,9 @@ describe('no secret anywhere', () => {
       const description = await handle.describe();
       places[`search attributes ${handle.workflowId}`] = JSON.stringify(description.typedSearchAttributes);
       places[`memo ${handle.workflowId}`] = JSON.stringify(description.memo ?? {});
-      places[`current details ${handle.workflowId}`] = JSON.stringify(await handle.query('__temporal_workflow_metadata').catch(() => ''));
+      places[`current details ${handle.workflowId}`] = JSON.stringify(
+        await handle.query('__temporal_workflow_metadata').catch(() => ''),
+      );
     }
     let chain: unknown = error;
     const messages: string[] = [];
@@ -106,7 +147,10 @@ describe('no secret anywhere', () => {
     expect(places[`decrypted history ${completed.workflowId}`]).toMatch(/Requestor1-/);
     expect(places.logs).toMatch(/POST \/v1\.0\/users → 201/);
 
-    const secrets = [emulator.emulator.info.clientSecret, ...[...codec.keys.keys.values()].map((k) => k.toString('base64'))];
+    const secrets = [
+      emulator.emulator.info.clientSecret,
+      ...[...codec.keys.keys.values()].map((k) => k.toString('base64')),
+    ];
     for (const [place, text] of Object.entries(places)) {
       for (const secret of secrets) expect(text.includes(secret), `a secret in ${place}`).toBe(false);
       expect(text, `an access token in ${place}`).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}/);

@@ -13,7 +13,12 @@ export interface CliResult {
 export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { write: (t) => void (stdout += t), isTTY: false }, { write: (t) => void (stderr += t), isTTY: false }, env);
+  const code = await main(
+    argv,
+    { write: (t) => void (stdout += t), isTTY: false },
+    { write: (t) => void (stderr += t), isTTY: false },
+    env,
+  );
   return {
     code,
     stdout,

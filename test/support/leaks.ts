@@ -14,7 +14,10 @@ function liveIds(objects: EmulatorObjects): Record<string, string[]> {
     accessPackages: objects.accessPackages.map((o) => o.id).sort(),
     resourceRoleScopes: objects.resourceRoleScopes.map((o) => o.id).sort(),
     assignmentPolicies: objects.assignmentPolicies.map((o) => o.id).sort(),
-    assignments: objects.assignments.filter((a) => liveAssignmentStates.has(a.state)).map((o) => o.id).sort(),
+    assignments: objects.assignments
+      .filter((a) => liveAssignmentStates.has(a.state))
+      .map((o) => o.id)
+      .sort(),
   };
 }
 
@@ -28,10 +31,16 @@ export function expectNoDuplicates(objects: EmulatorObjects): void {
   const dupes = (keys: string[]) => keys.filter((k, i) => keys.indexOf(k) !== i);
   expect(dupes(objects.users.map((u) => u.userPrincipalName.toLowerCase()))).toEqual([]);
   expect(dupes(objects.groups.map((g) => g.mailNickname.toLowerCase()))).toEqual([]);
-  expect(dupes(objects.accessPackages.map((p) => `${String((p as { catalogId?: string }).catalogId)}/${p.displayName}`))).toEqual([]);
+  expect(
+    dupes(objects.accessPackages.map((p) => `${String((p as { catalogId?: string }).catalogId)}/${p.displayName}`)),
+  ).toEqual([]);
   expect(dupes(objects.catalogResources.map((r) => `${String(r.catalogId)}/${r.originId}`))).toEqual([]);
   expect(
-    dupes(objects.assignments.filter((a) => liveAssignmentStates.has(a.state)).map((a) => `${String((a as { assignmentPolicyId?: string }).assignmentPolicyId)}/${String(a.targetId)}`)),
+    dupes(
+      objects.assignments
+        .filter((a) => liveAssignmentStates.has(a.state))
+        .map((a) => `${String((a as { assignmentPolicyId?: string }).assignmentPolicyId)}/${String(a.targetId)}`),
+    ),
   ).toEqual([]);
 }
 
@@ -40,7 +49,9 @@ function duplicateKeys(objects: EmulatorObjects): string[] {
   const keys = [
     ...objects.users.map((u) => `user ${u.userPrincipalName.toLowerCase()}`),
     ...objects.groups.map((g) => `group ${g.mailNickname.toLowerCase()}`),
-    ...objects.accessPackages.map((p) => `accessPackage ${String((p as { catalogId?: string }).catalogId)}/${p.displayName.toLowerCase()}`),
+    ...objects.accessPackages.map(
+      (p) => `accessPackage ${String((p as { catalogId?: string }).catalogId)}/${p.displayName.toLowerCase()}`,
+    ),
     ...objects.catalogResources.map((r) => `catalogResource ${String(r.catalogId)}/${r.originId}`),
   ];
   return [...new Set(keys.filter((k, i) => keys.indexOf(k) !== i))];
@@ -50,7 +61,10 @@ function duplicateKeys(objects: EmulatorObjects): string[] {
  * Reads the emulator's objects every `intervalMs` until stopped, and collects every key that was ever held by two
  * objects at once: a duplicate that existed for a moment counts, not only one left at the end.
  */
-export function watchForDuplicates(control: { objects(): Promise<EmulatorObjects> }, intervalMs = 100): { stop(): Promise<string[]> } {
+export function watchForDuplicates(
+  control: { objects(): Promise<EmulatorObjects> },
+  intervalMs = 100,
+): { stop(): Promise<string[]> } {
   const seen = new Set<string>();
   let running = true;
   const loop = (async () => {

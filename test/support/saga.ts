@@ -49,7 +49,10 @@ export interface SagaFixtureOptions {
   worker?: boolean;
 }
 
-export async function startSagaFixture(emulatorOptions: EmulatorOptions = {}, options: SagaFixtureOptions = {}): Promise<SagaFixture> {
+export async function startSagaFixture(
+  emulatorOptions: EmulatorOptions = {},
+  options: SagaFixtureOptions = {},
+): Promise<SagaFixture> {
   const codec = options.codec ? createTestCodec() : undefined;
   const temporal = await connectTestTemporal(codec?.dataConverter);
   const emulator = await startTestEmulator(emulatorOptions);

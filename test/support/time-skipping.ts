@@ -17,11 +17,16 @@ import { quietRuntime, uniqueId, workflowBundle } from './temporal.js';
 export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
   const path = ensureTemporalCli({ tool: temporalTestServer });
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path } },
+  });
   await env.connection.operatorService.addSearchAttributes({
     namespace: env.namespace ?? 'default',
     searchAttributes: Object.fromEntries(
-      projectSearchAttributes.map((key) => [key.name, proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+      projectSearchAttributes.map((key) => [
+        key.name,
+        proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+      ]),
     ),
   });
   return env;
@@ -34,13 +39,18 @@ export interface StubCall {
   scheduledAtMs: number;
 }
 
-export type StubActivities = { [K in keyof Activities]: (...args: Parameters<Activities[K]>) => Promise<Awaited<ReturnType<Activities[K]>>> };
+export type StubActivities = {
+  [K in keyof Activities]: (...args: Parameters<Activities[K]>) => Promise<Awaited<ReturnType<Activities[K]>>>;
+};
 
 /**
  * Activities that succeed the way Graph does on the happy path; `overrides` replace any of them. Every call is
  * recorded with the workflow time it was scheduled at.
  */
-export function stubActivities(overrides: Partial<StubActivities> = {}): { activities: StubActivities; calls: StubCall[] } {
+export function stubActivities(overrides: Partial<StubActivities> = {}): {
+  activities: StubActivities;
+  calls: StubCall[];
+} {
   const calls: StubCall[] = [];
   const made = (id: string) => Promise.resolve({ id, created: true, strays: [] });
   const removed = () => Promise.resolve({ outcome: 'undone' as const, strays: [] });
@@ -51,14 +61,16 @@ export function stubActivities(overrides: Partial<StubActivities> = {}): { activ
     createUser: () => made('user-1'),
     createGroup: () => made('group-1'),
     addGroupToCatalog: () => made('group-1'),
-    findCatalogResource: () => Promise.resolve({ resourceId: 'resource-1', scopeId: 'scope-1', scopeOriginId: 'group-1' }),
+    findCatalogResource: () =>
+      Promise.resolve({ resourceId: 'resource-1', scopeId: 'scope-1', scopeOriginId: 'group-1' }),
     findMemberRole: () => Promise.resolve({ roleId: 'role-1', roleOriginId: 'Member_group-1' }),
     createAccessPackage: () => made('package-1'),
     createPolicy: () => made('policy-1'),
     addRoleScope: () => made('scope-1'),
     requestAssignment: () => Promise.resolve({ requestId: 'request-1', state: 'submitted', alreadyAssigned: false }),
     getRequestState: (input) => Promise.resolve({ requestId: input.requestId, state: 'delivered' }),
-    listPolicyAssignments: () => Promise.resolve({ assignments: [{ id: 'assignment-1', state: 'delivered', targetId: 'user-1' }] }),
+    listPolicyAssignments: () =>
+      Promise.resolve({ assignments: [{ id: 'assignment-1', state: 'delivered', targetId: 'user-1' }] }),
     listGroupMembers: () => Promise.resolve({ memberIds: ['user-1'] }),
     requestRemoval: () => Promise.resolve({ requestId: 'removal-1', alreadyRemoved: false }),
     deleteUser: removed,
@@ -86,10 +98,18 @@ export function badRequest(message = 'Injected.'): ApplicationFailure {
 }
 
 /** Runs `body` with the saga's workers (runs queue and Graph-writes queue) on the test server. */
-export async function withWorkers<T>(env: TestWorkflowEnvironment, activities: StubActivities, body: (taskQueue: string) => Promise<T>): Promise<T> {
+export async function withWorkers<T>(
+  env: TestWorkflowEnvironment,
+  activities: StubActivities,
+  body: (taskQueue: string) => Promise<T>,
+): Promise<T> {
   const taskQueue = uniqueId('fast');
   const bundle = await workflowBundle();
   const runs = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities });
-  const writes = await Worker.create({ connection: env.nativeConnection, taskQueue: graphWritesQueue(taskQueue), activities });
+  const writes = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: graphWritesQueue(taskQueue),
+    activities,
+  });
   return runs.runUntil(writes.runUntil(body(taskQueue)));
 }

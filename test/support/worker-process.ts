@@ -5,7 +5,10 @@ import type { ManagedProcess } from '../../devstack/managed-process.js';
 import { startWorkerCommand } from '../../devstack/processes.js';
 
 /** `env` is laid over this process's environment; a variable given as undefined is left out. */
-export async function startWorkerProcess(env: Record<string, string | undefined>, onLine?: (line: string) => void): Promise<ManagedProcess> {
+export async function startWorkerProcess(
+  env: Record<string, string | undefined>,
+  onLine?: (line: string) => void,
+): Promise<ManagedProcess> {
   const merged = { ...process.env, ENTRA_SAGA_LOG_FORMAT: 'json', ENTRA_SAGA_LOG_LEVEL: 'INFO', ...env };
   const worker = startWorkerCommand({
     onLine,

@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 
 import type { Browser } from 'playwright-core';
 import { main } from '../../client/main.js';
 import {
-  artifactPath, configureListColumns, launchChromium, openFilteredList, userMetadata, scrollToTop, workflowListUrl,
+  artifactPath,
+  configureListColumns,
+  launchChromium,
+  openFilteredList,
+  userMetadata,
+  scrollToTop,
+  workflowListUrl,
   workflowRows,
 } from '../../devstack/browser.js';
 import { type SagaFixture, startSagaFixture } from '../support/saga.js';
@@ -57,7 +63,16 @@ describe('the Temporal Web UI', () => {
     const packageName = `Web UI check ${suffix}`;
     const groupName = `Web UI group ${suffix}`;
 
-    const run = await runCli(['--requestor-upn', upn, '--package-name', packageName, '--group-name', groupName, '--cleanup', 'now']);
+    const run = await runCli([
+      '--requestor-upn',
+      upn,
+      '--package-name',
+      packageName,
+      '--group-name',
+      groupName,
+      '--cleanup',
+      'now',
+    ]);
     expect(run.stderr).toBe('');
     expect(run.json.status).toBe('completed');
     expect(run.code).toBe(0);

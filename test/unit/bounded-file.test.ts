@@ -35,44 +35,123 @@ function refusal(path: string, kind: InputFileKind): { error: CliError; ms: numb
 
 const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 const keys = (n: number) => Array.from({ length: n }, (_, i) => `key${i}: ${i}`).join('\n');
-const fields = (i: number) =>
-  [
-    `requestorUpn: user.number${i}@contoso.onmicrosoft.com`,
-    `requestorDisplayName: User Number ${i}`,
-    'packageName: Sales Tools',
-    'groupName: Sales',
-    'groupMailNickname: sales',
-    'catalogName: General',
-    'policyName: Specific users',
-    'durationDays: 30',
-    'cleanup: keep',
-    'deliveryTimeoutSeconds: 900',
-    'dryRun: false',
-  ];
+const fields = (i: number) => [
+  `requestorUpn: user.number${i}@contoso.onmicrosoft.com`,
+  `requestorDisplayName: User Number ${i}`,
+  'packageName: Sales Tools',
+  'groupName: Sales',
+  'groupMailNickname: sales',
+  'catalogName: General',
+  'policyName: Specific users',
+  'durationDays: 30',
+  'cleanup: keep',
+  'deliveryTimeoutSeconds: 900',
+  'dryRun: false',
+];
 
 describe('readBoundedYaml refuses a file over a limit, at once', () => {
   const cases: [string, InputFileKind, () => string, RegExp][] = [
-    ['over the spec size', 'spec', () => file(`# ${'x'.repeat(inputLimits.specBytes)}`), /^--spec: .*file-\d+\.yaml is 64\.1 KiB; the limit is 64 KiB$/],
-    ['over the bulk size', 'bulk', () => file(`# ${'x'.repeat(inputLimits.bulkBytes)}`), /^bulk: .* is 2\.1 MiB; the limit is 2 MiB$/],
-    ['10 MB in one scalar', 'bulk', () => file(`packageName: ${'x'.repeat(10 * 1024 * 1024)}`), /is 10\.1 MiB; the limit is 2 MiB/],
-    ['JSON nested 1,000,000 deep', 'bulk', () => file('['.repeat(1_000_000)), /:1: nested more than 16 levels deep; the limit is 16$/],
+    [
+      'over the spec size',
+      'spec',
+      () => file(`# ${'x'.repeat(inputLimits.specBytes)}`),
+      /^--spec: .*file-\d+\.yaml is 64\.1 KiB; the limit is 64 KiB$/,
+    ],
+    [
+      'over the bulk size',
+      'bulk',
+      () => file(`# ${'x'.repeat(inputLimits.bulkBytes)}`),
+      /^bulk: .* is 2\.1 MiB; the limit is 2 MiB$/,
+    ],
+    [
+      '10 MB in one scalar',
+      'bulk',
+      () => file(`packageName: ${'x'.repeat(10 * 1024 * 1024)}`),
+      /is 10\.1 MiB; the limit is 2 MiB/,
+    ],
+    [
+      'JSON nested 1,000,000 deep',
+      'bulk',
+      () => file('['.repeat(1_000_000)),
+      /:1: nested more than 16 levels deep; the limit is 16$/,
+    ],
     ['nesting one level over', 'spec', () => file(nested(inputLimits.depth + 1)), /nested more than 16 levels deep/],
     ['YAML flow maps nested', 'spec', () => file('{a: '.repeat(5000)), /nested more than 16 levels deep/],
-    ['YAML block maps nested', 'spec', () => file(Array.from({ length: 100 }, (_, i) => `${' '.repeat(i)}a:`).join('\n')), /:17: nested more than 16 levels deep/],
+    [
+      'YAML block maps nested',
+      'spec',
+      () => file(Array.from({ length: 100 }, (_, i) => `${' '.repeat(i)}a:`).join('\n')),
+      /:17: nested more than 16 levels deep/,
+    ],
     ['YAML block lists nested on one line', 'bulk', () => file('- '.repeat(30_000)), /nested more than 16 levels deep/],
-    ['a map one key over', 'spec', () => file(keys(inputLimits.mapKeys + 1)), /:65: a map of more than 64 keys; the limit is 64$/],
-    ['200,000 keys', 'bulk', () => file(keys(200_000).slice(0, inputLimits.bulkBytes - 1)), /:65: a map of more than 64 keys/],
-    ['200,000 keys in a flow map', 'bulk', () => file(`{${Array.from({ length: 200_000 }, (_, i) => `k${i}`).join(',')}}`), /a map of more than 64 keys/],
-    ['a scalar one character over', 'spec', () => file(`packageName: ${'x'.repeat(inputLimits.scalarChars + 1)}`), /:1: a value is 4,097 characters long; the limit is 4,096 characters$/],
-    ['a quoted scalar over', 'bulk', () => file(`- "${'x'.repeat(1024 * 1024)}"`), /a value is 1,048,578 characters long/],
-    ['line breaks over the token limit', 'bulk', () => file('\n'.repeat(inputLimits.bulkTokens + 1)), /more than 150,000 YAML tokens; the limit is 150,000$/],
+    [
+      'a map one key over',
+      'spec',
+      () => file(keys(inputLimits.mapKeys + 1)),
+      /:65: a map of more than 64 keys; the limit is 64$/,
+    ],
+    [
+      '200,000 keys',
+      'bulk',
+      () => file(keys(200_000).slice(0, inputLimits.bulkBytes - 1)),
+      /:65: a map of more than 64 keys/,
+    ],
+    [
+      '200,000 keys in a flow map',
+      'bulk',
+      () => file(`{${Array.from({ length: 200_000 }, (_, i) => `k${i}`).join(',')}}`),
+      /a map of more than 64 keys/,
+    ],
+    [
+      'a scalar one character over',
+      'spec',
+      () => file(`packageName: ${'x'.repeat(inputLimits.scalarChars + 1)}`),
+      /:1: a value is 4,097 characters long; the limit is 4,096 characters$/,
+    ],
+    [
+      'a quoted scalar over',
+      'bulk',
+      () => file(`- "${'x'.repeat(1024 * 1024)}"`),
+      /a value is 1,048,578 characters long/,
+    ],
+    [
+      'line breaks over the token limit',
+      'bulk',
+      () => file('\n'.repeat(inputLimits.bulkTokens + 1)),
+      /more than 150,000 YAML tokens; the limit is 150,000$/,
+    ],
     ['tags over the token limit', 'spec', () => file('!!str '.repeat(4000)), /more than 4,096 YAML tokens/],
-    ['billion laughs', 'spec', () => file('a: &a ["lol","lol","lol"]\nb: &b [*a,*a,*a]\nc: &c [*b,*b,*b]\n'), /:1: YAML anchors and aliases \(&a\) are not allowed/],
+    [
+      'billion laughs',
+      'spec',
+      () => file('a: &a ["lol","lol","lol"]\nb: &b [*a,*a,*a]\nc: &c [*b,*b,*b]\n'),
+      /:1: YAML anchors and aliases \(&a\) are not allowed/,
+    ],
     ['an alias alone', 'bulk', () => file('- *a\n'), /YAML anchors and aliases \(\*a\) are not allowed/],
-    ['a NUL byte', 'spec', () => file('packageName: P\u0000\n'), /is binary \(control character U\+0000 at byte 14\); only UTF-8 text is read$/],
-    ['invalid UTF-8', 'bulk', () => file(Buffer.from([0x61, 0x3a, 0x20, 0xff, 0xfe, 0x0a])), /is binary \(not valid UTF-8\)/],
-    ['random bytes', 'bulk', () => file(Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256))), /is binary/],
-    ['/dev/zero', 'bulk', () => '/dev/zero', /^bulk: \/dev\/zero is a character device; only a regular YAML or JSON file is read$/],
+    [
+      'a NUL byte',
+      'spec',
+      () => file('packageName: P\u0000\n'),
+      /is binary \(control character U\+0000 at byte 14\); only UTF-8 text is read$/,
+    ],
+    [
+      'invalid UTF-8',
+      'bulk',
+      () => file(Buffer.from([0x61, 0x3a, 0x20, 0xff, 0xfe, 0x0a])),
+      /is binary \(not valid UTF-8\)/,
+    ],
+    [
+      'random bytes',
+      'bulk',
+      () => file(Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256))),
+      /is binary/,
+    ],
+    [
+      '/dev/zero',
+      'bulk',
+      () => '/dev/zero',
+      /^bulk: \/dev\/zero is a character device; only a regular YAML or JSON file is read$/,
+    ],
     ['a directory', 'spec', () => dir, /is a directory; only a regular YAML or JSON file is read/],
     ['a missing file', 'spec', () => join(dir, 'missing.yaml'), /^--spec: cannot read .*missing\.yaml$/],
   ];
@@ -109,18 +188,27 @@ describe('readBoundedYaml reads a file just under every limit', () => {
 
   it('reads a spec of every field with comments up to near 64 KiB, as the CLI does', () => {
     const comment = `# ${'note '.repeat(40)}\n`;
-    const spec = `${fields(1).map((f) => `${f}  # a field`).join('\n')}\n`;
+    const spec = `${fields(1)
+      .map((f) => `${f}  # a field`)
+      .join('\n')}\n`;
     const text = spec + comment.repeat(Math.floor((inputLimits.specBytes - spec.length) / comment.length));
     expect(text.length).toBeGreaterThan(inputLimits.specBytes * 0.95);
     const started = performance.now();
     const input = inputFromFlags({ spec: file(text) }, {});
     expect(performance.now() - started).toBeLessThan(1000);
-    expect(input).toMatchObject({ requestorUpn: 'user.number1@contoso.onmicrosoft.com', cleanup: 'keep', deliveryTimeoutSeconds: 900 });
+    expect(input).toMatchObject({
+      requestorUpn: 'user.number1@contoso.onmicrosoft.com',
+      cleanup: 'keep',
+      deliveryTimeoutSeconds: 900,
+    });
   });
 
   it('reads a bulk file of 1,000 items of every field, commented line by line, near 2 MiB, as the CLI does', () => {
     const padding = 'x'.repeat(150);
-    const item = (i: number) => `  # item ${i}\n${fields(i).map((f, j) => `  ${j ? ' ' : '-'} ${f}  # ${padding}`).join('\n')}\n`;
+    const item = (i: number) =>
+      `  # item ${i}\n${fields(i)
+        .map((f, j) => `  ${j ? ' ' : '-'} ${f}  # ${padding}`)
+        .join('\n')}\n`;
     const text = `defaults: { catalogName: General }  # shared\nitems:\n${Array.from({ length: 1000 }, (_, i) => item(i)).join('')}`;
     expect(text.length).toBeGreaterThan(inputLimits.bulkBytes * 0.9);
     expect(text.length).toBeLessThanOrEqual(inputLimits.bulkBytes);
@@ -128,18 +216,27 @@ describe('readBoundedYaml reads a file just under every limit', () => {
     const bulk = readBulkFile(file(text));
     expect(performance.now() - started).toBeLessThan(1000);
     expect(bulk.items).toHaveLength(1000);
-    expect(bulk.items[999]).toMatchObject({ requestorUpn: 'user.number999@contoso.onmicrosoft.com', packageName: 'Sales Tools' });
+    expect(bulk.items[999]).toMatchObject({
+      requestorUpn: 'user.number999@contoso.onmicrosoft.com',
+      packageName: 'Sales Tools',
+    });
   });
 
   it('reads a JSON bulk file', () => {
-    const items = Array.from({ length: 3 }, (_, i) => ({ requestorUpn: `u${i}@contoso.onmicrosoft.com`, packageName: 'P' }));
+    const items = Array.from({ length: 3 }, (_, i) => ({
+      requestorUpn: `u${i}@contoso.onmicrosoft.com`,
+      packageName: 'P',
+    }));
     expect(readBulkFile(file(JSON.stringify({ items }, null, 2))).items).toHaveLength(3);
   });
 });
 
 describe('README lists the limits the code enforces', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const section = readme.slice(readme.indexOf('**Input limits.**'), readme.indexOf('Workflow ids come from the business key'));
+  const section = readme.slice(
+    readme.indexOf('**Input limits.**'),
+    readme.indexOf('Workflow ids come from the business key'),
+  );
   const row = (name: string) => section.split('\n').find((line) => line.startsWith(`| ${name} |`)) ?? '';
   const n = (value: number) => value.toLocaleString('en-US');
 

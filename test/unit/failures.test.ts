@@ -41,16 +41,24 @@ describe('classifyGraphFailure', () => {
 
   it('retries a 404 for a just-created object, sooner than the default backoff, within the lag window only', () => {
     const lagging = { ...op, mayLag: true };
-    const early = classifyGraphFailure(graphError(404, 'Request_ResourceNotFound'), lagging, { ageMs: 2000, attempt: 2 });
+    const early = classifyGraphFailure(graphError(404, 'Request_ResourceNotFound'), lagging, {
+      ageMs: 2000,
+      attempt: 2,
+    });
     expect(early.type).toBe(FailureType.ReplicationLag);
     expect(early.nextRetryDelay).toBe(visibilityRetryDelayMs(2));
-    const late = classifyGraphFailure(graphError(404, 'Request_ResourceNotFound'), lagging, { ageMs: replicationLagWindowMs + 1, attempt: 9 });
+    const late = classifyGraphFailure(graphError(404, 'Request_ResourceNotFound'), lagging, {
+      ageMs: replicationLagWindowMs + 1,
+      attempt: 9,
+    });
     expect(late.type).toBe(FailureType.NotFound);
     expect(nonRetryableFailureTypes).toContain(late.type);
   });
 
   it('does not treat a 404 as lag where no just-created object is involved', () => {
-    expect(classifyGraphFailure(graphError(404, 'Request_ResourceNotFound'), op, young).type).toBe(FailureType.NotFound);
+    expect(classifyGraphFailure(graphError(404, 'Request_ResourceNotFound'), op, young).type).toBe(
+      FailureType.NotFound,
+    );
   });
 
   it('makes missing permissions final and names the permission to grant', () => {
@@ -67,7 +75,11 @@ describe('classifyGraphFailure', () => {
   });
 
   it('makes bad requests and conflicts final, naming the code, the request-id and what to do', () => {
-    const bad = classifyGraphFailure(graphError(400, 'Request_BadRequest', {}, "Invalid value for 'userPrincipalName'."), op, young);
+    const bad = classifyGraphFailure(
+      graphError(400, 'Request_BadRequest', {}, "Invalid value for 'userPrincipalName'."),
+      op,
+      young,
+    );
     expect(bad.type).toBe(FailureType.BadRequest);
     expect(bad.message).toBe(
       "Graph: create user alice@contoso.com failed: HTTP 400 Request_BadRequest (request-id req-123): Invalid value for 'userPrincipalName'. Graph rejected the request: fix the value it names.",
@@ -86,7 +98,13 @@ describe('classifyGraphFailure', () => {
 
 describe('the retry table', () => {
   it('retries throttling, outages, network errors and replication lag everywhere', () => {
-    for (const type of [FailureType.Throttled, FailureType.Unavailable, FailureType.Network, FailureType.ReplicationLag, FailureType.NotYetVisible]) {
+    for (const type of [
+      FailureType.Throttled,
+      FailureType.Unavailable,
+      FailureType.Network,
+      FailureType.ReplicationLag,
+      FailureType.NotYetVisible,
+    ]) {
       expect(finalFailureTypes('forward')).not.toContain(type);
       expect(finalFailureTypes('undo')).not.toContain(type);
     }

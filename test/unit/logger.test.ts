@@ -15,7 +15,12 @@ describe('StructuredLogger', () => {
     });
     expect(lines).toHaveLength(1);
     const entry = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
-    expect(entry).toMatchObject({ level: 'INFO', msg: 'Graph POST /v1.0/users → 201', workflowId: 'provision/x', graphRequestId: 'req-1' });
+    expect(entry).toMatchObject({
+      level: 'INFO',
+      msg: 'Graph POST /v1.0/users → 201',
+      workflowId: 'provision/x',
+      graphRequestId: 'req-1',
+    });
     expect(lines[0]).not.toMatch(/Secr3t|abc|eyJ|Bearer/);
   });
 

@@ -3,7 +3,12 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { activitiesCoveredBy, graphCallPermissions, missingPermissions, requiredPermissions } from '../../common/permissions.js';
+import {
+  activitiesCoveredBy,
+  graphCallPermissions,
+  missingPermissions,
+  requiredPermissions,
+} from '../../common/permissions.js';
 import { graphRoutes } from '../../emulator/graph/routes.js';
 import { groupOwnerAppPermissions } from '../../emulator/graph/permissions.js';
 
@@ -15,7 +20,10 @@ function readmeTable(): Record<string, string[]> {
   const table: Record<string, string[]> = {};
   for (const row of rows) {
     if (!row.startsWith('|')) break;
-    const [permission = '', activities = ''] = row.split('|').slice(1, 3).map((cell) => cell.trim());
+    const [permission = '', activities = ''] = row
+      .split('|')
+      .slice(1, 3)
+      .map((cell) => cell.trim());
     table[permission.replace(/`/g, '')] = [...activities.matchAll(/`([A-Za-z]+)`/g)].map((m) => m[1] as string);
   }
   return table;
@@ -23,10 +31,18 @@ function readmeTable(): Record<string, string[]> {
 
 describe('the permission table', () => {
   it('asks the worker for the least set of application permissions that covers every call', () => {
-    expect(requiredPermissions).toEqual(['Domain.Read.All', 'EntitlementManagement.ReadWrite.All', 'Group.ReadWrite.All', 'User.ReadWrite.All']);
+    expect(requiredPermissions).toEqual([
+      'Domain.Read.All',
+      'EntitlementManagement.ReadWrite.All',
+      'Group.ReadWrite.All',
+      'User.ReadWrite.All',
+    ]);
     expect(missingPermissions([...requiredPermissions])).toEqual([]);
     expect(missingPermissions(['Directory.ReadWrite.All', 'EntitlementManagement.ReadWrite.All'])).toEqual([]);
-    expect(missingPermissions(['User.Read.All', 'Group.ReadWrite.All', 'Domain.Read.All'])).toEqual(['EntitlementManagement.ReadWrite.All', 'User.ReadWrite.All']);
+    expect(missingPermissions(['User.Read.All', 'Group.ReadWrite.All', 'Domain.Read.All'])).toEqual([
+      'EntitlementManagement.ReadWrite.All',
+      'User.ReadWrite.All',
+    ]);
   });
 
   it('is what the README says', () => {
@@ -40,7 +56,9 @@ describe('the permission table', () => {
       const route = graphRoutes.find((r) => r.method === method && r.template === template);
       expect(route, call).toBeDefined();
       for (const permission of needed) {
-        expect([...(route?.permissions.app ?? []), ...groupOwnerAppPermissions], `${call} ${permission}`).toContain(permission);
+        expect([...(route?.permissions.app ?? []), ...groupOwnerAppPermissions], `${call} ${permission}`).toContain(
+          permission,
+        );
       }
     }
   });

@@ -38,9 +38,17 @@ describe('graph settings', () => {
     [{ AZURE_TENANT_ID: 'not a tenant' }, 'AZURE_TENANT_ID', /GUID or a verified domain/],
     [{ AZURE_CLIENT_ID: 'abc' }, 'AZURE_CLIENT_ID', /GUID/],
     [{ ENTRA_SAGA_CREDENTIAL: 'client-secret', AZURE_CLIENT_SECRET: '' }, 'AZURE_CLIENT_SECRET', /is not set/],
-    [{ ENTRA_SAGA_CREDENTIAL: 'password' }, 'ENTRA_SAGA_CREDENTIAL', /one of client-secret, certificate, managed-identity, default/],
+    [
+      { ENTRA_SAGA_CREDENTIAL: 'password' },
+      'ENTRA_SAGA_CREDENTIAL',
+      /one of client-secret, certificate, managed-identity, default/,
+    ],
     [{ ENTRA_SAGA_CREDENTIAL: 'certificate', AZURE_CLIENT_SECRET: '' }, 'AZURE_CLIENT_CERTIFICATE_PATH', /is not set/],
-    [{ ENTRA_SAGA_CREDENTIAL: 'certificate', AZURE_CLIENT_CERTIFICATE_PATH: '/nope.pem' }, 'AZURE_CLIENT_CERTIFICATE_PATH', /cannot be read/],
+    [
+      { ENTRA_SAGA_CREDENTIAL: 'certificate', AZURE_CLIENT_CERTIFICATE_PATH: '/nope.pem' },
+      'AZURE_CLIENT_CERTIFICATE_PATH',
+      /cannot be read/,
+    ],
     [{ GRAPH_BASE_URL: 'http://graph.microsoft.com/v1.0' }, 'GRAPH_BASE_URL', /https/],
     [{ GRAPH_BASE_URL: 'https://graph.microsoft.com' }, 'GRAPH_BASE_URL', /API version/],
     [{ GRAPH_CA_CERT_PATH: '/nope.pem' }, 'GRAPH_CA_CERT_PATH', /cannot be read/],
@@ -61,8 +69,19 @@ describe('temporal settings', () => {
   });
 
   it('reads the envconfig variables', () => {
-    const settings = temporalSettingsFromEnv({ HOME: '/nonexistent', TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'ns.acct', TEMPORAL_API_KEY: 'k', ENTRA_SAGA_TASK_QUEUE: 'q' });
-    expect(settings).toMatchObject({ address: 'ns.acct.tmprl.cloud:7233', namespace: 'ns.acct', taskQueue: 'q', apiKey: 'k' });
+    const settings = temporalSettingsFromEnv({
+      HOME: '/nonexistent',
+      TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233',
+      TEMPORAL_NAMESPACE: 'ns.acct',
+      TEMPORAL_API_KEY: 'k',
+      ENTRA_SAGA_TASK_QUEUE: 'q',
+    });
+    expect(settings).toMatchObject({
+      address: 'ns.acct.tmprl.cloud:7233',
+      namespace: 'ns.acct',
+      taskQueue: 'q',
+      apiKey: 'k',
+    });
   });
 
   it('rejects an address that is not host:port', () => {

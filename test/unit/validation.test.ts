@@ -73,7 +73,10 @@ describe('validateProvisioningInput', () => {
   });
 
   it('rejects what is not an object', () => {
-    expect(validateProvisioningInput(null)).toEqual({ ok: false, issues: [{ field: 'input', problem: 'must be an object' }] });
+    expect(validateProvisioningInput(null)).toEqual({
+      ok: false,
+      issues: [{ field: 'input', problem: 'must be an object' }],
+    });
   });
 
   it('cannot derive a mailNickname from a name without ASCII letters or digits', () => {

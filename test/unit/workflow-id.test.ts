@@ -3,13 +3,26 @@ import { provisioningWorkflowId, teardownWorkflowId } from '../../common/workflo
 
 describe('workflow ids from business keys', () => {
   it('derives the id from catalog, package and requestor', () => {
-    expect(provisioningWorkflowId({ catalogName: 'General', packageName: 'Marketing Campaign', requestorUpn: 'Requestor1@contoso.onmicrosoft.com' }))
-      .toBe('provision/general/marketing-campaign/requestor1@contoso.onmicrosoft.com');
+    expect(
+      provisioningWorkflowId({
+        catalogName: 'General',
+        packageName: 'Marketing Campaign',
+        requestorUpn: 'Requestor1@contoso.onmicrosoft.com',
+      }),
+    ).toBe('provision/general/marketing-campaign/requestor1@contoso.onmicrosoft.com');
   });
 
   it('gives the same provisioning the same id whatever the case or spacing', () => {
-    const a = provisioningWorkflowId({ catalogName: 'General', packageName: 'Marketing  Campaign', requestorUpn: 'ALICE@contoso.com' });
-    const b = provisioningWorkflowId({ catalogName: 'general', packageName: 'marketing campaign', requestorUpn: 'alice@contoso.com' });
+    const a = provisioningWorkflowId({
+      catalogName: 'General',
+      packageName: 'Marketing  Campaign',
+      requestorUpn: 'ALICE@contoso.com',
+    });
+    const b = provisioningWorkflowId({
+      catalogName: 'general',
+      packageName: 'marketing campaign',
+      requestorUpn: 'alice@contoso.com',
+    });
     expect(a).toBe(b);
   });
 

@@ -80,11 +80,15 @@ describe('worker process', () => {
     expect(entries.length).toBeGreaterThan(10);
     const graphCalls = entries.filter((e) => e.workflowId === workflowId && typeof e.graphRequestId === 'string');
     expect(graphCalls.length).toBeGreaterThan(10);
-    expect(graphCalls.some((e) => e.activityType === 'createUser' && /POST \/v1\.0\/users → 201/.test(String(e.msg)))).toBe(true);
+    expect(
+      graphCalls.some((e) => e.activityType === 'createUser' && /POST \/v1\.0\/users → 201/.test(String(e.msg))),
+    ).toBe(true);
     expect(entries.some((e) => /worker stopped/.test(String(e.msg)))).toBe(true);
     // The launcher's malloc settings reached the process (the ready line reports its GLIBC_TUNABLES).
     const ready = entries.find((e) => /worker ready/.test(String(e.msg)));
-    expect(String(ready?.msg)).toMatch(/; malloc glibc\.malloc\.mmap_threshold=65536:glibc\.malloc\.trim_threshold=131072$/);
+    expect(String(ready?.msg)).toMatch(
+      /; malloc glibc\.malloc\.mmap_threshold=65536:glibc\.malloc\.trim_threshold=131072$/,
+    );
     const all = lines.join('\n');
     expect(all).not.toContain(emulator.emulator.info.clientSecret);
     expect(all).not.toMatch(/"password"|passwordProfile|Bearer /);

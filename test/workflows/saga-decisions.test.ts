@@ -32,7 +32,11 @@ const input = (overrides: Partial<ProvisioningInput> = {}): ProvisioningInput =>
 });
 
 function start(taskQueue: string, args: ProvisioningInput) {
-  return env.client.workflow.start<typeof provisionAccessPackage>('provisionAccessPackage', { workflowId: uniqueId('fast'), taskQueue, args: [args] });
+  return env.client.workflow.start<typeof provisionAccessPackage>('provisionAccessPackage', {
+    workflowId: uniqueId('fast'),
+    taskQueue,
+    args: [args],
+  });
 }
 
 describe('saga decisions over workflow time', () => {
@@ -49,7 +53,9 @@ describe('saga decisions over workflow time', () => {
     expect(result.elapsedMs).toBeLessThan(31 * DAY_MS);
     const removal = calls.find((c) => c.name === 'requestRemoval');
     const delivered = calls.filter((c) => c.name === 'getRequestState')[0];
-    expect((removal?.scheduledAtMs ?? 0) - (delivered?.scheduledAtMs ?? 0)).toBeGreaterThanOrEqual(30 * DAY_MS - 60_000);
+    expect((removal?.scheduledAtMs ?? 0) - (delivered?.scheduledAtMs ?? 0)).toBeGreaterThanOrEqual(
+      30 * DAY_MS - 60_000,
+    );
     expect(Date.now() - wallStart).toBeLessThan(30_000);
   });
 
@@ -59,7 +65,10 @@ describe('saga decisions over workflow time', () => {
     const { activities, calls } = stubActivities({
       getRequestState: (i) => {
         firstDue ??= i.readAt;
-        const state = (i.readAt ?? 0) - ((firstDue ?? 0) - 1000) >= 910_000 || i.requestId !== 'request-1' ? 'delivered' : 'delivering';
+        const state =
+          (i.readAt ?? 0) - ((firstDue ?? 0) - 1000) >= 910_000 || i.requestId !== 'request-1'
+            ? 'delivered'
+            : 'delivering';
         return Promise.resolve({ requestId: i.requestId, state });
       },
     });
@@ -71,7 +80,9 @@ describe('saga decisions over workflow time', () => {
     expect((cause.cause as ApplicationFailure).type).toBe(FailureType.DeliveryTimedOut);
 
     // Reads are due on a one-second grid for the first 30 s after the request, then twice as far apart up to 30 s.
-    const reads = calls.filter((c) => c.name === 'getRequestState' && (c.input as { requestId: string }).requestId === 'request-1');
+    const reads = calls.filter(
+      (c) => c.name === 'getRequestState' && (c.input as { requestId: string }).requestId === 'request-1',
+    );
     const dueAt = reads.map((r) => (r.input as { readAt: number }).readAt);
     const madeAt = (dueAt[0] ?? 0) - 1000;
     // Up to the deadline (the stub answers at once, where Graph's read would wait for its due time first).
@@ -79,12 +90,16 @@ describe('saga decisions over workflow time', () => {
     expect(offsets.slice(0, 30)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
     // (After the grid, a pause counts from the read before, which the stub answers at once: within a second.)
     const gaps = offsets.slice(30).map((o, i) => o - (offsets[29 + i] ?? 0));
-    [2, 4, 8, 16].forEach((expected, i) => expect(Math.abs((gaps[i] ?? 0) - expected), `gap ${i}`).toBeLessThanOrEqual(1));
+    [2, 4, 8, 16].forEach((expected, i) =>
+      expect(Math.abs((gaps[i] ?? 0) - expected), `gap ${i}`).toBeLessThanOrEqual(1),
+    );
     expect(gaps.slice(4, -1).every((g) => Math.abs(g - 30) <= 1)).toBe(true);
     expect(offsets.at(-1)).toBe(900);
     expect(offsets.length).toBeLessThan(70);
     // Rolled back: the request is removed after it finishes, and every object is released.
-    expect(calls.map((c) => c.name)).toEqual(expect.arrayContaining(['deletePolicy', 'deleteAccessPackage', 'deleteGroup', 'deleteUser']));
+    expect(calls.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['deletePolicy', 'deleteAccessPackage', 'deleteGroup', 'deleteUser']),
+    );
   });
 
   it('reports an undo that keeps failing, after its retries, and keeps undoing the rest', async () => {
@@ -92,7 +107,9 @@ describe('saga decisions over workflow time', () => {
       createPolicy: () => Promise.reject(badRequest('policy refused')),
       deleteGroup: () => Promise.reject(badRequest('group delete refused')),
     });
-    const cause = await withWorkers(env, activities, async (taskQueue) => runFailure((await start(taskQueue, input())).result()));
+    const cause = await withWorkers(env, activities, async (taskQueue) =>
+      runFailure((await start(taskQueue, input())).result()),
+    );
     expect(cause).toBeInstanceOf(ApplicationFailure);
     expect((cause as ApplicationFailure).type).toBe(FailureType.TeardownIncomplete);
     expect(cause.message).toMatch(/group Marketing resources \(.*group delete refused/);
@@ -116,7 +133,15 @@ describe('saga decisions over workflow time', () => {
     });
     expect(cause).toBeInstanceOf(CancelledFailure);
     expect(calls.map((c) => c.name)).toEqual(
-      expect.arrayContaining(['requestRemoval', 'deletePolicy', 'removeRoleScope', 'deleteAccessPackage', 'removeGroupFromCatalog', 'deleteGroup', 'deleteUser']),
+      expect.arrayContaining([
+        'requestRemoval',
+        'deletePolicy',
+        'removeRoleScope',
+        'deleteAccessPackage',
+        'removeGroupFromCatalog',
+        'deleteGroup',
+        'deleteUser',
+      ]),
     );
   });
 });

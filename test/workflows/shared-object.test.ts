@@ -7,7 +7,13 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { sharedObject } from '../../workflows/shared-object.js';
-import { type MakerReport, claimUpdate, releaseUpdate, reportSignal, sharedObjectQuery } from '../../workflows/shared-object-messages.js';
+import {
+  type MakerReport,
+  claimUpdate,
+  releaseUpdate,
+  reportSignal,
+  sharedObjectQuery,
+} from '../../workflows/shared-object-messages.js';
 import { uniqueId, workflowBundle } from '../support/temporal.js';
 import { startTimeSkipping } from '../support/time-skipping.js';
 
@@ -28,12 +34,17 @@ afterAll(async () => {
 });
 
 async function coordinator(): Promise<WorkflowHandle<typeof sharedObject>> {
-  return env.client.workflow.start<typeof sharedObject>('sharedObject', { workflowId: uniqueId('object'), taskQueue, args: [undefined] });
+  return env.client.workflow.start<typeof sharedObject>('sharedObject', {
+    workflowId: uniqueId('object'),
+    taskQueue,
+    args: [undefined],
+  });
 }
 
 const claim = (handle: WorkflowHandle, holder: string) => handle.executeUpdate(claimUpdate, { args: [{ holder }] });
 const release = (handle: WorkflowHandle, holder: string) => handle.executeUpdate(releaseUpdate, { args: [{ holder }] });
-const report = (handle: WorkflowHandle, holder: string, event: MakerReport) => handle.signal(reportSignal, { holder, report: event });
+const report = (handle: WorkflowHandle, holder: string, event: MakerReport) =>
+  handle.signal(reportSignal, { holder, report: event });
 
 describe('the object coordinator', () => {
   it('lets one run make the object while another waits, then uses it', async () => {
@@ -52,7 +63,12 @@ describe('the object coordinator', () => {
     await report(handle, 'run-a', { type: 'sending', at: 12345 });
     await env.sleep('21 minutes');
     const takeover = await claim(handle, 'run-b');
-    expect(takeover).toEqual({ role: 'make', since: (first as { since: number }).since, pendingWriteSentAt: 12345, fresh: false });
+    expect(takeover).toEqual({
+      role: 'make',
+      since: (first as { since: number }).since,
+      pendingWriteSentAt: 12345,
+      fresh: false,
+    });
     // The replaced maker's late reports are ignored.
     await report(handle, 'run-a', { type: 'made', objectId: 'stale', created: true, madeAt: 1, uncertain: false });
     expect((await handle.query(sharedObjectQuery)).objectId).toBeUndefined();
@@ -86,7 +102,11 @@ describe('the object coordinator', () => {
     const handle = await coordinator();
     const first = await claim(handle, 'run-a');
     await report(handle, 'run-a', { type: 'sending', at: 5 });
-    expect(await release(handle, 'run-a')).toEqual({ action: 'remove', since: (first as { since: number }).since, sweep: true });
+    expect(await release(handle, 'run-a')).toEqual({
+      action: 'remove',
+      since: (first as { since: number }).since,
+      sweep: true,
+    });
   });
 
   it('lets a new run make the object again when its remover never reported, finding what that one left by the key', async () => {
@@ -97,7 +117,11 @@ describe('the object coordinator', () => {
     // The remover's undo failed for good: no `removed` report. Claims wait for it, up to its lease.
     expect(await claim(handle, 'run-b')).toEqual({ role: 'wait' });
     await env.sleep('21 minutes');
-    expect(await claim(handle, 'run-b')).toEqual({ role: 'make', since: (first as { since: number }).since, fresh: false });
+    expect(await claim(handle, 'run-b')).toEqual({
+      role: 'make',
+      since: (first as { since: number }).since,
+      fresh: false,
+    });
     expect((await handle.query(sharedObjectQuery)).uncertain).toBe(true);
   });
 });

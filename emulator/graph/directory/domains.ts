@@ -7,8 +7,20 @@ import { collectionReply, entityReply, project } from '../responses.js';
 import type { GraphCall, RouteDefinition } from '../route.js';
 
 const domainProperties = [
-  'authenticationType', 'availabilityStatus', 'id', 'isAdminManaged', 'isDefault', 'isInitial', 'isRoot', 'isVerified',
-  'manufacturer', 'model', 'passwordNotificationWindowInDays', 'passwordValidityPeriodInDays', 'supportedServices', 'state',
+  'authenticationType',
+  'availabilityStatus',
+  'id',
+  'isAdminManaged',
+  'isDefault',
+  'isInitial',
+  'isRoot',
+  'isVerified',
+  'manufacturer',
+  'model',
+  'passwordNotificationWindowInDays',
+  'passwordValidityPeriodInDays',
+  'supportedServices',
+  'state',
 ];
 
 function domainFull(domain: DomainRecord) {
@@ -32,7 +44,9 @@ function domainFull(domain: DomainRecord) {
 
 function listDomains(call: GraphCall) {
   const query = call.query({ select: true });
-  const items = call.ctx.store.state.domains.map((d) => project(domainFull(d), query.select, domainProperties, domainProperties, 'domain'));
+  const items = call.ctx.store.state.domains.map((d) =>
+    project(domainFull(d), query.select, domainProperties, domainProperties, 'domain'),
+  );
   return collectionReply(call, 'domains', { items });
 }
 
@@ -41,7 +55,12 @@ function getDomain(call: GraphCall) {
   const name = call.params.id!.toLowerCase();
   const domain = call.ctx.store.state.domains.find((d) => d.id === name);
   if (!domain) throw graphErrors.directoryObjectNotFound(call.params.id!);
-  return entityReply(call, 200, 'domains', project(domainFull(domain), query.select, domainProperties, domainProperties, 'domain'));
+  return entityReply(
+    call,
+    200,
+    'domains',
+    project(domainFull(domain), query.select, domainProperties, domainProperties, 'domain'),
+  );
 }
 
 export const domainRoutes: RouteDefinition[] = [

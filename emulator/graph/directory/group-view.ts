@@ -7,20 +7,53 @@ import type { GroupRecord } from '../../store/state.js';
 import type { Json } from '../responses.js';
 
 export const groupDefaultProperties = [
-  'id', 'deletedDateTime', 'classification', 'createdDateTime', 'description', 'displayName',
-  'expirationDateTime', 'groupTypes', 'isAssignableToRole', 'mail', 'mailEnabled', 'mailNickname', 'membershipRule',
-  'membershipRuleProcessingState', 'onPremisesDomainName', 'onPremisesLastSyncDateTime', 'onPremisesNetBiosName',
-  'onPremisesSamAccountName', 'onPremisesSecurityIdentifier', 'onPremisesSyncEnabled', 'preferredDataLocation',
-  'preferredLanguage', 'proxyAddresses', 'renewedDateTime', 'resourceBehaviorOptions', 'resourceProvisioningOptions',
-  'securityEnabled', 'securityIdentifier', 'theme', 'visibility', 'onPremisesProvisioningErrors', 'serviceProvisioningErrors',
+  'id',
+  'deletedDateTime',
+  'classification',
+  'createdDateTime',
+  'description',
+  'displayName',
+  'expirationDateTime',
+  'groupTypes',
+  'isAssignableToRole',
+  'mail',
+  'mailEnabled',
+  'mailNickname',
+  'membershipRule',
+  'membershipRuleProcessingState',
+  'onPremisesDomainName',
+  'onPremisesLastSyncDateTime',
+  'onPremisesNetBiosName',
+  'onPremisesSamAccountName',
+  'onPremisesSecurityIdentifier',
+  'onPremisesSyncEnabled',
+  'preferredDataLocation',
+  'preferredLanguage',
+  'proxyAddresses',
+  'renewedDateTime',
+  'resourceBehaviorOptions',
+  'resourceProvisioningOptions',
+  'securityEnabled',
+  'securityIdentifier',
+  'theme',
+  'visibility',
+  'onPremisesProvisioningErrors',
+  'serviceProvisioningErrors',
 ] as const;
 
 export const groupKnownProperties = [...groupDefaultProperties, 'uniqueName', 'isManagementRestricted'];
 
 export const groupWritableFields = {
-  displayName: 'string', description: 'string', mailEnabled: 'boolean', mailNickname: 'string',
-  securityEnabled: 'boolean', groupTypes: 'string[]', visibility: 'string', isAssignableToRole: 'boolean',
-  'members@odata.bind': 'string[]', 'owners@odata.bind': 'string[]',
+  displayName: 'string',
+  description: 'string',
+  mailEnabled: 'boolean',
+  mailNickname: 'string',
+  securityEnabled: 'boolean',
+  groupTypes: 'string[]',
+  visibility: 'string',
+  isAssignableToRole: 'boolean',
+  'members@odata.bind': 'string[]',
+  'owners@odata.bind': 'string[]',
 } as const;
 
 export function groupFull(group: GroupRecord, domain: string): Json {

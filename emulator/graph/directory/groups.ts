@@ -12,7 +12,13 @@ import { checkBody, isBlank, isPlainObject } from '../body.js';
 import { permissions } from '../permissions.js';
 import { checkSelect, collectionReply, entityReply, isGuid, noContent, project } from '../responses.js';
 import type { GraphCall, RouteDefinition } from '../route.js';
-import { groupDefaultProperties, groupFilterSchema, groupFull, groupKnownProperties, groupWritableFields } from './group-view.js';
+import {
+  groupDefaultProperties,
+  groupFilterSchema,
+  groupFull,
+  groupKnownProperties,
+  groupWritableFields,
+} from './group-view.js';
 import { securityIdentifier } from './user-view.js';
 import { findUser, userView } from './users.js';
 import { userKnownProperties } from './user-view.js';
@@ -32,7 +38,13 @@ function requireGroup(call: GraphCall, id: string): GroupRecord {
 }
 
 function view(call: GraphCall, group: GroupRecord, select: readonly string[] | undefined) {
-  return project(groupFull(group, call.ctx.options.domain), select, groupDefaultProperties, groupKnownProperties, 'group');
+  return project(
+    groupFull(group, call.ctx.options.domain),
+    select,
+    groupDefaultProperties,
+    groupKnownProperties,
+    'group',
+  );
 }
 
 /** `https://graph.microsoft.com/v1.0/directoryObjects/{id}` (or /users/{id}) → a visible user's id. */
@@ -66,9 +78,18 @@ function createGroup(call: GraphCall) {
   if (groupTypes.some((t) => t !== 'Unified')) throw graphErrors.invalidPropertyValue('groupTypes', 'Group');
   if (body.mailEnabled === true && !unified) throw graphErrors.mailEnabledSecurityGroup();
   const visibility = body.visibility as string | null | undefined;
-  if (visibility != null && !['Private', 'Public', 'HiddenMembership'].includes(visibility)) throw graphErrors.invalidPropertyValue('visibility', 'Group');
+  if (visibility != null && !['Private', 'Public', 'HiddenMembership'].includes(visibility))
+    throw graphErrors.invalidPropertyValue('visibility', 'Group');
   const state = call.ctx.store.state;
-  if (unified && state.groups.some((g) => g.deletedAt === undefined && g.groupTypes.includes('Unified') && g.mailNickname.toLowerCase() === mailNickname.toLowerCase())) {
+  if (
+    unified &&
+    state.groups.some(
+      (g) =>
+        g.deletedAt === undefined &&
+        g.groupTypes.includes('Unified') &&
+        g.mailNickname.toLowerCase() === mailNickname.toLowerCase(),
+    )
+  ) {
     throw graphErrors.objectConflict('mailNickname');
   }
   const memberBinds = (body['members@odata.bind'] as string[] | null | undefined) ?? [];
@@ -110,12 +131,16 @@ function listGroups(call: GraphCall) {
   let groups = call.ctx.store.state.groups.filter((g) => isVisible(g, call.now));
   if (query.filter) groups = groups.filter(compileFilter(query.filter, groupFilterSchema));
   if (query.orderBy) {
-    if (query.orderBy.property.toLowerCase() !== 'displayname') throw graphErrors.unsupportedFilterProperty(query.orderBy.property, 'Group');
+    if (query.orderBy.property.toLowerCase() !== 'displayname')
+      throw graphErrors.unsupportedFilterProperty(query.orderBy.property, 'Group');
     const sign = query.orderBy.descending ? -1 : 1;
     groups = [...groups].sort((a, b) => sign * a.displayName.localeCompare(b.displayName));
   }
   const page = paginate(groups, call.exchange.url, query.top, query.skipToken, 100);
-  return collectionReply(call, 'groups', { items: page.items.map((g) => view(call, g, query.select)), ...(page.nextLink ? { nextLink: page.nextLink } : {}) });
+  return collectionReply(call, 'groups', {
+    items: page.items.map((g) => view(call, g, query.select)),
+    ...(page.nextLink ? { nextLink: page.nextLink } : {}),
+  });
 }
 
 function deleteGroup(call: GraphCall) {
@@ -144,7 +169,8 @@ function addMemberRef(call: GraphCall) {
   const ref = isPlainObject(body) ? body['@odata.id'] : undefined;
   if (typeof ref !== 'string') throw graphErrors.propertyRequired('@odata.id');
   const userId = boundUserId(call, ref);
-  if ((call.ctx.store.state.directMembers[group.id] ?? []).includes(userId)) throw graphErrors.objectConflict('members');
+  if ((call.ctx.store.state.directMembers[group.id] ?? []).includes(userId))
+    throw graphErrors.objectConflict('members');
   call.ctx.store.mutate((s) => {
     s.directMembers[group.id] = [...(s.directMembers[group.id] ?? []), userId];
   });
@@ -154,7 +180,8 @@ function addMemberRef(call: GraphCall) {
 function removeMemberRef(call: GraphCall) {
   const group = requireGroup(call, call.params.id!);
   const userId = call.params.memberId!.toLowerCase();
-  if (!(call.ctx.store.state.directMembers[group.id] ?? []).includes(userId)) throw graphErrors.directoryObjectNotFound(userId);
+  if (!(call.ctx.store.state.directMembers[group.id] ?? []).includes(userId))
+    throw graphErrors.directoryObjectNotFound(userId);
   call.ctx.store.mutate((s) => {
     s.directMembers[group.id] = (s.directMembers[group.id] ?? []).filter((m) => m !== userId);
   });
@@ -166,7 +193,23 @@ export const groupRoutes: RouteDefinition[] = [
   { method: 'POST', template: '/v1.0/groups', permissions: permissions.groupsWrite, handler: createGroup },
   { method: 'GET', template: '/v1.0/groups/{id}', permissions: permissions.groupsRead, handler: getGroup },
   { method: 'DELETE', template: '/v1.0/groups/{id}', permissions: permissions.groupsDelete, handler: deleteGroup },
-  { method: 'GET', template: '/v1.0/groups/{id}/members', permissions: permissions.groupMembersRead, cost: 3, handler: listMembers },
-  { method: 'POST', template: '/v1.0/groups/{id}/members/$ref', permissions: permissions.groupsDelete, handler: addMemberRef },
-  { method: 'DELETE', template: '/v1.0/groups/{id}/members/{memberId}/$ref', permissions: permissions.groupsDelete, handler: removeMemberRef },
+  {
+    method: 'GET',
+    template: '/v1.0/groups/{id}/members',
+    permissions: permissions.groupMembersRead,
+    cost: 3,
+    handler: listMembers,
+  },
+  {
+    method: 'POST',
+    template: '/v1.0/groups/{id}/members/$ref',
+    permissions: permissions.groupsDelete,
+    handler: addMemberRef,
+  },
+  {
+    method: 'DELETE',
+    template: '/v1.0/groups/{id}/members/{memberId}/$ref',
+    permissions: permissions.groupsDelete,
+    handler: removeMemberRef,
+  },
 ];

@@ -11,7 +11,13 @@ import { checkBody, isBlank, isPlainObject, show } from '../body.js';
 import { permissions } from '../permissions.js';
 import { checkSelect, collectionReply, entityReply, isGuid, noContent, project } from '../responses.js';
 import type { GraphCall, RouteDefinition } from '../route.js';
-import { userDefaultProperties, userFilterSchema, userFull, userKnownProperties, userWritableFields } from './user-view.js';
+import {
+  userDefaultProperties,
+  userFilterSchema,
+  userFull,
+  userKnownProperties,
+  userWritableFields,
+} from './user-view.js';
 
 /** Characters Entra allows in the alias part of a userPrincipalName. */
 const upnAlias = /^[A-Za-z0-9'._!#^~-]+$/;
@@ -20,7 +26,9 @@ const forbiddenNickname = /[@()\\[\]";:<>,\s]/;
 export function findUser(call: GraphCall, idOrUpn: string): UserRecord | undefined {
   const key = idOrUpn.toLowerCase();
   const byId = isGuid(idOrUpn);
-  return call.ctx.store.state.users.find((u) => isVisible(u, call.now) && (byId ? u.id === key : u.userPrincipalName.toLowerCase() === key));
+  return call.ctx.store.state.users.find(
+    (u) => isVisible(u, call.now) && (byId ? u.id === key : u.userPrincipalName.toLowerCase() === key),
+  );
 }
 
 function requireUser(call: GraphCall, idOrUpn: string): UserRecord {
@@ -46,19 +54,28 @@ function createUser(call: GraphCall) {
   const profile = body.passwordProfile;
   if (!isPlainObject(profile) || isBlank(profile.password)) throw graphErrors.passwordRequired();
   for (const key of Object.keys(profile)) {
-    if (!['password', 'forceChangePasswordNextSignIn', 'forceChangePasswordNextSignInWithMfa'].includes(key)) throw graphErrors.unknownDirectoryProperty(key);
+    if (!['password', 'forceChangePasswordNextSignIn', 'forceChangePasswordNextSignInWithMfa'].includes(key))
+      throw graphErrors.unknownDirectoryProperty(key);
   }
   if (typeof profile.password !== 'string') throw graphErrors.invalidPropertyValue('passwordProfile', 'User');
   const displayName = body.displayName as string;
   const mailNickname = body.mailNickname as string;
   const upn = body.userPrincipalName as string;
   if (displayName.length > 256) throw graphErrors.invalidPropertyValue('displayName', 'User');
-  if (mailNickname.length > 64 || forbiddenNickname.test(mailNickname)) throw graphErrors.invalidPropertyValue('mailNickname', 'User');
+  if (mailNickname.length > 64 || forbiddenNickname.test(mailNickname))
+    throw graphErrors.invalidPropertyValue('mailNickname', 'User');
 
   const at = upn.lastIndexOf('@');
   const alias = upn.slice(0, at);
   const domain = upn.slice(at + 1).toLowerCase();
-  if (at <= 0 || alias.length > 64 || !upnAlias.test(alias) || alias.startsWith('.') || alias.endsWith('.') || alias.includes('..')) {
+  if (
+    at <= 0 ||
+    alias.length > 64 ||
+    !upnAlias.test(alias) ||
+    alias.startsWith('.') ||
+    alias.endsWith('.') ||
+    alias.includes('..')
+  ) {
     throw graphErrors.invalidValues();
   }
   const state = call.ctx.store.state;
@@ -72,7 +89,17 @@ function createUser(call: GraphCall) {
   const { hash, salt } = hashPassword(profile.password);
   const extra: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
-    if (!['accountEnabled', 'displayName', 'mailNickname', 'userPrincipalName', 'passwordProfile', '@odata.type'].includes(key)) extra[key] = value;
+    if (
+      ![
+        'accountEnabled',
+        'displayName',
+        'mailNickname',
+        'userPrincipalName',
+        'passwordProfile',
+        '@odata.type',
+      ].includes(key)
+    )
+      extra[key] = value;
   }
   const user: UserRecord = {
     id: randomUUID(),
@@ -84,7 +111,8 @@ function createUser(call: GraphCall) {
     userPrincipalName: `${alias}@${domain}`,
     passwordHash: hash,
     passwordSalt: salt,
-    forceChangePasswordNextSignIn: profile.forceChangePasswordNextSignIn === true || profile.forceChangePasswordNextSignInWithMfa === true,
+    forceChangePasswordNextSignIn:
+      profile.forceChangePasswordNextSignIn === true || profile.forceChangePasswordNextSignInWithMfa === true,
     extra,
   };
   call.ctx.store.mutate((s) => s.users.push(user));
@@ -115,7 +143,10 @@ function listUsers(call: GraphCall) {
     users = [...users].sort((a, b) => sign * show(property.get(a) ?? '').localeCompare(show(property.get(b) ?? '')));
   }
   const page = paginate(users, call.exchange.url, query.top, query.skipToken, 100);
-  return collectionReply(call, 'users', { items: page.items.map((u) => userView(u, query.select)), ...(page.nextLink ? { nextLink: page.nextLink } : {}) });
+  return collectionReply(call, 'users', {
+    items: page.items.map((u) => userView(u, query.select)),
+    ...(page.nextLink ? { nextLink: page.nextLink } : {}),
+  });
 }
 
 function deleteUser(call: GraphCall) {
@@ -123,7 +154,8 @@ function deleteUser(call: GraphCall) {
   call.ctx.store.mutate((s) => {
     const stored = s.users.find((u) => u.id === user.id)!;
     stored.deletedAt = call.now;
-    for (const [groupId, members] of Object.entries(s.directMembers)) s.directMembers[groupId] = members.filter((m) => m !== user.id);
+    for (const [groupId, members] of Object.entries(s.directMembers))
+      s.directMembers[groupId] = members.filter((m) => m !== user.id);
   });
   return noContent();
 }

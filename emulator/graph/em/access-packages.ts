@@ -11,7 +11,16 @@ import { permissions } from '../permissions.js';
 import { noContent } from '../responses.js';
 import type { GraphCall, RouteDefinition } from '../route.js';
 import { requireCatalog } from './catalogs.js';
-import { checkEmBody, createdReply, emBase, findById, getReply, listReply, requiredReferenceId, requiredString } from './em-common.js';
+import {
+  checkEmBody,
+  createdReply,
+  emBase,
+  findById,
+  getReply,
+  listReply,
+  requiredReferenceId,
+  requiredString,
+} from './em-common.js';
 import { accessPackageType, roleScopeType } from './em-types.js';
 
 const packageFilter: FilterSchema<AccessPackageRecord> = {
@@ -62,7 +71,11 @@ function createPackage(call: GraphCall) {
 
 function updatePackage(call: GraphCall) {
   const pkg = requirePackage(call, call.params.id!);
-  const body = checkEmBody(call.body(), 'accessPackage', { displayName: 'string', description: 'string', isHidden: 'boolean' });
+  const body = checkEmBody(call.body(), 'accessPackage', {
+    displayName: 'string',
+    description: 'string',
+    isHidden: 'boolean',
+  });
   if ('displayName' in body) requiredString(body, 'displayName');
   call.ctx.store.mutate((s) => {
     const stored = s.accessPackages.find((p) => p.id === pkg.id)!;
@@ -77,7 +90,8 @@ function updatePackage(call: GraphCall) {
 function deletePackage(call: GraphCall) {
   const pkg = requirePackage(call, call.params.id!);
   const state = call.ctx.store.state;
-  if (state.assignments.some((a) => a.accessPackageId === pkg.id && blocksDeletion(a, call.now))) throw graphErrors.accessPackageHasAssignments();
+  if (state.assignments.some((a) => a.accessPackageId === pkg.id && blocksDeletion(a, call.now)))
+    throw graphErrors.accessPackageHasAssignments();
   call.ctx.store.mutate((s) => {
     s.accessPackages = s.accessPackages.filter((p) => p.id !== pkg.id);
     s.roleScopes = s.roleScopes.filter((rs) => rs.accessPackageId !== pkg.id);
@@ -90,11 +104,16 @@ function deletePackage(call: GraphCall) {
 function reference(body: Record<string, unknown>, property: 'role' | 'scope'): Record<string, unknown> {
   const value = body[property];
   if (!isPlainObject(value)) throw graphErrors.invalidModel(property, `The '${property}' property is required.`);
-  const allowed = property === 'role'
-    ? ['id', 'originId', 'originSystem', 'displayName', 'description', 'resource', '@odata.type']
-    : ['id', 'originId', 'originSystem', 'displayName', 'description', 'isRootScope', 'resource', '@odata.type'];
+  const allowed =
+    property === 'role'
+      ? ['id', 'originId', 'originSystem', 'displayName', 'description', 'resource', '@odata.type']
+      : ['id', 'originId', 'originSystem', 'displayName', 'description', 'isRootScope', 'resource', '@odata.type'];
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw graphErrors.unknownEmProperty(key, property === 'role' ? 'accessPackageResourceRole' : 'accessPackageResourceScope');
+    if (!allowed.includes(key))
+      throw graphErrors.unknownEmProperty(
+        key,
+        property === 'role' ? 'accessPackageResourceRole' : 'accessPackageResourceScope',
+      );
   }
   return value;
 }
@@ -103,29 +122,52 @@ const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase
 
 function createRoleScope(call: GraphCall) {
   const pkg = requirePackage(call, call.params.id!);
-  const body = checkEmBody(call.body(), 'accessPackageResourceRoleScope', { role: 'object', scope: 'object', createdDateTime: 'string' });
+  const body = checkEmBody(call.body(), 'accessPackageResourceRoleScope', {
+    role: 'object',
+    scope: 'object',
+    createdDateTime: 'string',
+  });
   const roleRef = reference(body, 'role');
   const scopeRef = reference(body, 'scope');
   const state = call.ctx.store.state;
   const resourceRef = isPlainObject(roleRef.resource) ? roleRef.resource : undefined;
   const resourceId = lower(resourceRef?.id);
-  if (resourceId && !state.resources.some((r) => r.id === resourceId && r.catalogId === pkg.catalogId && r.visibleAt <= call.now)) {
+  if (
+    resourceId &&
+    !state.resources.some((r) => r.id === resourceId && r.catalogId === pkg.catalogId && r.visibleAt <= call.now)
+  ) {
     throw graphErrors.emNotFound('resource', resourceId);
   }
   // Roles and scopes resolve within the package's catalog, by id or by origin id, and only once replicated.
-  const role = state.resourceRoles.find((r) =>
-    r.catalogId === pkg.catalogId && r.visibleAt <= call.now &&
-    (roleRef.id !== undefined ? r.id === lower(roleRef.id) : r.originId.toLowerCase() === lower(roleRef.originId) && (!resourceId || r.resourceId === resourceId)) &&
-    (roleRef.originSystem === undefined || r.originSystem === roleRef.originSystem));
+  const role = state.resourceRoles.find(
+    (r) =>
+      r.catalogId === pkg.catalogId &&
+      r.visibleAt <= call.now &&
+      (roleRef.id !== undefined
+        ? r.id === lower(roleRef.id)
+        : r.originId.toLowerCase() === lower(roleRef.originId) && (!resourceId || r.resourceId === resourceId)) &&
+      (roleRef.originSystem === undefined || r.originSystem === roleRef.originSystem),
+  );
   if (!role) throw graphErrors.roleNotFound();
-  const scope = state.resourceScopes.find((s) =>
-    s.resourceId === role.resourceId && s.visibleAt <= call.now &&
-    (scopeRef.id !== undefined ? s.id === lower(scopeRef.id) : s.originId.toLowerCase() === lower(scopeRef.originId) && (scopeRef.isRootScope === undefined || s.isRootScope === scopeRef.isRootScope)));
+  const scope = state.resourceScopes.find(
+    (s) =>
+      s.resourceId === role.resourceId &&
+      s.visibleAt <= call.now &&
+      (scopeRef.id !== undefined
+        ? s.id === lower(scopeRef.id)
+        : s.originId.toLowerCase() === lower(scopeRef.originId) &&
+          (scopeRef.isRootScope === undefined || s.isRootScope === scopeRef.isRootScope)),
+  );
   if (!scope) throw graphErrors.emNotFound('resource scope', show(scopeRef.id ?? scopeRef.originId ?? ''));
   const id = `${role.id}_${scope.id}`;
   if (state.roleScopes.some((rs) => rs.accessPackageId === pkg.id && rs.id === id)) throw graphErrors.roleScopeExists();
   const roleScope: RoleScopeRecord = {
-    id, createdAt: call.now, visibleAt: call.now + call.ctx.config.consistencyLagMs, accessPackageId: pkg.id, roleId: role.id, scopeId: scope.id,
+    id,
+    createdAt: call.now,
+    visibleAt: call.now + call.ctx.config.consistencyLagMs,
+    accessPackageId: pkg.id,
+    roleId: role.id,
+    scopeId: scope.id,
   };
   call.ctx.store.mutate((s) => s.roleScopes.push(roleScope));
   return createdReply(call, `accessPackages('${pkg.id}')/resourceRoleScopes`, roleScopeType, roleScope);
@@ -134,42 +176,81 @@ function createRoleScope(call: GraphCall) {
 function findRoleScope(call: GraphCall): RoleScopeRecord {
   const pkg = requirePackage(call, call.params.id!);
   const id = call.params.roleScopeId!.toLowerCase();
-  const roleScope = call.ctx.store.state.roleScopes.find((rs) => rs.accessPackageId === pkg.id && rs.id === id && rs.visibleAt <= call.now);
+  const roleScope = call.ctx.store.state.roleScopes.find(
+    (rs) => rs.accessPackageId === pkg.id && rs.id === id && rs.visibleAt <= call.now,
+  );
   if (!roleScope) throw graphErrors.emNotFound('resource role scope', call.params.roleScopeId!);
   return roleScope;
 }
 
 export const accessPackageRoutes: RouteDefinition[] = [
   {
-    method: 'GET', template: `${emBase}/accessPackages`, permissions: permissions.emRead,
-    handler: (call) => listReply(call, 'accessPackages', accessPackageType, call.ctx.store.state.accessPackages.filter((p) => p.visibleAt <= call.now), packageFilter),
+    method: 'GET',
+    template: `${emBase}/accessPackages`,
+    permissions: permissions.emRead,
+    handler: (call) =>
+      listReply(
+        call,
+        'accessPackages',
+        accessPackageType,
+        call.ctx.store.state.accessPackages.filter((p) => p.visibleAt <= call.now),
+        packageFilter,
+      ),
   },
   { method: 'POST', template: `${emBase}/accessPackages`, permissions: permissions.emWrite, handler: createPackage },
   {
-    method: 'GET', template: `${emBase}/accessPackages/{id}`, permissions: permissions.emRead,
+    method: 'GET',
+    template: `${emBase}/accessPackages/{id}`,
+    permissions: permissions.emRead,
     handler: (call) => getReply(call, 'accessPackages', accessPackageType, requirePackage(call, call.params.id!)),
   },
-  { method: 'PATCH', template: `${emBase}/accessPackages/{id}`, permissions: permissions.emWrite, handler: updatePackage },
-  { method: 'DELETE', template: `${emBase}/accessPackages/{id}`, permissions: permissions.emWrite, handler: deletePackage },
   {
-    method: 'GET', template: `${emBase}/accessPackages/{id}/resourceRoleScopes`, permissions: permissions.emRead,
+    method: 'PATCH',
+    template: `${emBase}/accessPackages/{id}`,
+    permissions: permissions.emWrite,
+    handler: updatePackage,
+  },
+  {
+    method: 'DELETE',
+    template: `${emBase}/accessPackages/{id}`,
+    permissions: permissions.emWrite,
+    handler: deletePackage,
+  },
+  {
+    method: 'GET',
+    template: `${emBase}/accessPackages/{id}/resourceRoleScopes`,
+    permissions: permissions.emRead,
     handler: (call) => {
       const pkg = requirePackage(call, call.params.id!);
-      const scopes = call.ctx.store.state.roleScopes.filter((rs) => rs.accessPackageId === pkg.id && rs.visibleAt <= call.now);
+      const scopes = call.ctx.store.state.roleScopes.filter(
+        (rs) => rs.accessPackageId === pkg.id && rs.visibleAt <= call.now,
+      );
       return listReply(call, `accessPackages('${pkg.id}')/resourceRoleScopes`, roleScopeType, scopes, roleScopeFilter);
     },
   },
-  { method: 'POST', template: `${emBase}/accessPackages/{id}/resourceRoleScopes`, permissions: permissions.emWrite, handler: createRoleScope },
   {
-    method: 'GET', template: `${emBase}/accessPackages/{id}/resourceRoleScopes/{roleScopeId}`, permissions: permissions.emRead,
-    handler: (call) => getReply(call, `accessPackages('${call.params.id!}')/resourceRoleScopes`, roleScopeType, findRoleScope(call)),
+    method: 'POST',
+    template: `${emBase}/accessPackages/{id}/resourceRoleScopes`,
+    permissions: permissions.emWrite,
+    handler: createRoleScope,
   },
   {
-    method: 'DELETE', template: `${emBase}/accessPackages/{id}/resourceRoleScopes/{roleScopeId}`, permissions: permissions.emWrite,
+    method: 'GET',
+    template: `${emBase}/accessPackages/{id}/resourceRoleScopes/{roleScopeId}`,
+    permissions: permissions.emRead,
+    handler: (call) =>
+      getReply(call, `accessPackages('${call.params.id!}')/resourceRoleScopes`, roleScopeType, findRoleScope(call)),
+  },
+  {
+    method: 'DELETE',
+    template: `${emBase}/accessPackages/{id}/resourceRoleScopes/{roleScopeId}`,
+    permissions: permissions.emWrite,
     handler: (call) => {
       const roleScope = findRoleScope(call);
       call.ctx.store.mutate((s) => {
-        s.roleScopes = s.roleScopes.filter((rs) => !(rs.accessPackageId === roleScope.accessPackageId && rs.id === roleScope.id));
+        s.roleScopes = s.roleScopes.filter(
+          (rs) => !(rs.accessPackageId === roleScope.accessPackageId && rs.id === roleScope.id),
+        );
       });
       return noContent();
     },

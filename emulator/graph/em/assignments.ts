@@ -45,15 +45,19 @@ function assignmentFilter(now: number): FilterSchema<AssignmentRecord> {
 
 /** Delegated callers act for themselves: they see requests they made or that target them. */
 const mine = (call: GraphCall, targetUserId: string, requestorId?: string) =>
-  call.caller.kind === 'app' || call.caller.permissions.has('EntitlementManagement.Read.All') ||
-  targetUserId === call.caller.objectId || requestorId === call.caller.objectId;
+  call.caller.kind === 'app' ||
+  call.caller.permissions.has('EntitlementManagement.Read.All') ||
+  targetUserId === call.caller.objectId ||
+  requestorId === call.caller.objectId;
 
 function visibleRequests(call: GraphCall): AssignmentRequestRecord[] {
   return call.ctx.store.state.assignmentRequests.filter((r) => mine(call, r.targetUserId, r.requestor.objectId));
 }
 
 function visibleAssignments(call: GraphCall): AssignmentRecord[] {
-  return call.ctx.store.state.assignments.filter((a) => assignmentView(a, call.now) !== undefined && mine(call, a.targetUserId));
+  return call.ctx.store.state.assignments.filter(
+    (a) => assignmentView(a, call.now) !== undefined && mine(call, a.targetUserId),
+  );
 }
 
 function requireRequest(call: GraphCall): AssignmentRequestRecord {
@@ -84,21 +88,41 @@ function cancelRequest(call: GraphCall) {
 
 export const assignmentRoutes: RouteDefinition[] = [
   {
-    method: 'GET', template: `${emBase}/assignmentRequests`, permissions: permissions.emSubjectRead,
-    handler: (call) => listReply(call, 'assignmentRequests', assignmentRequestType, visibleRequests(call), requestFilter(call.now)),
+    method: 'GET',
+    template: `${emBase}/assignmentRequests`,
+    permissions: permissions.emSubjectRead,
+    handler: (call) =>
+      listReply(call, 'assignmentRequests', assignmentRequestType, visibleRequests(call), requestFilter(call.now)),
   },
-  { method: 'POST', template: `${emBase}/assignmentRequests`, permissions: permissions.emSubjectAccess, handler: createAssignmentRequest },
   {
-    method: 'GET', template: `${emBase}/assignmentRequests/{id}`, permissions: permissions.emSubjectRead,
+    method: 'POST',
+    template: `${emBase}/assignmentRequests`,
+    permissions: permissions.emSubjectAccess,
+    handler: createAssignmentRequest,
+  },
+  {
+    method: 'GET',
+    template: `${emBase}/assignmentRequests/{id}`,
+    permissions: permissions.emSubjectRead,
     handler: (call) => getReply(call, 'assignmentRequests', assignmentRequestType, requireRequest(call)),
   },
-  { method: 'POST', template: `${emBase}/assignmentRequests/{id}/cancel`, permissions: permissions.emSubjectAccess, handler: cancelRequest },
   {
-    method: 'GET', template: `${emBase}/assignments`, permissions: permissions.emSubjectRead,
-    handler: (call) => listReply(call, 'assignments', assignmentType, visibleAssignments(call), assignmentFilter(call.now)),
+    method: 'POST',
+    template: `${emBase}/assignmentRequests/{id}/cancel`,
+    permissions: permissions.emSubjectAccess,
+    handler: cancelRequest,
   },
   {
-    method: 'GET', template: `${emBase}/assignments/{id}`, permissions: permissions.emSubjectRead,
+    method: 'GET',
+    template: `${emBase}/assignments`,
+    permissions: permissions.emSubjectRead,
+    handler: (call) =>
+      listReply(call, 'assignments', assignmentType, visibleAssignments(call), assignmentFilter(call.now)),
+  },
+  {
+    method: 'GET',
+    template: `${emBase}/assignments/{id}`,
+    permissions: permissions.emSubjectRead,
     handler: (call) => {
       const assignment = visibleAssignments(call).find((a) => a.id === call.params.id!.toLowerCase());
       if (!assignment) throw graphErrors.emNotFound('assignment', call.params.id!);
@@ -106,7 +130,9 @@ export const assignmentRoutes: RouteDefinition[] = [
     },
   },
   {
-    method: 'DELETE', template: `${emBase}/assignments/{id}`, permissions: permissions.emWrite,
+    method: 'DELETE',
+    template: `${emBase}/assignments/{id}`,
+    permissions: permissions.emWrite,
     handler: () => {
       throw graphErrors.assignmentDeleteNotFound();
     },

@@ -4,7 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import { graphErrors } from '../../errors/graph-errors.js';
 import type { FilterSchema } from '../../odata/filter-eval.js';
-import type { CatalogRecord, CatalogResourceRecord, ResourceRoleRecord, ResourceScopeRecord } from '../../store/state.js';
+import type {
+  CatalogRecord,
+  CatalogResourceRecord,
+  ResourceRoleRecord,
+  ResourceScopeRecord,
+} from '../../store/state.js';
 import { permissions } from '../permissions.js';
 import { noContent } from '../responses.js';
 import type { GraphCall, RouteDefinition } from '../route.js';
@@ -61,17 +66,26 @@ export function requireCatalog(call: GraphCall, id: string): CatalogRecord {
   return catalog;
 }
 
-const visibleIn = <T extends { catalogId: string; visibleAt: number }>(records: readonly T[], catalogId: string, now: number) =>
-  records.filter((r) => r.catalogId === catalogId && r.visibleAt <= now);
+const visibleIn = <T extends { catalogId: string; visibleAt: number }>(
+  records: readonly T[],
+  catalogId: string,
+  now: number,
+) => records.filter((r) => r.catalogId === catalogId && r.visibleAt <= now);
 
 function createCatalog(call: GraphCall) {
   const body = checkEmBody(call.body(), 'accessPackageCatalog', {
-    displayName: 'string', description: 'string', isExternallyVisible: 'boolean', state: 'string', catalogType: 'string',
+    displayName: 'string',
+    description: 'string',
+    isExternallyVisible: 'boolean',
+    state: 'string',
+    catalogType: 'string',
   });
   const displayName = requiredString(body, 'displayName');
   const stateValue = (body.state as string | undefined) ?? 'published';
-  if (!['published', 'unpublished'].includes(stateValue)) throw graphErrors.invalidModel('state', `'${stateValue}' is not a valid accessPackageCatalogState.`);
-  if (body.catalogType !== undefined && body.catalogType !== 'userManaged') throw graphErrors.invalidModel('catalogType', 'Only userManaged catalogs can be created.');
+  if (!['published', 'unpublished'].includes(stateValue))
+    throw graphErrors.invalidModel('state', `'${stateValue}' is not a valid accessPackageCatalogState.`);
+  if (body.catalogType !== undefined && body.catalogType !== 'userManaged')
+    throw graphErrors.invalidModel('catalogType', 'Only userManaged catalogs can be created.');
   const catalog: CatalogRecord = {
     id: randomUUID(),
     createdAt: call.now,
@@ -90,8 +104,12 @@ function createCatalog(call: GraphCall) {
 function deleteCatalog(call: GraphCall) {
   const catalog = requireCatalog(call, call.params.catalogId!);
   const state = call.ctx.store.state;
-  if (catalog.catalogType !== 'userManaged') throw graphErrors.invalidModel('catalogType', 'The built-in catalog cannot be deleted.');
-  if (state.accessPackages.some((p) => p.catalogId === catalog.id) || state.resources.some((r) => r.catalogId === catalog.id)) {
+  if (catalog.catalogType !== 'userManaged')
+    throw graphErrors.invalidModel('catalogType', 'The built-in catalog cannot be deleted.');
+  if (
+    state.accessPackages.some((p) => p.catalogId === catalog.id) ||
+    state.resources.some((r) => r.catalogId === catalog.id)
+  ) {
     throw graphErrors.catalogNotEmpty();
   }
   call.ctx.store.mutate((s) => {
@@ -102,42 +120,89 @@ function deleteCatalog(call: GraphCall) {
 
 function getResource(call: GraphCall) {
   const catalog = requireCatalog(call, call.params.catalogId!);
-  const resource = visibleIn(call.ctx.store.state.resources, catalog.id, call.now).find((r) => r.id === call.params.resourceId!.toLowerCase());
+  const resource = visibleIn(call.ctx.store.state.resources, catalog.id, call.now).find(
+    (r) => r.id === call.params.resourceId!.toLowerCase(),
+  );
   if (!resource) throw graphErrors.emNotFound('resource', call.params.resourceId!);
   return getReply(call, `catalogs('${catalog.id}')/resources`, resourceType, resource);
 }
 
 export const catalogRoutes: RouteDefinition[] = [
   {
-    method: 'GET', template: `${emBase}/catalogs`, permissions: permissions.emRead,
-    handler: (call) => listReply(call, 'catalogs', catalogType, call.ctx.store.state.catalogs.filter((c) => c.visibleAt <= call.now), catalogFilter),
+    method: 'GET',
+    template: `${emBase}/catalogs`,
+    permissions: permissions.emRead,
+    handler: (call) =>
+      listReply(
+        call,
+        'catalogs',
+        catalogType,
+        call.ctx.store.state.catalogs.filter((c) => c.visibleAt <= call.now),
+        catalogFilter,
+      ),
   },
   { method: 'POST', template: `${emBase}/catalogs`, permissions: permissions.emWrite, handler: createCatalog },
   {
-    method: 'GET', template: `${emBase}/catalogs/{catalogId}`, permissions: permissions.emRead,
+    method: 'GET',
+    template: `${emBase}/catalogs/{catalogId}`,
+    permissions: permissions.emRead,
     handler: (call) => getReply(call, 'catalogs', catalogType, requireCatalog(call, call.params.catalogId!)),
   },
-  { method: 'DELETE', template: `${emBase}/catalogs/{catalogId}`, permissions: permissions.emWrite, handler: deleteCatalog },
   {
-    method: 'GET', template: `${emBase}/catalogs/{catalogId}/resources`, permissions: permissions.emRead,
-    handler: (call) => {
-      const catalog = requireCatalog(call, call.params.catalogId!);
-      return listReply(call, `catalogs('${catalog.id}')/resources`, resourceType, visibleIn(call.ctx.store.state.resources, catalog.id, call.now), resourceFilter);
-    },
-  },
-  { method: 'GET', template: `${emBase}/catalogs/{catalogId}/resources/{resourceId}`, permissions: permissions.emRead, handler: getResource },
-  {
-    method: 'GET', template: `${emBase}/catalogs/{catalogId}/resourceRoles`, permissions: permissions.emRead,
-    handler: (call) => {
-      const catalog = requireCatalog(call, call.params.catalogId!);
-      return listReply(call, `catalogs('${catalog.id}')/resourceRoles`, roleType, visibleIn(call.ctx.store.state.resourceRoles, catalog.id, call.now), roleFilter);
-    },
+    method: 'DELETE',
+    template: `${emBase}/catalogs/{catalogId}`,
+    permissions: permissions.emWrite,
+    handler: deleteCatalog,
   },
   {
-    method: 'GET', template: `${emBase}/catalogs/{catalogId}/resourceScopes`, permissions: permissions.emRead,
+    method: 'GET',
+    template: `${emBase}/catalogs/{catalogId}/resources`,
+    permissions: permissions.emRead,
     handler: (call) => {
       const catalog = requireCatalog(call, call.params.catalogId!);
-      return listReply(call, `catalogs('${catalog.id}')/resourceScopes`, scopeType, visibleIn(call.ctx.store.state.resourceScopes, catalog.id, call.now), scopeFilter);
+      return listReply(
+        call,
+        `catalogs('${catalog.id}')/resources`,
+        resourceType,
+        visibleIn(call.ctx.store.state.resources, catalog.id, call.now),
+        resourceFilter,
+      );
+    },
+  },
+  {
+    method: 'GET',
+    template: `${emBase}/catalogs/{catalogId}/resources/{resourceId}`,
+    permissions: permissions.emRead,
+    handler: getResource,
+  },
+  {
+    method: 'GET',
+    template: `${emBase}/catalogs/{catalogId}/resourceRoles`,
+    permissions: permissions.emRead,
+    handler: (call) => {
+      const catalog = requireCatalog(call, call.params.catalogId!);
+      return listReply(
+        call,
+        `catalogs('${catalog.id}')/resourceRoles`,
+        roleType,
+        visibleIn(call.ctx.store.state.resourceRoles, catalog.id, call.now),
+        roleFilter,
+      );
+    },
+  },
+  {
+    method: 'GET',
+    template: `${emBase}/catalogs/{catalogId}/resourceScopes`,
+    permissions: permissions.emRead,
+    handler: (call) => {
+      const catalog = requireCatalog(call, call.params.catalogId!);
+      return listReply(
+        call,
+        `catalogs('${catalog.id}')/resourceScopes`,
+        scopeType,
+        visibleIn(call.ctx.store.state.resourceScopes, catalog.id, call.now),
+        scopeFilter,
+      );
     },
   },
 ];

@@ -13,18 +13,24 @@ import { checkQueryNames, render, type EntityType } from './render.js';
 export const emBase = '/v1.0/identityGovernance/entitlementManagement';
 const emContext = 'identityGovernance/entitlementManagement';
 
-export function checkEmBody(body: unknown, typeName: string, fields: Record<string, FieldKind>): Record<string, unknown> {
+export function checkEmBody(
+  body: unknown,
+  typeName: string,
+  fields: Record<string, FieldKind>,
+): Record<string, unknown> {
   return checkBody(body, {
     typeName,
     fields,
     unknown: (p) => graphErrors.unknownEmProperty(p, typeName),
-    invalid: (p) => graphErrors.invalidModel(p, `The value of '${p}' is not valid for type 'microsoft.graph.${typeName}'.`),
+    invalid: (p) =>
+      graphErrors.invalidModel(p, `The value of '${p}' is not valid for type 'microsoft.graph.${typeName}'.`),
   });
 }
 
 export function requiredString(body: Record<string, unknown>, property: string): string {
   const value = body[property];
-  if (typeof value !== 'string' || value.trim() === '') throw graphErrors.invalidModel(property, `The '${property}' property is required.`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw graphErrors.invalidModel(property, `The '${property}' property is required.`);
   return value;
 }
 
@@ -32,17 +38,27 @@ export function requiredString(body: Record<string, unknown>, property: string):
 export function requiredReferenceId(body: Record<string, unknown>, property: string): string {
   const ref = body[property];
   const id = typeof ref === 'object' && ref !== null ? (ref as Record<string, unknown>).id : undefined;
-  if (typeof id !== 'string' || id.trim() === '') throw graphErrors.invalidModel(property, `The '${property}' property with an 'id' is required.`);
+  if (typeof id !== 'string' || id.trim() === '')
+    throw graphErrors.invalidModel(property, `The '${property}' property with an 'id' is required.`);
   return id.toLowerCase();
 }
 
-export function listReply<T>(call: GraphCall, contextPath: string, type: EntityType<T>, records: readonly T[], schema: FilterSchema<T>): Reply {
+export function listReply<T>(
+  call: GraphCall,
+  contextPath: string,
+  type: EntityType<T>,
+  records: readonly T[],
+  schema: FilterSchema<T>,
+): Reply {
   const query = call.query({ filter: true, select: true, expand: true, top: true });
   checkQueryNames(type, query.select, query.expand);
   const matching = query.filter ? records.filter(compileFilter(query.filter, schema)) : records;
   const page = paginate(matching, call.exchange.url, query.top, query.skipToken, 100);
   const items = page.items.map((r) => render(type, r, call, query.select, query.expand));
-  return collectionReply(call, `${emContext}/${contextPath}`, { items, ...(page.nextLink ? { nextLink: page.nextLink } : {}) });
+  return collectionReply(call, `${emContext}/${contextPath}`, {
+    items,
+    ...(page.nextLink ? { nextLink: page.nextLink } : {}),
+  });
 }
 
 export function getReply<T>(call: GraphCall, contextPath: string, type: EntityType<T>, record: T): Reply {
@@ -55,7 +71,11 @@ export function createdReply<T>(call: GraphCall, contextPath: string, type: Enti
 }
 
 /** EM ids are GUIDs; anything else cannot name an object, which Graph reports as not found. */
-export function findById<T extends { id: string; visibleAt: number }>(records: readonly T[], id: string, now: number): T | undefined {
+export function findById<T extends { id: string; visibleAt: number }>(
+  records: readonly T[],
+  id: string,
+  now: number,
+): T | undefined {
   const key = id.toLowerCase();
   return records.find((r) => r.id === key && r.visibleAt <= now);
 }

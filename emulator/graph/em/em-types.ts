@@ -5,8 +5,18 @@ import { createHash } from 'node:crypto';
 import { isoTime } from '../../clock.js';
 import { assignmentView, requestView } from '../../em/lifecycle.js';
 import type {
-  AccessPackageRecord, AssignmentRecord, AssignmentRequestRecord, CatalogRecord, CatalogResourceRecord, ExpirationSnapshot,
-  PolicyRecord, ResourceRequestRecord, ResourceRoleRecord, ResourceScopeRecord, RoleScopeRecord, SubjectSnapshot,
+  AccessPackageRecord,
+  AssignmentRecord,
+  AssignmentRequestRecord,
+  CatalogRecord,
+  CatalogResourceRecord,
+  ExpirationSnapshot,
+  PolicyRecord,
+  ResourceRequestRecord,
+  ResourceRoleRecord,
+  ResourceScopeRecord,
+  RoleScopeRecord,
+  SubjectSnapshot,
 } from '../../store/state.js';
 import type { ExpandItem } from '../../odata/select-expand.js';
 import type { Json } from '../responses.js';
@@ -25,29 +35,77 @@ const state = (call: GraphCall) => call.ctx.store.state;
 
 export const catalogType: EntityType<CatalogRecord> = {
   typeName: 'accessPackageCatalog',
-  propertyNames: ['id', 'displayName', 'description', 'catalogType', 'state', 'isExternallyVisible', 'createdDateTime', 'modifiedDateTime'],
+  propertyNames: [
+    'id',
+    'displayName',
+    'description',
+    'catalogType',
+    'state',
+    'isExternallyVisible',
+    'createdDateTime',
+    'modifiedDateTime',
+  ],
   properties: (c) => ({
-    id: c.id, displayName: c.displayName, description: c.description, catalogType: c.catalogType, state: c.state,
-    isExternallyVisible: c.isExternallyVisible, createdDateTime: iso(c.createdAt), modifiedDateTime: iso(c.modifiedAt),
+    id: c.id,
+    displayName: c.displayName,
+    description: c.description,
+    catalogType: c.catalogType,
+    state: c.state,
+    isExternallyVisible: c.isExternallyVisible,
+    createdDateTime: iso(c.createdAt),
+    modifiedDateTime: iso(c.modifiedAt),
   }),
   navigation: {
-    accessPackages: (c, call, item) => state(call).accessPackages.filter((p) => p.catalogId === c.id && p.visibleAt <= call.now).map((p) => render(accessPackageType, p, call, item.select, item.expand)),
-    resources: (c, call, item) => state(call).resources.filter((r) => r.catalogId === c.id && r.visibleAt <= call.now).map((r) => render(resourceType, r, call, item.select, item.expand)),
-    resourceRoles: (c, call, item) => state(call).resourceRoles.filter((r) => r.catalogId === c.id && r.visibleAt <= call.now).map((r) => render(roleType, r, call, item.select, item.expand)),
-    resourceScopes: (c, call, item) => state(call).resourceScopes.filter((r) => r.catalogId === c.id && r.visibleAt <= call.now).map((r) => render(scopeType, r, call, item.select, item.expand)),
+    accessPackages: (c, call, item) =>
+      state(call)
+        .accessPackages.filter((p) => p.catalogId === c.id && p.visibleAt <= call.now)
+        .map((p) => render(accessPackageType, p, call, item.select, item.expand)),
+    resources: (c, call, item) =>
+      state(call)
+        .resources.filter((r) => r.catalogId === c.id && r.visibleAt <= call.now)
+        .map((r) => render(resourceType, r, call, item.select, item.expand)),
+    resourceRoles: (c, call, item) =>
+      state(call)
+        .resourceRoles.filter((r) => r.catalogId === c.id && r.visibleAt <= call.now)
+        .map((r) => render(roleType, r, call, item.select, item.expand)),
+    resourceScopes: (c, call, item) =>
+      state(call)
+        .resourceScopes.filter((r) => r.catalogId === c.id && r.visibleAt <= call.now)
+        .map((r) => render(scopeType, r, call, item.select, item.expand)),
   },
 };
 
 export const resourceType: EntityType<CatalogResourceRecord> = {
   typeName: 'accessPackageResource',
-  propertyNames: ['id', 'displayName', 'description', 'originId', 'originSystem', 'attributes', 'createdDateTime', 'modifiedDateTime'],
+  propertyNames: [
+    'id',
+    'displayName',
+    'description',
+    'originId',
+    'originSystem',
+    'attributes',
+    'createdDateTime',
+    'modifiedDateTime',
+  ],
   properties: (r) => ({
-    id: r.id, displayName: r.displayName, description: r.description, originId: r.originId, originSystem: r.originSystem,
-    attributes: [], createdDateTime: iso(r.createdAt), modifiedDateTime: iso(r.modifiedAt),
+    id: r.id,
+    displayName: r.displayName,
+    description: r.description,
+    originId: r.originId,
+    originSystem: r.originSystem,
+    attributes: [],
+    createdDateTime: iso(r.createdAt),
+    modifiedDateTime: iso(r.modifiedAt),
   }),
   navigation: {
-    roles: (r, call, item) => state(call).resourceRoles.filter((x) => x.resourceId === r.id).map((x) => render(roleType, x, call, item.select, item.expand)),
-    scopes: (r, call, item) => state(call).resourceScopes.filter((x) => x.resourceId === r.id).map((x) => render(scopeType, x, call, item.select, item.expand)),
+    roles: (r, call, item) =>
+      state(call)
+        .resourceRoles.filter((x) => x.resourceId === r.id)
+        .map((x) => render(roleType, x, call, item.select, item.expand)),
+    scopes: (r, call, item) =>
+      state(call)
+        .resourceScopes.filter((x) => x.resourceId === r.id)
+        .map((x) => render(scopeType, x, call, item.select, item.expand)),
     environment: () => null,
   },
 };
@@ -60,7 +118,13 @@ const resourceOf = (call: GraphCall, id: string, item: ExpandItem) => {
 export const roleType: EntityType<ResourceRoleRecord> = {
   typeName: 'accessPackageResourceRole',
   propertyNames: ['id', 'displayName', 'description', 'originId', 'originSystem'],
-  properties: (r) => ({ id: r.id, displayName: r.displayName, description: null, originId: r.originId, originSystem: r.originSystem }),
+  properties: (r) => ({
+    id: r.id,
+    displayName: r.displayName,
+    description: null,
+    originId: r.originId,
+    originSystem: r.originSystem,
+  }),
   navigation: { resource: (r, call, item) => resourceOf(call, r.resourceId, item) },
 };
 
@@ -68,7 +132,12 @@ export const scopeType: EntityType<ResourceScopeRecord> = {
   typeName: 'accessPackageResourceScope',
   propertyNames: ['id', 'displayName', 'description', 'originId', 'originSystem', 'isRootScope'],
   properties: (s) => ({
-    id: s.id, displayName: s.displayName, description: s.description, originId: s.originId, originSystem: s.originSystem, isRootScope: s.isRootScope,
+    id: s.id,
+    displayName: s.displayName,
+    description: s.description,
+    originId: s.originId,
+    originSystem: s.originSystem,
+    isRootScope: s.isRootScope,
   }),
   navigation: { resource: (s, call, item) => resourceOf(call, s.resourceId, item) },
 };
@@ -90,16 +159,26 @@ export const accessPackageType: EntityType<AccessPackageRecord> = {
   typeName: 'accessPackage',
   propertyNames: ['id', 'displayName', 'description', 'isHidden', 'createdDateTime', 'modifiedDateTime'],
   properties: (p) => ({
-    id: p.id, displayName: p.displayName, description: p.description, isHidden: p.isHidden,
-    createdDateTime: iso(p.createdAt), modifiedDateTime: iso(p.modifiedAt),
+    id: p.id,
+    displayName: p.displayName,
+    description: p.description,
+    isHidden: p.isHidden,
+    createdDateTime: iso(p.createdAt),
+    modifiedDateTime: iso(p.modifiedAt),
   }),
   navigation: {
     catalog: (p, call, item) => {
       const catalog = state(call).catalogs.find((c) => c.id === p.catalogId);
       return catalog ? render(catalogType, catalog, call, item.select, item.expand) : null;
     },
-    resourceRoleScopes: (p, call, item) => state(call).roleScopes.filter((rs) => rs.accessPackageId === p.id && rs.visibleAt <= call.now).map((rs) => render(roleScopeType, rs, call, item.select, item.expand)),
-    assignmentPolicies: (p, call, item) => state(call).policies.filter((x) => x.accessPackageId === p.id && x.visibleAt <= call.now).map((x) => render(policyType, x, call, item.select, item.expand)),
+    resourceRoleScopes: (p, call, item) =>
+      state(call)
+        .roleScopes.filter((rs) => rs.accessPackageId === p.id && rs.visibleAt <= call.now)
+        .map((rs) => render(roleScopeType, rs, call, item.select, item.expand)),
+    assignmentPolicies: (p, call, item) =>
+      state(call)
+        .policies.filter((x) => x.accessPackageId === p.id && x.visibleAt <= call.now)
+        .map((x) => render(policyType, x, call, item.select, item.expand)),
     accessPackagesIncompatibleWith: () => [],
     incompatibleAccessPackages: () => [],
     incompatibleGroups: () => [],
@@ -124,7 +203,21 @@ export const roleScopeType: EntityType<RoleScopeRecord> = {
 
 export const policyType: EntityType<PolicyRecord> = {
   typeName: 'accessPackageAssignmentPolicy',
-  propertyNames: ['id', 'displayName', 'description', 'allowedTargetScope', 'specificAllowedTargets', 'expiration', 'requestorSettings', 'requestApprovalSettings', 'reviewSettings', 'automaticRequestSettings', 'notificationSettings', 'createdDateTime', 'modifiedDateTime'],
+  propertyNames: [
+    'id',
+    'displayName',
+    'description',
+    'allowedTargetScope',
+    'specificAllowedTargets',
+    'expiration',
+    'requestorSettings',
+    'requestApprovalSettings',
+    'reviewSettings',
+    'automaticRequestSettings',
+    'notificationSettings',
+    'createdDateTime',
+    'modifiedDateTime',
+  ],
   properties: (p) => ({ id: p.id, ...p.body, createdDateTime: iso(p.createdAt), modifiedDateTime: iso(p.modifiedAt) }),
   navigation: {
     accessPackage: (p, call, item) => {
@@ -142,22 +235,45 @@ export const policyType: EntityType<PolicyRecord> = {
 
 function subjectJson(subject: SubjectSnapshot): Json {
   return {
-    id: subject.id, displayName: subject.displayName, email: subject.email, objectId: subject.objectId,
-    onPremisesSecurityIdentifier: null, principalName: subject.principalName, subjectType: subject.subjectType,
+    id: subject.id,
+    displayName: subject.displayName,
+    email: subject.email,
+    objectId: subject.objectId,
+    onPremisesSecurityIdentifier: null,
+    principalName: subject.principalName,
+    subjectType: subject.subjectType,
     subjectLifecycle: 'notDefined',
   };
 }
 
-const subjectType: EntityType<SubjectSnapshot> = { typeName: 'accessPackageSubject',
-  propertyNames: ['id', 'displayName', 'email', 'objectId', 'onPremisesSecurityIdentifier', 'principalName', 'subjectType', 'subjectLifecycle'], properties: subjectJson, navigation: { connectedOrganization: () => null } };
+const subjectType: EntityType<SubjectSnapshot> = {
+  typeName: 'accessPackageSubject',
+  propertyNames: [
+    'id',
+    'displayName',
+    'email',
+    'objectId',
+    'onPremisesSecurityIdentifier',
+    'principalName',
+    'subjectType',
+    'subjectLifecycle',
+  ],
+  properties: subjectJson,
+  navigation: { connectedOrganization: () => null },
+};
 
 function scheduleJson(start: number, expiration: ExpirationSnapshot, endAt: number | null): Json {
   return {
     startDateTime: iso(start),
     recurrence: null,
-    expiration: endAt !== null
-      ? { endDateTime: iso(endAt), duration: null, type: 'afterDateTime' }
-      : { endDateTime: null, duration: expiration.duration, type: expiration.type === 'notSpecified' ? 'noExpiration' : expiration.type },
+    expiration:
+      endAt !== null
+        ? { endDateTime: iso(endAt), duration: null, type: 'afterDateTime' }
+        : {
+            endDateTime: null,
+            duration: expiration.duration,
+            type: expiration.type === 'notSpecified' ? 'noExpiration' : expiration.type,
+          },
   };
 }
 
@@ -167,8 +283,12 @@ export const assignmentType: EntityType<AssignmentRecord> = {
   properties: (a, call) => {
     const view = assignmentView(a, call.now);
     return {
-      id: a.id, state: view?.state ?? 'delivering', status: view?.status ?? 'Delivering', expiredDateTime: iso(view?.expiredAt),
-      schedule: scheduleJson(a.scheduleStart, a.expiration, a.expiresAt), customExtensionCalloutInstances: [],
+      id: a.id,
+      state: view?.state ?? 'delivering',
+      status: view?.status ?? 'Delivering',
+      expiredDateTime: iso(view?.expiredAt),
+      schedule: scheduleJson(a.scheduleStart, a.expiration, a.expiresAt),
+      customExtensionCalloutInstances: [],
     };
   },
   navigation: {
@@ -186,14 +306,35 @@ export const assignmentType: EntityType<AssignmentRecord> = {
 
 export const assignmentRequestType: EntityType<AssignmentRequestRecord> = {
   typeName: 'accessPackageAssignmentRequest',
-  propertyNames: ['id', 'requestType', 'state', 'status', 'createdDateTime', 'completedDateTime', 'justification', 'schedule', 'answers', 'customExtensionCalloutInstances'],
+  propertyNames: [
+    'id',
+    'requestType',
+    'state',
+    'status',
+    'createdDateTime',
+    'completedDateTime',
+    'justification',
+    'schedule',
+    'answers',
+    'customExtensionCalloutInstances',
+  ],
   properties: (r, call) => {
     const view = requestView(r, call.now);
     return {
-      id: r.id, requestType: r.requestType, state: view.state, status: view.status, createdDateTime: iso(r.createdAt),
-      completedDateTime: iso(view.completedAt), justification: r.justification,
-      schedule: scheduleJson(r.scheduleStart, r.expiration, r.expiration.type === 'afterDateTime' ? r.expiration.endAt : null),
-      answers: [], customExtensionCalloutInstances: [],
+      id: r.id,
+      requestType: r.requestType,
+      state: view.state,
+      status: view.status,
+      createdDateTime: iso(r.createdAt),
+      completedDateTime: iso(view.completedAt),
+      justification: r.justification,
+      schedule: scheduleJson(
+        r.scheduleStart,
+        r.expiration,
+        r.expiration.type === 'afterDateTime' ? r.expiration.endAt : null,
+      ),
+      answers: [],
+      customExtensionCalloutInstances: [],
     };
   },
   navigation: {
@@ -203,7 +344,9 @@ export const assignmentRequestType: EntityType<AssignmentRequestRecord> = {
     },
     assignment: (r, call, item) => {
       const assignment = state(call).assignments.find((a) => a.id === r.assignmentId);
-      return assignment && assignmentView(assignment, call.now) ? render(assignmentType, assignment, call, item.select, item.expand) : null;
+      return assignment && assignmentView(assignment, call.now)
+        ? render(assignmentType, assignment, call, item.select, item.expand)
+        : null;
     },
     requestor: (r, call, item) => render(subjectType, r.requestor, call, item.select, item.expand),
   },

@@ -32,7 +32,8 @@ export function requirePolicy(call: GraphCall, id: string): PolicyRecord {
 
 function createPolicy(call: GraphCall) {
   const { body, accessPackageId } = normalizePolicyBody(call, call.body());
-  if (!accessPackageId) throw graphErrors.invalidModel('accessPackage', "The 'accessPackage' property with an 'id' is required.");
+  if (!accessPackageId)
+    throw graphErrors.invalidModel('accessPackage', "The 'accessPackage' property with an 'id' is required.");
   const pkg = requirePackage(call, accessPackageId);
   const policy: PolicyRecord = {
     id: randomUUID(),
@@ -58,12 +59,18 @@ function replacePolicy(call: GraphCall) {
     stored.body = body;
     stored.modifiedAt = call.now;
   });
-  return getReply(call, 'assignmentPolicies', policyType, call.ctx.store.state.policies.find((p) => p.id === policy.id)!);
+  return getReply(
+    call,
+    'assignmentPolicies',
+    policyType,
+    call.ctx.store.state.policies.find((p) => p.id === policy.id)!,
+  );
 }
 
 function deletePolicy(call: GraphCall) {
   const policy = requirePolicy(call, call.params.id!);
-  if (call.ctx.store.state.assignments.some((a) => a.policyId === policy.id && blocksDeletion(a, call.now))) throw graphErrors.policyHasAssignments();
+  if (call.ctx.store.state.assignments.some((a) => a.policyId === policy.id && blocksDeletion(a, call.now)))
+    throw graphErrors.policyHasAssignments();
   call.ctx.store.mutate((s) => {
     s.policies = s.policies.filter((p) => p.id !== policy.id);
   });
@@ -74,21 +81,43 @@ const visiblePolicies = (call: GraphCall) => call.ctx.store.state.policies.filte
 
 export const policyRoutes: RouteDefinition[] = [
   {
-    method: 'GET', template: `${emBase}/assignmentPolicies`, permissions: permissions.emRead,
+    method: 'GET',
+    template: `${emBase}/assignmentPolicies`,
+    permissions: permissions.emRead,
     handler: (call) => listReply(call, 'assignmentPolicies', policyType, visiblePolicies(call), policyFilter),
   },
   { method: 'POST', template: `${emBase}/assignmentPolicies`, permissions: permissions.emWrite, handler: createPolicy },
   {
-    method: 'GET', template: `${emBase}/assignmentPolicies/{id}`, permissions: permissions.emRead,
+    method: 'GET',
+    template: `${emBase}/assignmentPolicies/{id}`,
+    permissions: permissions.emRead,
     handler: (call) => getReply(call, 'assignmentPolicies', policyType, requirePolicy(call, call.params.id!)),
   },
-  { method: 'PUT', template: `${emBase}/assignmentPolicies/{id}`, permissions: permissions.emWrite, handler: replacePolicy },
-  { method: 'DELETE', template: `${emBase}/assignmentPolicies/{id}`, permissions: permissions.emWrite, handler: deletePolicy },
   {
-    method: 'GET', template: `${emBase}/accessPackages/{id}/assignmentPolicies`, permissions: permissions.emRead,
+    method: 'PUT',
+    template: `${emBase}/assignmentPolicies/{id}`,
+    permissions: permissions.emWrite,
+    handler: replacePolicy,
+  },
+  {
+    method: 'DELETE',
+    template: `${emBase}/assignmentPolicies/{id}`,
+    permissions: permissions.emWrite,
+    handler: deletePolicy,
+  },
+  {
+    method: 'GET',
+    template: `${emBase}/accessPackages/{id}/assignmentPolicies`,
+    permissions: permissions.emRead,
     handler: (call) => {
       const pkg = requirePackage(call, call.params.id!);
-      return listReply(call, `accessPackages('${pkg.id}')/assignmentPolicies`, policyType, visiblePolicies(call).filter((p) => p.accessPackageId === pkg.id), policyFilter);
+      return listReply(
+        call,
+        `accessPackages('${pkg.id}')/assignmentPolicies`,
+        policyType,
+        visiblePolicies(call).filter((p) => p.accessPackageId === pkg.id),
+        policyFilter,
+      );
     },
   },
 ];

@@ -15,7 +15,13 @@ export interface EntityType<T> {
   navigation: Record<string, (record: T, call: GraphCall, item: ExpandItem) => Json | Json[] | null>;
 }
 
-export function render<T>(type: EntityType<T>, record: T, call: GraphCall, select: readonly string[] | undefined, expand: readonly ExpandItem[]): Json {
+export function render<T>(
+  type: EntityType<T>,
+  record: T,
+  call: GraphCall,
+  select: readonly string[] | undefined,
+  expand: readonly ExpandItem[],
+): Json {
   const full = type.properties(record, call);
   let result: Json = full;
   if (select) {
@@ -36,10 +42,15 @@ export function render<T>(type: EntityType<T>, record: T, call: GraphCall, selec
 }
 
 /** Refuses unknown $select / $expand names even when a list is empty and nothing gets rendered. */
-export function checkQueryNames<T>(type: EntityType<T>, select: readonly string[] | undefined, expand: readonly ExpandItem[]): void {
+export function checkQueryNames<T>(
+  type: EntityType<T>,
+  select: readonly string[] | undefined,
+  expand: readonly ExpandItem[],
+): void {
   for (const name of select ?? []) {
     const known = [...type.propertyNames, ...Object.keys(type.navigation)];
-    if (!known.some((k) => k.toLowerCase() === name.toLowerCase())) throw graphErrors.selectExpandUnknown(name, type.typeName);
+    if (!known.some((k) => k.toLowerCase() === name.toLowerCase()))
+      throw graphErrors.selectExpandUnknown(name, type.typeName);
   }
   for (const item of expand) {
     if (!Object.keys(type.navigation).some((k) => k.toLowerCase() === item.name.toLowerCase())) {

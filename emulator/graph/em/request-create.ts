@@ -9,7 +9,16 @@ import { expiryTime, isOpenRequest, assignmentView, blocksDeletion, requestView 
 import { groupMemberIds } from '../../em/membership.js';
 import { graphErrors } from '../../errors/graph-errors.js';
 import { identityDefaults } from '../../options.js';
-import { isVisible, type AssignmentRecord, type AssignmentRequestRecord, type DeliveryOutcome, type ExpirationSnapshot, type PolicyRecord, type SubjectSnapshot, type UserRecord } from '../../store/state.js';
+import {
+  isVisible,
+  type AssignmentRecord,
+  type AssignmentRequestRecord,
+  type DeliveryOutcome,
+  type ExpirationSnapshot,
+  type PolicyRecord,
+  type SubjectSnapshot,
+  type UserRecord,
+} from '../../store/state.js';
 import { isPlainObject } from '../body.js';
 import type { GraphCall } from '../route.js';
 import { requirePackage } from './access-packages.js';
@@ -18,17 +27,39 @@ import { assignmentRequestType, subjectIdFor } from './em-types.js';
 import { requirePolicy } from './policies.js';
 
 const requestTypes = [
-  'notSpecified', 'userAdd', 'userUpdate', 'userRemove', 'adminAdd', 'adminUpdate', 'adminRemove', 'systemAdd',
-  'systemUpdate', 'systemRemove', 'onBehalfAdd', 'unknownFutureValue',
+  'notSpecified',
+  'userAdd',
+  'userUpdate',
+  'userRemove',
+  'adminAdd',
+  'adminUpdate',
+  'adminRemove',
+  'systemAdd',
+  'systemUpdate',
+  'systemRemove',
+  'onBehalfAdd',
+  'unknownFutureValue',
 ];
-const assignmentFields = ['id', 'targetId', 'assignmentPolicyId', 'accessPackageId', 'target', 'schedule', '@odata.type'];
+const assignmentFields = [
+  'id',
+  'targetId',
+  'assignmentPolicyId',
+  'accessPackageId',
+  'target',
+  'schedule',
+  '@odata.type',
+];
 
 type SupportedType = AssignmentRequestRecord['requestType'];
 
 function userSubject(user: UserRecord): SubjectSnapshot {
   return {
-    id: subjectIdFor(user.id), objectId: user.id, subjectType: 'user', displayName: user.displayName,
-    principalName: user.userPrincipalName, email: (user.extra.mail as string | undefined) ?? null,
+    id: subjectIdFor(user.id),
+    objectId: user.id,
+    subjectType: 'user',
+    displayName: user.displayName,
+    principalName: user.userPrincipalName,
+    email: (user.extra.mail as string | undefined) ?? null,
   };
 }
 
@@ -38,8 +69,12 @@ function callerSubject(call: GraphCall): SubjectSnapshot {
     if (user) return userSubject(user);
   }
   return {
-    id: subjectIdFor(call.caller.objectId), objectId: call.caller.objectId, subjectType: 'servicePrincipal',
-    displayName: identityDefaults.appDisplayName, principalName: null, email: null,
+    id: subjectIdFor(call.caller.objectId),
+    objectId: call.caller.objectId,
+    subjectType: 'servicePrincipal',
+    displayName: identityDefaults.appDisplayName,
+    principalName: null,
+    email: null,
   };
 }
 
@@ -57,8 +92,16 @@ function nextOutcome(call: GraphCall, requestType: SupportedType): DeliveryOutco
 }
 
 function expirationOf(policy: PolicyRecord): ExpirationSnapshot {
-  const expiration = policy.body.expiration as { type: ExpirationSnapshot['type']; duration: string | null; endDateTime: string | null };
-  return { type: expiration.type, duration: expiration.duration, endAt: expiration.endDateTime ? Date.parse(expiration.endDateTime) : null };
+  const expiration = policy.body.expiration as {
+    type: ExpirationSnapshot['type'];
+    duration: string | null;
+    endDateTime: string | null;
+  };
+  return {
+    type: expiration.type,
+    duration: expiration.duration,
+    endAt: expiration.endDateTime ? Date.parse(expiration.endDateTime) : null,
+  };
 }
 
 function targetAllowed(call: GraphCall, policy: PolicyRecord, userId: string): boolean {
@@ -68,8 +111,11 @@ function targetAllowed(call: GraphCall, policy: PolicyRecord, userId: string): b
       return true;
     case 'specificDirectoryUsers':
       return (policy.body.specificAllowedTargets as Record<string, unknown>[]).some((t) =>
-        t['@odata.type'] === '#microsoft.graph.singleUser' ? t.userId === userId
-          : t['@odata.type'] === '#microsoft.graph.groupMembers' && groupMemberIds(call.ctx.store.state, t.groupId as string, call.now).includes(userId));
+        t['@odata.type'] === '#microsoft.graph.singleUser'
+          ? t.userId === userId
+          : t['@odata.type'] === '#microsoft.graph.groupMembers' &&
+            groupMemberIds(call.ctx.store.state, t.groupId as string, call.now).includes(userId),
+      );
     default:
       return false;
   }
@@ -77,47 +123,90 @@ function targetAllowed(call: GraphCall, policy: PolicyRecord, userId: string): b
 
 export function createAssignmentRequest(call: GraphCall) {
   const body = checkEmBody(call.body(), 'accessPackageAssignmentRequest', {
-    requestType: 'string', assignment: 'object', justification: 'string', schedule: 'object', answers: 'object[]', accessPackage: 'object',
+    requestType: 'string',
+    assignment: 'object',
+    justification: 'string',
+    schedule: 'object',
+    answers: 'object[]',
+    accessPackage: 'object',
   });
   const requestType = body.requestType;
-  if (typeof requestType !== 'string') throw graphErrors.invalidModel('requestType', "The 'requestType' property is required.");
-  if (!requestTypes.includes(requestType)) throw graphErrors.invalidModel('requestType', `'${requestType}' is not a valid accessPackageRequestType.`);
+  if (typeof requestType !== 'string')
+    throw graphErrors.invalidModel('requestType', "The 'requestType' property is required.");
+  if (!requestTypes.includes(requestType))
+    throw graphErrors.invalidModel('requestType', `'${requestType}' is not a valid accessPackageRequestType.`);
   if (!['adminAdd', 'userAdd', 'adminRemove', 'userRemove'].includes(requestType)) {
-    throw graphErrors.invalidModel('requestType', `Requests of type '${requestType}' are not supported by the emulator.`);
+    throw graphErrors.invalidModel(
+      'requestType',
+      `Requests of type '${requestType}' are not supported by the emulator.`,
+    );
   }
   const type = requestType as SupportedType;
   const isAdmin = type.startsWith('admin');
   if (isAdmin && call.caller.kind !== 'app') throw graphErrors.insufficientPrivileges();
   if (!isAdmin && call.caller.kind !== 'user') throw graphErrors.policyRequirementsNotMet();
   const assignment = body.assignment;
-  if (!isPlainObject(assignment)) throw graphErrors.invalidModel('assignment', "The 'assignment' property is required.");
-  for (const key of Object.keys(assignment)) if (!assignmentFields.includes(key)) throw graphErrors.unknownEmProperty(key, 'accessPackageAssignment');
-  if (Array.isArray(body.answers) && body.answers.length > 0) throw graphErrors.invalidModel('answers', 'Answers are not supported by the emulator.');
+  if (!isPlainObject(assignment))
+    throw graphErrors.invalidModel('assignment', "The 'assignment' property is required.");
+  for (const key of Object.keys(assignment))
+    if (!assignmentFields.includes(key)) throw graphErrors.unknownEmProperty(key, 'accessPackageAssignment');
+  if (Array.isArray(body.answers) && body.answers.length > 0)
+    throw graphErrors.invalidModel('answers', 'Answers are not supported by the emulator.');
   const justification = (body.justification as string | null | undefined) ?? null;
-  return type.endsWith('Add') ? add(call, type, assignment, justification) : remove(call, type, assignment, justification);
+  return type.endsWith('Add')
+    ? add(call, type, assignment, justification)
+    : remove(call, type, assignment, justification);
 }
 
 function idOf(value: Record<string, unknown>, property: string): string {
   const id = value[property];
-  if (typeof id !== 'string' || id.trim() === '') throw graphErrors.invalidModel(`assignment.${property}`, `The assignment's '${property}' is required.`);
+  if (typeof id !== 'string' || id.trim() === '')
+    throw graphErrors.invalidModel(`assignment.${property}`, `The assignment's '${property}' is required.`);
   return id.toLowerCase();
 }
 
-function add(call: GraphCall, type: SupportedType, assignmentBody: Record<string, unknown>, justification: string | null) {
+function add(
+  call: GraphCall,
+  type: SupportedType,
+  assignmentBody: Record<string, unknown>,
+  justification: string | null,
+) {
   const targetId = idOf(assignmentBody, 'targetId');
   const policyId = idOf(assignmentBody, 'assignmentPolicyId');
   const pkg = requirePackage(call, idOf(assignmentBody, 'accessPackageId'));
   const policy = requirePolicy(call, policyId);
-  if (policy.accessPackageId !== pkg.id) throw graphErrors.invalidModel('assignment.assignmentPolicyId', 'The assignment policy does not belong to the access package.');
+  if (policy.accessPackageId !== pkg.id)
+    throw graphErrors.invalidModel(
+      'assignment.assignmentPolicyId',
+      'The assignment policy does not belong to the access package.',
+    );
   const target = call.ctx.store.state.users.find((u) => u.id === targetId && isVisible(u, call.now));
   if (!target) throw graphErrors.emNotFound('subject', targetId);
   const requestorSettings = policy.body.requestorSettings as Record<string, unknown>;
-  if (type === 'userAdd' && (call.caller.objectId !== target.id || requestorSettings.enableTargetsToSelfAddAccess !== true || !targetAllowed(call, policy, target.id))) {
+  if (
+    type === 'userAdd' &&
+    (call.caller.objectId !== target.id ||
+      requestorSettings.enableTargetsToSelfAddAccess !== true ||
+      !targetAllowed(call, policy, target.id))
+  ) {
     throw graphErrors.policyRequirementsNotMet();
   }
   const state = call.ctx.store.state;
-  if (state.assignments.some((a) => a.accessPackageId === pkg.id && a.targetUserId === target.id && blocksDeletion(a, call.now))) throw graphErrors.existingAssignment();
-  if (state.assignmentRequests.some((r) => r.accessPackageId === pkg.id && r.targetUserId === target.id && r.requestType.endsWith('Add') && isOpenRequest(r, call.now))) {
+  if (
+    state.assignments.some(
+      (a) => a.accessPackageId === pkg.id && a.targetUserId === target.id && blocksDeletion(a, call.now),
+    )
+  )
+    throw graphErrors.existingAssignment();
+  if (
+    state.assignmentRequests.some(
+      (r) =>
+        r.accessPackageId === pkg.id &&
+        r.targetUserId === target.id &&
+        r.requestType.endsWith('Add') &&
+        isOpenRequest(r, call.now),
+    )
+  ) {
     throw graphErrors.existingOpenRequest();
   }
 
@@ -131,15 +220,42 @@ function add(call: GraphCall, type: SupportedType, assignmentBody: Record<string
   const requestId = randomUUID();
   const assignmentId = needsApproval || outcome === 'denied' ? null : randomUUID();
   const request: AssignmentRequestRecord = {
-    id: requestId, createdAt: call.now, visibleAt: call.now, requestType: type, accessPackageId: pkg.id, policyId: policy.id,
-    assignmentId, targetUserId: target.id, requestor: callerSubject(call), justification, deliveringAt, completesAt, outcome,
-    scheduleStart: call.now, expiration,
+    id: requestId,
+    createdAt: call.now,
+    visibleAt: call.now,
+    requestType: type,
+    accessPackageId: pkg.id,
+    policyId: policy.id,
+    assignmentId,
+    targetUserId: target.id,
+    requestor: callerSubject(call),
+    justification,
+    deliveringAt,
+    completesAt,
+    outcome,
+    scheduleStart: call.now,
+    expiration,
   };
-  const assignment: AssignmentRecord | undefined = assignmentId === null || deliveringAt === null || completesAt === null ? undefined : {
-    id: assignmentId, createdAt: call.now, visibleAt: deliveringAt, accessPackageId: pkg.id, policyId: policy.id, catalogId: pkg.catalogId,
-    targetUserId: target.id, target: userSubject(target), addRequestId: requestId, deliveringAt, deliveredAt: completesAt, outcome,
-    scheduleStart: call.now, expiresAt: expiryTime(expiration, call.now), expiration,
-  };
+  const assignment: AssignmentRecord | undefined =
+    assignmentId === null || deliveringAt === null || completesAt === null
+      ? undefined
+      : {
+          id: assignmentId,
+          createdAt: call.now,
+          visibleAt: deliveringAt,
+          accessPackageId: pkg.id,
+          policyId: policy.id,
+          catalogId: pkg.catalogId,
+          targetUserId: target.id,
+          target: userSubject(target),
+          addRequestId: requestId,
+          deliveringAt,
+          deliveredAt: completesAt,
+          outcome,
+          scheduleStart: call.now,
+          expiresAt: expiryTime(expiration, call.now),
+          expiration,
+        };
   call.ctx.store.mutate((s) => {
     s.assignmentRequests.push(request);
     if (assignment) s.assignments.push(assignment);
@@ -147,7 +263,12 @@ function add(call: GraphCall, type: SupportedType, assignmentBody: Record<string
   return submittedReply(call, request);
 }
 
-function remove(call: GraphCall, type: SupportedType, assignmentBody: Record<string, unknown>, justification: string | null) {
+function remove(
+  call: GraphCall,
+  type: SupportedType,
+  assignmentBody: Record<string, unknown>,
+  justification: string | null,
+) {
   const assignmentId = idOf(assignmentBody, 'id');
   const assignment = call.ctx.store.state.assignments.find((a) => a.id === assignmentId);
   const view = assignment ? assignmentView(assignment, call.now) : undefined;
@@ -155,19 +276,32 @@ function remove(call: GraphCall, type: SupportedType, assignmentBody: Record<str
   const policy = call.ctx.store.state.policies.find((p) => p.id === assignment.policyId);
   if (type === 'userRemove') {
     const settings = policy?.body.requestorSettings as Record<string, unknown> | undefined;
-    if (call.caller.objectId !== assignment.targetUserId || settings?.enableTargetsToSelfRemoveAccess !== true) throw graphErrors.policyRequirementsNotMet();
+    if (call.caller.objectId !== assignment.targetUserId || settings?.enableTargetsToSelfRemoveAccess !== true)
+      throw graphErrors.policyRequirementsNotMet();
   }
   const previous = call.ctx.store.state.assignmentRequests.find((r) => r.id === assignment.removeRequestId);
   if (previous && isOpenRequest(previous, call.now)) throw graphErrors.existingOpenRequest();
-  if (view.state !== 'delivered' || (previous && requestView(previous, call.now).state === 'delivered')) throw graphErrors.invalidAssignmentState(assignment.id);
+  if (view.state !== 'delivered' || (previous && requestView(previous, call.now).state === 'delivered'))
+    throw graphErrors.invalidAssignmentState(assignment.id);
 
   const outcome = nextOutcome(call, type);
   const delay = call.ctx.config.deliveryDelayMs;
   const request: AssignmentRequestRecord = {
-    id: randomUUID(), createdAt: call.now, visibleAt: call.now, requestType: type, accessPackageId: assignment.accessPackageId,
-    policyId: assignment.policyId, assignmentId: assignment.id, targetUserId: assignment.targetUserId, requestor: callerSubject(call),
-    justification, deliveringAt: call.now + Math.round(delay / 3), completesAt: call.now + delay, outcome,
-    scheduleStart: call.now, expiration: assignment.expiration,
+    id: randomUUID(),
+    createdAt: call.now,
+    visibleAt: call.now,
+    requestType: type,
+    accessPackageId: assignment.accessPackageId,
+    policyId: assignment.policyId,
+    assignmentId: assignment.id,
+    targetUserId: assignment.targetUserId,
+    requestor: callerSubject(call),
+    justification,
+    deliveringAt: call.now + Math.round(delay / 3),
+    completesAt: call.now + delay,
+    outcome,
+    scheduleStart: call.now,
+    expiration: assignment.expiration,
   };
   call.ctx.store.mutate((s) => {
     s.assignmentRequests.push(request);

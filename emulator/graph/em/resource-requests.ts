@@ -5,7 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { graphErrors } from '../../errors/graph-errors.js';
 import type { FilterSchema } from '../../odata/filter-eval.js';
-import type { CatalogResourceRecord, ResourceRequestRecord, ResourceRoleRecord, ResourceScopeRecord } from '../../store/state.js';
+import type {
+  CatalogResourceRecord,
+  ResourceRequestRecord,
+  ResourceRoleRecord,
+  ResourceScopeRecord,
+} from '../../store/state.js';
 import { isPlainObject, show } from '../body.js';
 import { findGroup } from '../directory/groups.js';
 import { groupOwnerAppPermissions, permissions } from '../permissions.js';
@@ -15,10 +20,30 @@ import { checkEmBody, createdReply, emBase, findById, getReply, listReply, requi
 import { resourceRequestType } from './em-types.js';
 
 const requestTypes = [
-  'notSpecified', 'userAdd', 'userUpdate', 'userRemove', 'adminAdd', 'adminUpdate', 'adminRemove', 'systemAdd',
-  'systemUpdate', 'systemRemove', 'onBehalfAdd', 'unknownFutureValue',
+  'notSpecified',
+  'userAdd',
+  'userUpdate',
+  'userRemove',
+  'adminAdd',
+  'adminUpdate',
+  'adminRemove',
+  'systemAdd',
+  'systemUpdate',
+  'systemRemove',
+  'onBehalfAdd',
+  'unknownFutureValue',
 ];
-const resourceFields = ['id', 'originId', 'originSystem', 'displayName', 'description', 'attributes', 'createdDateTime', 'modifiedDateTime', '@odata.type'];
+const resourceFields = [
+  'id',
+  'originId',
+  'originSystem',
+  'displayName',
+  'description',
+  'attributes',
+  'createdDateTime',
+  'modifiedDateTime',
+  '@odata.type',
+];
 
 const filter: FilterSchema<ResourceRequestRecord> = {
   typeName: 'accessPackageResourceRequest',
@@ -32,29 +57,44 @@ const filter: FilterSchema<ResourceRequestRecord> = {
 };
 
 function createResourceRequest(call: GraphCall) {
-  const body = checkEmBody(call.body(), 'accessPackageResourceRequest', { requestType: 'string', resource: 'object', catalog: 'object' });
+  const body = checkEmBody(call.body(), 'accessPackageResourceRequest', {
+    requestType: 'string',
+    resource: 'object',
+    catalog: 'object',
+  });
   const requestType = body.requestType;
-  if (typeof requestType !== 'string') throw graphErrors.invalidModel('requestType', "The 'requestType' property is required.");
-  if (!requestTypes.includes(requestType)) throw graphErrors.invalidModel('requestType', `'${requestType}' is not a valid accessPackageRequestType.`);
+  if (typeof requestType !== 'string')
+    throw graphErrors.invalidModel('requestType', "The 'requestType' property is required.");
+  if (!requestTypes.includes(requestType))
+    throw graphErrors.invalidModel('requestType', `'${requestType}' is not a valid accessPackageRequestType.`);
   if (requestType !== 'adminAdd' && requestType !== 'adminRemove') {
-    throw graphErrors.invalidModel('requestType', `Resource requests of type '${requestType}' are not supported; use adminAdd or adminRemove.`);
+    throw graphErrors.invalidModel(
+      'requestType',
+      `Resource requests of type '${requestType}' are not supported; use adminAdd or adminRemove.`,
+    );
   }
   const catalog = requireCatalog(call, requiredReferenceId(body, 'catalog'));
   const resource = body.resource;
   if (!isPlainObject(resource)) throw graphErrors.invalidModel('resource', "The 'resource' property is required.");
-  for (const key of Object.keys(resource)) if (!resourceFields.includes(key)) throw graphErrors.unknownEmProperty(key, 'accessPackageResource');
+  for (const key of Object.keys(resource))
+    if (!resourceFields.includes(key)) throw graphErrors.unknownEmProperty(key, 'accessPackageResource');
   const originSystem = resource.originSystem;
   const originId = typeof resource.originId === 'string' ? resource.originId.toLowerCase() : undefined;
   const resourceId = typeof resource.id === 'string' ? resource.id.toLowerCase() : undefined;
   if (originSystem !== undefined && originSystem !== 'AadGroup') {
-    throw graphErrors.invalidModel('resource.originSystem', `Origin system '${show(originSystem)}' is not supported; the emulator manages AadGroup resources.`);
+    throw graphErrors.invalidModel(
+      'resource.originSystem',
+      `Origin system '${show(originSystem)}' is not supported; the emulator manages AadGroup resources.`,
+    );
   }
   if (requestType === 'adminAdd') {
-    if (originSystem !== 'AadGroup') throw graphErrors.invalidModel('resource.originSystem', "The resource's 'originSystem' is required.");
+    if (originSystem !== 'AadGroup')
+      throw graphErrors.invalidModel('resource.originSystem', "The resource's 'originSystem' is required.");
     if (!originId) throw graphErrors.invalidModel('resource.originId', "The resource's 'originId' is required.");
     return addResource(call, catalog.id, originId);
   }
-  if (!originId && !resourceId) throw graphErrors.invalidModel('resource', "The resource's 'id' or 'originId' is required.");
+  if (!originId && !resourceId)
+    throw graphErrors.invalidModel('resource', "The resource's 'id' or 'originId' is required.");
   return removeResource(call, catalog.id, resourceId, originId);
 }
 
@@ -66,23 +106,53 @@ function addResource(call: GraphCall, catalogId: string, groupId: string) {
   const group = findGroup(call, groupId);
   if (!group) throw graphErrors.emNotFound('resource', groupId);
   const state = call.ctx.store.state;
-  if (state.resources.some((r) => r.catalogId === catalogId && r.originId === group.id)) throw graphErrors.resourceAlreadyOnboarded();
+  if (state.resources.some((r) => r.catalogId === catalogId && r.originId === group.id))
+    throw graphErrors.resourceAlreadyOnboarded();
 
   const { now } = call;
   const visibleAt = now + call.ctx.config.consistencyLagMs;
   const resource: CatalogResourceRecord = {
-    id: randomUUID(), createdAt: now, visibleAt, modifiedAt: now, catalogId, originId: group.id, originSystem: 'AadGroup',
-    displayName: group.displayName, description: group.description,
+    id: randomUUID(),
+    createdAt: now,
+    visibleAt,
+    modifiedAt: now,
+    catalogId,
+    originId: group.id,
+    originSystem: 'AadGroup',
+    displayName: group.displayName,
+    description: group.description,
   };
   const roles: ResourceRoleRecord[] = (['Member', 'Owner'] as const).map((name) => ({
-    id: randomUUID(), createdAt: now, visibleAt, catalogId, resourceId: resource.id, displayName: name, originId: `${name}_${group.id}`, originSystem: 'AadGroup',
+    id: randomUUID(),
+    createdAt: now,
+    visibleAt,
+    catalogId,
+    resourceId: resource.id,
+    displayName: name,
+    originId: `${name}_${group.id}`,
+    originSystem: 'AadGroup',
   }));
   const scope: ResourceScopeRecord = {
-    id: randomUUID(), createdAt: now, visibleAt, catalogId, resourceId: resource.id, originId: group.id, originSystem: 'AadGroup',
-    isRootScope: true, displayName: 'Root', description: 'Root Scope',
+    id: randomUUID(),
+    createdAt: now,
+    visibleAt,
+    catalogId,
+    resourceId: resource.id,
+    originId: group.id,
+    originSystem: 'AadGroup',
+    isRootScope: true,
+    displayName: 'Root',
+    description: 'Root Scope',
   };
   const request: ResourceRequestRecord = {
-    id: randomUUID(), createdAt: now, visibleAt: now, requestType: 'adminAdd', catalogId, resourceId: resource.id, originId: group.id, originSystem: 'AadGroup',
+    id: randomUUID(),
+    createdAt: now,
+    visibleAt: now,
+    requestType: 'adminAdd',
+    catalogId,
+    resourceId: resource.id,
+    originId: group.id,
+    originSystem: 'AadGroup',
   };
   call.ctx.store.mutate((s) => {
     s.resources.push(resource);
@@ -93,15 +163,32 @@ function addResource(call: GraphCall, catalogId: string, groupId: string) {
   return createdReply(call, 'resourceRequests', resourceRequestType, request);
 }
 
-function removeResource(call: GraphCall, catalogId: string, resourceId: string | undefined, originId: string | undefined) {
+function removeResource(
+  call: GraphCall,
+  catalogId: string,
+  resourceId: string | undefined,
+  originId: string | undefined,
+) {
   const state = call.ctx.store.state;
-  const resource = state.resources.find((r) => r.catalogId === catalogId && r.visibleAt <= call.now && (resourceId ? r.id === resourceId : r.originId === originId));
+  const resource = state.resources.find(
+    (r) =>
+      r.catalogId === catalogId &&
+      r.visibleAt <= call.now &&
+      (resourceId ? r.id === resourceId : r.originId === originId),
+  );
   if (!resource) throw graphErrors.emNotFound('resource', resourceId ?? originId ?? '');
   const roleIds = new Set(state.resourceRoles.filter((r) => r.resourceId === resource.id).map((r) => r.id));
-  if (state.roleScopes.some((rs) => roleIds.has(rs.roleId))) throw graphErrors.resourceHasEntitlements(resource.displayName);
+  if (state.roleScopes.some((rs) => roleIds.has(rs.roleId)))
+    throw graphErrors.resourceHasEntitlements(resource.displayName);
   const request: ResourceRequestRecord = {
-    id: randomUUID(), createdAt: call.now, visibleAt: call.now, requestType: 'adminRemove', catalogId, resourceId: resource.id,
-    originId: resource.originId, originSystem: resource.originSystem,
+    id: randomUUID(),
+    createdAt: call.now,
+    visibleAt: call.now,
+    requestType: 'adminRemove',
+    catalogId,
+    resourceId: resource.id,
+    originId: resource.originId,
+    originSystem: resource.originSystem,
   };
   call.ctx.store.mutate((s) => {
     s.resources = s.resources.filter((r) => r.id !== resource.id);
@@ -114,12 +201,22 @@ function removeResource(call: GraphCall, catalogId: string, resourceId: string |
 
 export const resourceRequestRoutes: RouteDefinition[] = [
   {
-    method: 'GET', template: `${emBase}/resourceRequests`, permissions: permissions.emRead,
-    handler: (call) => listReply(call, 'resourceRequests', resourceRequestType, call.ctx.store.state.resourceRequests, filter),
+    method: 'GET',
+    template: `${emBase}/resourceRequests`,
+    permissions: permissions.emRead,
+    handler: (call) =>
+      listReply(call, 'resourceRequests', resourceRequestType, call.ctx.store.state.resourceRequests, filter),
   },
-  { method: 'POST', template: `${emBase}/resourceRequests`, permissions: permissions.emWrite, handler: createResourceRequest },
   {
-    method: 'GET', template: `${emBase}/resourceRequests/{id}`, permissions: permissions.emRead,
+    method: 'POST',
+    template: `${emBase}/resourceRequests`,
+    permissions: permissions.emWrite,
+    handler: createResourceRequest,
+  },
+  {
+    method: 'GET',
+    template: `${emBase}/resourceRequests/{id}`,
+    permissions: permissions.emRead,
     handler: (call) => {
       const request = findById(call.ctx.store.state.resourceRequests, call.params.id!, call.now);
       if (!request) throw graphErrors.emNotFound('resource request', call.params.id!);

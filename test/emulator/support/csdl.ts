@@ -5,7 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-interface PropertyInfo { type: string; collection: boolean; nullable: boolean }
+interface PropertyInfo {
+  type: string;
+  collection: boolean;
+  nullable: boolean;
+}
 interface TypeInfo {
   kind: 'entity' | 'complex';
   abstract: boolean;
@@ -14,7 +18,10 @@ interface TypeInfo {
   properties: Record<string, PropertyInfo>;
   navigation: Record<string, PropertyInfo>;
 }
-interface Metadata { enums: Record<string, { members: string[] }>; types: Record<string, TypeInfo> }
+interface Metadata {
+  enums: Record<string, { members: string[] }>;
+  types: Record<string, TypeInfo>;
+}
 
 const metadata = JSON.parse(
   readFileSync(fileURLToPath(new URL('../../fixtures/graph-metadata/v1.0-subset.json', import.meta.url)), 'utf8'),
@@ -53,7 +60,8 @@ export function validateEntity(value: unknown, typeName: string, path = typeName
   const odataType = record['@odata.type'];
   if (typeof odataType === 'string') {
     actualName = odataType.replace(/^#microsoft\.graph\./, '');
-    if (actualName !== typeName && !type.derivedTypes.includes(actualName)) problems.push(`${path}: @odata.type ${odataType} is not ${typeName} or derived from it`);
+    if (actualName !== typeName && !type.derivedTypes.includes(actualName))
+      problems.push(`${path}: @odata.type ${odataType} is not ${typeName} or derived from it`);
     type = metadata.types[actualName] ?? type;
   } else if (type.abstract) {
     problems.push(`${path}: abstract type ${typeName} needs @odata.type`);
@@ -80,23 +88,37 @@ export function validateEntity(value: unknown, typeName: string, path = typeName
   }
   if (type.kind === 'entity' && 'id' in record) {
     const rule = idRules[actualName] ?? guid;
-    if (typeof record.id !== 'string' || !rule.test(record.id)) problems.push(`${path}.id: ${String(record.id)} is not a valid id for ${actualName}`);
+    if (typeof record.id !== 'string' || !rule.test(record.id))
+      problems.push(`${path}.id: ${String(record.id)} is not a valid id for ${actualName}`);
   }
   return problems;
 }
 
 function validateValue(value: unknown, typeName: string, path: string): string[] {
   switch (typeName) {
-    case 'Edm.String': return typeof value === 'string' ? [] : [`${path}: expected a string`];
-    case 'Edm.Boolean': return typeof value === 'boolean' ? [] : [`${path}: expected a boolean`];
-    case 'Edm.Int32': case 'Edm.Int64': case 'Edm.Double': return typeof value === 'number' ? [] : [`${path}: expected a number`];
-    case 'Edm.Guid': return typeof value === 'string' && guid.test(value) ? [] : [`${path}: expected a GUID`];
-    case 'Edm.DateTimeOffset': return typeof value === 'string' && dateTimeOffset.test(value) ? [] : [`${path}: expected a DateTimeOffset, got ${String(value)}`];
-    case 'Edm.Duration': return typeof value === 'string' && duration.test(value) ? [] : [`${path}: expected an ISO 8601 duration`];
-    case 'Edm.Date': return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? [] : [`${path}: expected a Date`];
+    case 'Edm.String':
+      return typeof value === 'string' ? [] : [`${path}: expected a string`];
+    case 'Edm.Boolean':
+      return typeof value === 'boolean' ? [] : [`${path}: expected a boolean`];
+    case 'Edm.Int32':
+    case 'Edm.Int64':
+    case 'Edm.Double':
+      return typeof value === 'number' ? [] : [`${path}: expected a number`];
+    case 'Edm.Guid':
+      return typeof value === 'string' && guid.test(value) ? [] : [`${path}: expected a GUID`];
+    case 'Edm.DateTimeOffset':
+      return typeof value === 'string' && dateTimeOffset.test(value)
+        ? []
+        : [`${path}: expected a DateTimeOffset, got ${String(value)}`];
+    case 'Edm.Duration':
+      return typeof value === 'string' && duration.test(value) ? [] : [`${path}: expected an ISO 8601 duration`];
+    case 'Edm.Date':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? [] : [`${path}: expected a Date`];
     default:
       if (metadata.enums[typeName]) {
-        return typeof value === 'string' && enumMembers(typeName).includes(value) ? [] : [`${path}: ${String(value)} is not a member of ${typeName}`];
+        return typeof value === 'string' && enumMembers(typeName).includes(value)
+          ? []
+          : [`${path}: ${String(value)} is not a member of ${typeName}`];
       }
       if (typeName.startsWith('Edm.')) return [];
       return validateEntity(value, typeName, path);

@@ -10,7 +10,12 @@ import { ClientSecretCredential, UsernamePasswordCredential, type TokenCredentia
 import { Client, type AuthenticationProvider } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import { Agent } from 'undici';
-import { startEmulator, type EmulatorInfo, type EmulatorOptions, type RunningEmulator } from '../../../emulator/index.js';
+import {
+  startEmulator,
+  type EmulatorInfo,
+  type EmulatorOptions,
+  type RunningEmulator,
+} from '../../../emulator/index.js';
 
 export const graphScope = 'https://graph.microsoft.com/.default';
 
@@ -53,12 +58,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Emulat
   const info = emulator.info;
   const caPem = readFileSync(info.caCertPath, 'utf8');
   const dispatcher = new Agent({ connect: { ca: caPem } });
-  const rawFetch = (path: string, init: RequestInit = {}) =>
-    fetch(`${emulator.url}${path}`, { ...init, dispatcher });
+  const rawFetch = (path: string, init: RequestInit = {}) => fetch(`${emulator.url}${path}`, { ...init, dispatcher });
 
   const control: ControlClient = {
     request: (method, path, body) =>
-      rawFetch(`/_emulator/${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }) }),
+      rawFetch(`/_emulator/${path}`, {
+        method,
+        ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+      }),
     async get<T>(path: string) {
       return (await expectOk(await control.request('GET', path))).json() as Promise<T>;
     },
@@ -85,7 +92,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Emulat
       fetchOptions: { dispatcher },
     });
 
-  const appCredential = () => new ClientSecretCredential(info.tenantId, info.clientId, info.clientSecret, credentialOptions);
+  const appCredential = () =>
+    new ClientSecretCredential(info.tenantId, info.clientId, info.clientSecret, credentialOptions);
   return {
     emulator,
     info,
@@ -94,8 +102,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Emulat
     dispatcher,
     control,
     appCredential,
-    userCredential: (username, password) => new UsernamePasswordCredential(info.tenantId, info.clientId, username, password, credentialOptions),
-    graph: (credential) => graphFor(new TokenCredentialAuthenticationProvider(credential ?? appCredential(), { scopes: [graphScope] })),
+    userCredential: (username, password) =>
+      new UsernamePasswordCredential(info.tenantId, info.clientId, username, password, credentialOptions),
+    graph: (credential) =>
+      graphFor(new TokenCredentialAuthenticationProvider(credential ?? appCredential(), { scopes: [graphScope] })),
     graphWithToken: (token) => graphFor({ getAccessToken: () => Promise.resolve(token) }),
     fetch: rawFetch,
     reset: () => control.post('reset'),

@@ -52,24 +52,42 @@ export async function addGroupToCatalog(graph: Client, catalogId: string, groupI
 }
 
 export async function catalogResource(graph: Client, catalogId: string, groupId: string): Promise<Json> {
-  const list = await graph.api(`${em}/catalogs/${catalogId}/resources`).filter(`originId eq '${groupId}'`).expand('roles,scopes').get();
+  const list = await graph
+    .api(`${em}/catalogs/${catalogId}/resources`)
+    .filter(`originId eq '${groupId}'`)
+    .expand('roles,scopes')
+    .get();
   expect(list.value).toHaveLength(1);
   return list.value[0];
 }
 
 export async function memberRole(graph: Client, catalogId: string, resourceId: string): Promise<Json> {
-  const list = await graph.api(`${em}/catalogs/${catalogId}/resourceRoles`)
-    .filter(`(originSystem eq 'AadGroup' and resource/id eq '${resourceId}')`).expand('resource').get();
+  const list = await graph
+    .api(`${em}/catalogs/${catalogId}/resourceRoles`)
+    .filter(`(originSystem eq 'AadGroup' and resource/id eq '${resourceId}')`)
+    .expand('resource')
+    .get();
   const member = list.value.find((r: Json) => r.displayName === 'Member');
   expect(member).toBeDefined();
   return member;
 }
 
 export async function createPackage(graph: Client, catalogId: string, overrides: Json = {}): Promise<Json> {
-  return graph.api(`${em}/accessPackages`).post({ displayName: unique('Marketing Campaign '), description: 'Access to marketing resources', catalog: { id: catalogId }, ...overrides });
+  return graph.api(`${em}/accessPackages`).post({
+    displayName: unique('Marketing Campaign '),
+    description: 'Access to marketing resources',
+    catalog: { id: catalogId },
+    ...overrides,
+  });
 }
 
-export async function addRoleScope(graph: Client, packageId: string, role: Json, scope: Json, resourceId: string): Promise<Json> {
+export async function addRoleScope(
+  graph: Client,
+  packageId: string,
+  role: Json,
+  scope: Json,
+  resourceId: string,
+): Promise<Json> {
   return graph.api(`${em}/accessPackages/${packageId}/resourceRoleScopes`).post({
     role: { id: role.id, originId: role.originId, originSystem: 'AadGroup', resource: { id: resourceId } },
     scope: { id: scope.id, originId: scope.originId, originSystem: 'AadGroup', isRootScope: true },
@@ -84,8 +102,12 @@ export function policyBody(packageId: string, userId: string, overrides: Json = 
     specificAllowedTargets: [{ '@odata.type': '#microsoft.graph.singleUser', userId }],
     expiration: { type: 'afterDuration', duration: 'P30D' },
     requestorSettings: {
-      enableTargetsToSelfAddAccess: true, enableTargetsToSelfRemoveAccess: true, enableTargetsToSelfUpdateAccess: false,
-      allowCustomAssignmentSchedule: false, enableOnBehalfRequestorsToAddAccess: false, onBehalfRequestors: [],
+      enableTargetsToSelfAddAccess: true,
+      enableTargetsToSelfRemoveAccess: true,
+      enableTargetsToSelfUpdateAccess: false,
+      allowCustomAssignmentSchedule: false,
+      enableOnBehalfRequestorsToAddAccess: false,
+      onBehalfRequestors: [],
     },
     requestApprovalSettings: { isApprovalRequiredForAdd: false, isApprovalRequiredForUpdate: false, stages: [] },
     accessPackage: { id: packageId },
@@ -93,12 +115,25 @@ export function policyBody(packageId: string, userId: string, overrides: Json = 
   };
 }
 
-export async function createPolicy(graph: Client, packageId: string, userId: string, overrides: Json = {}): Promise<Json> {
+export async function createPolicy(
+  graph: Client,
+  packageId: string,
+  userId: string,
+  overrides: Json = {},
+): Promise<Json> {
   return graph.api(`${em}/assignmentPolicies`).post(policyBody(packageId, userId, overrides));
 }
 
-export async function requestAssignment(graph: Client, requestType: string, targetId: string, policyId: string, packageId: string): Promise<Json> {
-  return graph.api(`${em}/assignmentRequests`).post({ requestType, assignment: { targetId, assignmentPolicyId: policyId, accessPackageId: packageId } });
+export async function requestAssignment(
+  graph: Client,
+  requestType: string,
+  targetId: string,
+  policyId: string,
+  packageId: string,
+): Promise<Json> {
+  return graph
+    .api(`${em}/assignmentRequests`)
+    .post({ requestType, assignment: { targetId, assignmentPolicyId: policyId, accessPackageId: packageId } });
 }
 
 export async function removeAssignment(graph: Client, assignmentId: string): Promise<Json> {
@@ -119,7 +154,11 @@ export interface Provisioned {
 
 /** Steps 1–9: everything up to (not including) the assignment request. */
 export async function provision(graph: Client, domain: string, policyOverrides: Json = {}): Promise<Provisioned> {
-  const [user, group, catalog] = await Promise.all([createUser(graph, domain), createGroup(graph), generalCatalog(graph)]);
+  const [user, group, catalog] = await Promise.all([
+    createUser(graph, domain),
+    createGroup(graph),
+    generalCatalog(graph),
+  ]);
   await addGroupToCatalog(graph, catalog.id, group.id);
   const resource = await catalogResource(graph, catalog.id, group.id);
   const role = await memberRole(graph, catalog.id, resource.id);

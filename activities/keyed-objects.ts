@@ -167,7 +167,7 @@ export async function makeOnce(
     if (!(options.parentJustMade && claimed.fresh && inFlight === undefined)) {
       const found = await lookUp(graph, claimed.since, inFlight === undefined ? 0 : inFlight + writeLandingWindowMs);
       if (found) return await made(found, inFlight !== undefined || found.strays.length > 0);
-      if (inFlight !== undefined) await report(holder, key, { type: 'notSent' });
+      if (inFlight !== undefined) await report(holder, key, { type: 'notSent', unknown: true });
     }
     const sentAt = Date.now();
     await report(holder, key, { type: 'sending', at: sentAt });
@@ -192,7 +192,7 @@ export async function makeOnce(
           : sentAt + writeLandingWindowMs;
       const found = await lookUp(graph, claimed.since, until);
       if (found) return await made(found, true);
-      await report(holder, key, { type: 'notSent' });
+      await report(holder, key, { type: 'notSent', unknown: true });
       throw classified(error, createOperation);
     }
     return await made({ id, created: true, strays: [] }, false);

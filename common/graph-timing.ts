@@ -10,9 +10,10 @@ export const writeAnswerTimeoutMs = 90_000;
 /**
  * How long an object a write made may take to show in Graph's reads. Entra publishes no replication SLA; new users
  * and groups are seen missing for seconds. A create answered with a 5xx (which Graph may have applied) is looked for
- * by its key this long after the answer before it is taken as never made.
+ * by its key this long after the answer before it is created again; should a copy show later still, it is a stray
+ * that the removal of the object finds by the key and deletes.
  */
-export const replicationAllowanceMs = 30_000;
+export const replicationAllowanceMs = 10_000;
 
 /**
  * A create that was sent but whose answer was never seen (the worker died, or the answer timed out) may still take

@@ -34,7 +34,8 @@ export type ReleaseAnswer =
 
 export type MakerReport =
   | { type: 'sending'; at: number }
-  | { type: 'notSent' }
+  /** The create in flight is not there. `unknown`: its outcome was never known, so a late copy may still show. */
+  | { type: 'notSent'; unknown?: boolean }
   | { type: 'made'; objectId: string; created: boolean; madeAt: number; uncertain: boolean }
   | { type: 'gaveUp' }
   | { type: 'removed' };

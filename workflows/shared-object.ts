@@ -102,13 +102,14 @@ export async function sharedObject(initial?: SharedObjectState): Promise<void> {
         break;
       case 'notSent':
         state.pendingWriteSentAt = undefined;
+        if (report.unknown) state.uncertain = true;
         break;
       case 'made':
         Object.assign(state, {
           objectId: report.objectId,
           origin: report.created ? 'made' : 'preexisting',
           madeAt: report.madeAt,
-          uncertain: report.uncertain,
+          uncertain: state.uncertain === true || report.uncertain,
           maker: undefined,
           pendingWriteSentAt: undefined,
         });

@@ -115,8 +115,9 @@ describe('the object coordinator', () => {
     await report(handle, 'run-a', { type: 'made', objectId: 'policy-1', created: true, madeAt: 1, uncertain: false });
     expect(await release(handle, 'run-a')).toMatchObject({ action: 'remove', objectId: 'policy-1' });
     // The remover's undo failed for good: no `removed` report. Claims wait for it, up to its lease.
-    expect(await claim(handle, 'run-b')).toEqual({ role: 'wait' });
+    const waiting = claim(handle, 'run-b');
     await env.sleep('21 minutes');
+    expect(await waiting).toEqual({ role: 'wait' });
     expect(await claim(handle, 'run-b')).toEqual({
       role: 'make',
       since: (first as { since: number }).since,

@@ -116,6 +116,22 @@ const grantedBy: Record<GraphPermission, readonly GraphPermission[]> = {
   'EntitlementManagement.ReadWrite.All': [],
 };
 
+/** The order permissions are named in: as the saga meets them (users, groups, entitlement management, domains). */
+const permissionOrder: readonly GraphPermission[] = [
+  'User.Read.All',
+  'User.ReadWrite.All',
+  'Group.Read.All',
+  'Group.Create',
+  'GroupMember.Read.All',
+  'Group.ReadWrite.All',
+  'EntitlementManagement.Read.All',
+  'EntitlementManagement.ReadWrite.All',
+  'Domain.Read.All',
+  'Domain.ReadWrite.All',
+  'Directory.Read.All',
+  'Directory.ReadWrite.All',
+];
+
 /** Whether holding `held` grants `needed`, directly or through a broader permission (transitively). */
 function grants(held: GraphPermission, needed: GraphPermission): boolean {
   return held === needed || grantedBy[needed].some((broader) => broader === held || grants(held, broader));
@@ -129,7 +145,10 @@ function permissionsOf(activity: keyof Activities): GraphPermission[] {
 /** What the worker must be granted: every call's permission, leaving out those another one grants. */
 export const requiredPermissions: readonly GraphPermission[] = (() => {
   const needed = [...new Set((Object.keys(activityCalls) as (keyof Activities)[]).flatMap(permissionsOf))];
-  return needed.filter((p) => !needed.some((other) => other !== p && grants(other, p))).sort();
+  const order = (p: GraphPermission) => permissionOrder.indexOf(p);
+  return needed
+    .filter((p) => !needed.some((other) => other !== p && grants(other, p)))
+    .sort((a, b) => order(a) - order(b));
 })();
 
 /** The activities whose calls a required permission covers, for the README's table. */

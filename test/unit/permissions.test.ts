@@ -32,16 +32,16 @@ function readmeTable(): Record<string, string[]> {
 describe('the permission table', () => {
   it('asks the worker for the least set of application permissions that covers every call', () => {
     expect(requiredPermissions).toEqual([
-      'Domain.Read.All',
-      'EntitlementManagement.ReadWrite.All',
-      'Group.ReadWrite.All',
       'User.ReadWrite.All',
+      'Group.ReadWrite.All',
+      'EntitlementManagement.ReadWrite.All',
+      'Domain.Read.All',
     ]);
     expect(missingPermissions([...requiredPermissions])).toEqual([]);
     expect(missingPermissions(['Directory.ReadWrite.All', 'EntitlementManagement.ReadWrite.All'])).toEqual([]);
     expect(missingPermissions(['User.Read.All', 'Group.ReadWrite.All', 'Domain.Read.All'])).toEqual([
-      'EntitlementManagement.ReadWrite.All',
       'User.ReadWrite.All',
+      'EntitlementManagement.ReadWrite.All',
     ]);
   });
 

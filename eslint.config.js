@@ -30,7 +30,18 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.temporal/**', '.entra-saga/**', 'scratch/**', 'test-artifacts/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '.temporal/**',
+      '.entra-saga/**',
+      'scratch/**',
+      'test-artifacts/**',
+      'dist/**',
+      'dist.next/**',
+      'dist.old/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,6 +1,5 @@
-// The worker's entry behind bin/entra-saga-worker (which sets the process's malloc settings first): worker/main.ts
-// through tsx's loader.
-import { register } from 'tsx/esm/api';
+// The worker's entry behind bin/entra-saga-worker (which sets the process's malloc settings first): worker/main,
+// compiled (npm run build: with the prebuilt workflow bundle) or, in development, through tsx (code-form.mjs).
+import { entryModule } from './code-form.mjs';
 
-register();
-await import(new URL('../worker/main.ts', import.meta.url).href);
+await import(await entryModule('worker/main'));

@@ -2,12 +2,6 @@
 
 import { parseArgs } from 'node:util';
 import { inputLimits } from './bounded-file.js';
-import { connect, type Connected } from './connect.js';
-import { readBulkFile } from './bulk-file.js';
-import { bulkCommand } from './commands/bulk.js';
-import { cancelCommand, teardownCommand } from './commands/teardown.js';
-import { listCommand, resultCommand, statusCommand } from './commands/inspect.js';
-import { runCommand } from './commands/run.js';
 import { bulkLimits, defaultConcurrency } from '../common/bulk.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { inputFromFlags } from './input-from-flags.js';
@@ -118,13 +112,27 @@ export async function main(
     if (values.concurrency !== undefined && command !== 'bulk')
       throw new CliError('--concurrency applies to bulk only', ExitCode.BadInput);
     // A bulk file is read and checked once, before connecting, like flags: the run starts from what was checked.
-    const bulkFile = command === 'bulk' ? readBulkFile(rest[0] ?? '') : undefined;
+    const bulkFile = command === 'bulk' ? (await import('./bulk-file.js')).readBulkFile(rest[0] ?? '') : undefined;
     const limit = values.limit === undefined ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
       throw new CliError('--limit must be a whole number from 1 to 1000', ExitCode.BadInput);
     // Validate before connecting: bad input is reported even when Temporal is down, and nothing starts.
     const input = provisioning ? inputFromFlags(values, env) : undefined;
-    const connected: Connected = await connect(env);
+    // The Temporal client and the commands load only now: `--help` and bad input answer without them.
+    const [
+      { connect },
+      { runCommand },
+      { statusCommand, listCommand, resultCommand },
+      { teardownCommand, cancelCommand },
+      { bulkCommand },
+    ] = await Promise.all([
+      import('./connect.js'),
+      import('./commands/run.js'),
+      import('./commands/inspect.js'),
+      import('./commands/teardown.js'),
+      import('./commands/bulk.js'),
+    ]);
+    const connected = await connect(env);
     try {
       const id = rest[0] ?? '';
       switch (command as Command) {

@@ -3,10 +3,10 @@
 // encrypted; the envelope says which key did it, so rotated keys keep old histories readable.
 
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import type { CodecKeys } from './keys.js';
+import { modulePath } from '../config/project.js';
 
 export const ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
@@ -59,7 +59,7 @@ export class AesGcmCodec implements PayloadCodec {
 }
 
 /** The failure converter that encodes failure messages and stack traces too (they otherwise travel in clear). */
-export const failureConverterPath = fileURLToPath(new URL('./failure-converter.ts', import.meta.url));
+export const failureConverterPath = modulePath('codec/failure-converter');
 
 /** The data converter options for clients and workers, or nothing when encryption is off. */
 export function dataConverterFor(

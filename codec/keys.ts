@@ -8,9 +8,9 @@
 
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import { ConfigError } from '../config/config-error.js';
+import { projectRoot } from '../config/project.js';
 
 export interface CodecKeys {
   /** The id of the key that encrypts. */
@@ -18,7 +18,7 @@ export interface CodecKeys {
   readonly keys: ReadonlyMap<string, Buffer>;
 }
 
-export const defaultKeyFile = fileURLToPath(new URL('../.entra-saga/codec-keys.json', import.meta.url));
+export const defaultKeyFile = join(projectRoot, '.entra-saga/codec-keys.json');
 const keyId = /^[A-Za-z0-9._-]{1,64}$/;
 
 function decodeKey(setting: string, id: string, value: unknown): Buffer {

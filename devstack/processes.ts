@@ -1,14 +1,12 @@
-// This repository's own programs as child processes behind the guard: a TypeScript entry point run with tsx, and the
-// provisioning worker started the way an operator starts it (`npm run worker`: bin/entra-saga-worker, which sets the
-// process's malloc settings, then runs worker/main.ts).
+// This repository's own programs as child processes behind the guard: an entry point run the way this process runs
+// (compiled from dist/, or TypeScript through tsx), and the provisioning worker started the way an operator starts it
+// (`npm run worker`: bin/entra-saga-worker, which sets the process's malloc settings, then runs the worker).
 
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { compiled, modulePath, projectRoot } from '../config/project.js';
 import { ManagedProcess } from './managed-process.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-export const workerCommand = join(root, 'bin/entra-saga-worker');
+export const workerCommand = join(projectRoot, 'bin/entra-saga-worker');
 
 export interface RepoProcessOptions {
   /** The process's whole environment (configuration is read from it). */
@@ -23,13 +21,17 @@ export function prefixed(name: string, onLine?: (line: string) => void): ((line:
   return onLine ? (line) => onLine(`[${name}] ${line}`) : undefined;
 }
 
-/** A TypeScript entry point of this repository (e.g. emulator/main.ts) run with tsx. */
-export function tsxProcess(name: string, entry: string, args: string[], options: RepoProcessOptions): ManagedProcess {
+/**
+ * An entry point of this repository (e.g. `emulator/main`), compiled from dist/ when this process runs compiled,
+ * else its TypeScript through tsx.
+ */
+export function repoProcess(name: string, entry: string, args: string[], options: RepoProcessOptions): ManagedProcess {
+  const path = modulePath(entry);
   return new ManagedProcess({
     name,
     command: process.execPath,
-    args: ['--import', 'tsx', join(root, entry), ...args],
-    cwd: root,
+    args: [...(compiled ? [] : ['--import', 'tsx']), path, ...args],
+    cwd: projectRoot,
     ...options,
   });
 }

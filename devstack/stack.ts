@@ -6,16 +6,16 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readKeyFile, rotate, writeKeyFile } from '../codec/keys.js';
 import { ConfigError } from '../config/config-error.js';
 import { type EmulatorInfo, emulatorEnv, fetchEmulatorInfo } from '../graph/local-emulator.js';
 import type { ManagedProcess } from './managed-process.js';
 import { assertPortFree } from './ports.js';
 import { type TemporalDevServer, startTemporalDevServer } from './temporal-server.js';
-import { prefixed, startWorkerCommand, tsxProcess } from './processes.js';
+import { prefixed, startWorkerCommand, repoProcess } from './processes.js';
+import { projectRoot } from '../config/project.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = projectRoot;
 const stackDir = join(root, '.entra-saga');
 
 export interface StackOptions {
@@ -88,7 +88,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await assertPortFree(emulatorPort, 'Graph emulator', 'ENTRA_SAGA_EMULATOR_PORT');
     await assertPortFree(codecPort, 'codec server', 'ENTRA_SAGA_CODEC_PORT');
     const codec = codecSecrets(dir);
-    const codecServer = tsxProcess('codec-server', 'codec/main.ts', ['--port', String(codecPort)], {
+    const codecServer = repoProcess('codec-server', 'codec/main', ['--port', String(codecPort)], {
       env: {
         ...process.env,
         ENTRA_SAGA_CODEC_TOKEN_FILE: codec.tokenFile,
@@ -110,9 +110,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     stopped.push(() => temporal.stop());
 
     const stateDir = join(dir, 'emulator');
-    const emulator = tsxProcess(
+    const emulator = repoProcess(
       'emulator',
-      'emulator/main.ts',
+      'emulator/main',
       ['--port', String(emulatorPort), '--state-dir', stateDir, ...(options.emulatorArgs ?? [])],
       { env: process.env, onLine: prefixed('emulator', options.onLine) },
     );

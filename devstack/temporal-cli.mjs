@@ -44,7 +44,9 @@ export const temporalTestServer = {
   envVar: 'TEMPORAL_TEST_SERVER_PATH',
 };
 
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// The repository's root, whether this runs from source (devstack/) or compiled (dist/devstack/).
+const here = dirname(fileURLToPath(import.meta.url));
+export const projectRoot = resolve(here, /[/\\]dist[/\\]devstack$/.test(here) ? '../..' : '..');
 const localDir = join(projectRoot, '.temporal');
 /** @param {TemporalBinary} tool */
 const binaryName = (tool) => (process.platform === 'win32' ? `${tool.binary}.exe` : tool.binary);

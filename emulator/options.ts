@@ -72,7 +72,9 @@ export interface ResolvedOptions extends RuntimeConfig {
   clientSecret: string;
 }
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// The repository's root, whether this runs from source (emulator/) or compiled (dist/emulator/).
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = resolve(here, /[/\\]dist[/\\]emulator$/.test(here) ? '../..' : '..');
 const defaultStateDir = resolve(repoRoot, '.entra-saga/emulator');
 
 export class EmulatorOptionError extends Error {

@@ -4,13 +4,14 @@
 // is never imported.
 
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Agent, fetch } from 'undici';
 import { ConfigError } from '../config/config-error.js';
 import type { GraphSettings } from './settings.js';
+import { projectRoot } from '../config/project.js';
 
 const defaultEmulatorUrl = 'https://127.0.0.1:8443';
-const defaultEmulatorCaPath = fileURLToPath(new URL('../.entra-saga/emulator/ca.pem', import.meta.url));
+const defaultEmulatorCaPath = join(projectRoot, '.entra-saga/emulator/ca.pem');
 
 /** What the emulator's GET /_emulator/info answers. */
 export interface EmulatorInfo {

@@ -2,7 +2,6 @@
 // Graph-write activities on `<queue>-graph-writes`, whose server-side rate limit is the tenant's write budget —
 // shared by every worker polling it. Every Graph call is logged with its request-id under the running activity.
 
-import { fileURLToPath } from 'node:url';
 import { Context } from '@temporalio/activity';
 import type { Logger } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
@@ -11,8 +10,10 @@ import { TASK_QUEUE, graphWritesQueue } from '../common/provisioning.js';
 import { type GraphCall, createGraphClient } from '../graph/client.js';
 import { createCredential } from '../graph/credential.js';
 import type { GraphSettings } from '../graph/settings.js';
+import { modulePath } from '../config/project.js';
+import { prebuiltWorkflowBundle } from './workflow-bundle.js';
 
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+export const workflowsPath = modulePath('workflows/index');
 
 /**
  * Graph's documented identity write limit is 3,000 requests per 150 s per app and tenant (20/s); the default keeps
@@ -36,7 +37,7 @@ export interface ProvisioningWorkerOptions {
   graphWritesPerSecond?: number;
   /** Workflows kept in the worker's cache. Default 200. */
   maxCachedWorkflows?: number;
-  /** A prebuilt bundle (tests bundle once per file); otherwise the workflows are bundled at start. */
+  /** A prebuilt bundle (tests bundle once per file); otherwise the production build's, or bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Used when a Graph call happens outside an activity. */
   logger?: Logger;
@@ -70,6 +71,15 @@ function logGraphCall(call: GraphCall, fallback?: Logger): void {
   });
 }
 
+/**
+ * The workflows the worker runs: the bundle it is given (tests bundle once per file), else the one the production
+ * build made (compiled code; checked to match it), else the workflows bundled at start (running from source).
+ */
+function workflowCode(given: WorkerOptions['workflowBundle']): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  const bundle = given ?? prebuiltWorkflowBundle();
+  return bundle ? { workflowBundle: bundle } : { workflowsPath };
+}
+
 export async function createProvisioningWorker(options: ProvisioningWorkerOptions): Promise<ProvisioningWorker> {
   const credential = createCredential(options.graph);
   const graph = createGraphClient(options.graph, { credential, onCall: (call) => logGraphCall(call, options.logger) });
@@ -87,7 +97,7 @@ export async function createProvisioningWorker(options: ProvisioningWorkerOption
     taskQueue,
     activities,
     maxCachedWorkflows: options.maxCachedWorkflows ?? defaultMaxCachedWorkflows,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    ...workflowCode(options.workflowBundle),
   });
   const writes = await Worker.create({
     ...common,

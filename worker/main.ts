@@ -21,6 +21,7 @@ import { checkCredential } from '../graph/credential.js';
 import { describeGraphSettings, graphSettingsFromEnv } from '../graph/settings.js';
 import { createProvisioningWorker, defaultGraphWritesPerSecond } from './create-worker.js';
 import { StructuredLogger } from './logger.js';
+import { prebuiltWorkflowBundle } from './workflow-bundle.js';
 
 const logLevels: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
 
@@ -67,6 +68,8 @@ function metricsFromEnv(env: NodeJS.ProcessEnv): string | undefined {
 
 async function main(): Promise<void> {
   const env = process.env;
+  // Compiled, the worker runs the build's prebuilt workflow bundle, refused at once if it is not this build's.
+  const workflowBundle = prebuiltWorkflowBundle();
   const logger = loggerFromEnv(env);
   const temporal = temporalSettingsFromEnv(env);
   const metricsAddress = metricsFromEnv(env);
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
     graphWritesPerSecond,
     maxCachedWorkflows,
     logger,
+    workflowBundle,
     options: { dataConverter: dataConverterFor(codecKeys) },
   });
   if (credentialWarning) logger.warn(credentialWarning);

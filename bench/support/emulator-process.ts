@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ManagedProcess } from '../../devstack/managed-process.js';
-import { prefixed, tsxProcess } from '../../devstack/processes.js';
+import { prefixed, repoProcess } from '../../devstack/processes.js';
 import { type EmulatorInfo, emulatorGraphSettings, fetchEmulatorInfo } from '../../graph/local-emulator.js';
 import type { GraphSettings } from '../../graph/settings.js';
 import { EmulatorControl } from '../../emulator/control/client.js';
@@ -49,9 +49,9 @@ export async function startEmulatorProcess(
   onLine?: (line: string) => void,
 ): Promise<EmulatorProcess> {
   const stateDir = mkdtempSync(join(tmpdir(), 'entra-saga-bench-emulator-'));
-  const child = tsxProcess(
+  const child = repoProcess(
     'emulator',
-    'emulator/main.ts',
+    'emulator/main',
     ['--port', '0', '--state-dir', stateDir, ...emulatorArgs(profile)],
     {
       env: process.env,

@@ -2,7 +2,7 @@
 // is printed with the Web UI link, it exits 0, and no process it started is left — also after Ctrl-C.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { dataConverterFor } from '../../codec/aes-gcm-codec.js';
 import { readKeyFile } from '../../codec/keys.js';
 import { freePort } from '../../devstack/ports.js';
 import { startTemporalDevServer } from '../../devstack/temporal-server.js';
+import { EmulatorControl } from '../../emulator/control/client.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dirs: string[] = [];
@@ -44,8 +45,13 @@ function leftovers(env: NodeJS.ProcessEnv): string[] {
   return out.split('\n').filter((line) => marks.some((m) => m && line.includes(m)) && !line.includes(' ps -eo'));
 }
 
-function runStart(env: NodeJS.ProcessEnv, onOutput?: (text: string, child: ReturnType<typeof spawn>) => void) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/start.ts')], {
+function runStart(
+  env: NodeJS.ProcessEnv,
+  onOutput?: (text: string, child: ReturnType<typeof spawn>) => void,
+  script = 'scripts/start.ts',
+  args: string[] = [],
+) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, script), ...args], {
     cwd: root,
     env,
     detached: true,
@@ -132,4 +138,45 @@ describe('npm start', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(leftovers(env)).toEqual([]);
   }, 180_000);
+});
+
+describe('npm run stack', () => {
+  it("passes the emulator's profile flags through, and stops everything on Ctrl-C", async () => {
+    const env = await stackEnv();
+    let config: Record<string, unknown> | undefined;
+    let asked = false;
+    const { output } = await runStart(
+      env,
+      (text, child) => {
+        if (asked || !/Ctrl-C stops everything/.test(text)) return;
+        asked = true;
+        const control = new EmulatorControl(
+          `https://127.0.0.1:${env.ENTRA_SAGA_EMULATOR_PORT}`,
+          readFileSync(join(env.ENTRA_SAGA_STACK_DIR!, 'emulator/ca.pem'), 'utf8'),
+        );
+        void control
+          .configure({})
+          .then((answer) => (config = answer as Record<string, unknown>))
+          .finally(() => {
+            void control.close();
+            process.kill(-child.pid!, 'SIGINT');
+          });
+      },
+      'scripts/stack.ts',
+      ['--latency-ms', '37', '--consistency-lag-ms', '800', '--delivery-delay-ms', '2500'],
+    );
+    expect(output).toMatch(/profile +--latency-ms 37 --delivery-delay-ms 2500 --consistency-lag-ms 800/);
+    expect(config).toMatchObject({ latencyMs: 37, consistencyLagMs: 800, deliveryDelayMs: 2500 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(leftovers(env)).toEqual([]);
+  }, 180_000);
+
+  it('refuses a flag that is not a profile flag, naming the ones it takes', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/stack.ts'), '--bogus', '1'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/Unknown option '--bogus'; the flags are --latency-ms, --delivery-delay-ms/);
+  });
 });

@@ -45,7 +45,9 @@ export function builtAndCurrent() {
  * @returns {Promise<string>}
  */
 export async function entryModule(module) {
-  if (builtAndCurrent()) return new URL(`../dist/${module}.js`, import.meta.url).href;
+  // ENTRA_SAGA_CODE_FORM=build|source chooses the form outright (the benchmarks compare the two).
+  const form = process.env.ENTRA_SAGA_CODE_FORM ?? (builtAndCurrent() ? 'build' : 'source');
+  if (form === 'build') return new URL(`../dist/${module}.js`, import.meta.url).href;
   const { register } = await import('tsx/esm/api');
   register();
   return new URL(`../${module}.ts`, import.meta.url).href;

@@ -6,6 +6,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { FailureType } from '../common/failure-types.js';
+import type { DeliveryWindow } from '../common/request-states.js';
+import { DeliveryTimes } from './delivery-times.js';
 import { visibilityRetryDelayMs } from './failures.js';
 import {
   EM,
@@ -36,6 +38,7 @@ interface RequestRecord {
   state: string;
   status?: string;
   createdDateTime?: string;
+  completedDateTime?: string | null;
   assignment?: { id: string } | null;
 }
 
@@ -63,7 +66,7 @@ export interface AssignmentRequestState {
 
 const liveAssignmentStates = new Set(['delivering', 'delivered', 'partiallyDelivered']);
 
-export function assignmentActivities(graph: Client) {
+export function assignmentActivities(graph: Client, deliveryTimes = new DeliveryTimes()) {
   async function policyAssignments(policyId: string): Promise<AssignmentRecord[]> {
     const all: AssignmentRecord[] = [];
     let url: string | undefined =
@@ -108,13 +111,14 @@ export function assignmentActivities(graph: Client) {
      */
     async requestAssignment(
       input: RequestAssignmentInput,
-    ): Promise<AssignmentRequestState & { alreadyAssigned: boolean }> {
+    ): Promise<AssignmentRequestState & { alreadyAssigned: boolean; expected?: DeliveryWindow }> {
+      const expected = deliveryTimes.window('add');
       const assignments = input.policyCreated && firstAttempt() ? [] : await policyAssignments(input.policyId);
       const live = assignments.find((a) => a.target?.objectId === input.targetId && liveAssignmentStates.has(a.state));
       if (live) {
         const request = await requestFor(input.accessPackageId, live.id, 'adminAdd');
         if (request)
-          return { requestId: request.id, state: request.state, status: request.status, alreadyAssigned: true };
+          return { requestId: request.id, state: request.state, status: request.status, alreadyAssigned: true, expected };
         if (live.state === 'delivered')
           return { requestId: '', state: 'delivered', status: live.status, alreadyAssigned: true };
       }
@@ -156,13 +160,13 @@ export function assignmentActivities(graph: Client) {
         }
         throw error;
       }
-      return { requestId: request.id, state: request.state, status: request.status, alreadyAssigned: false };
+      return { requestId: request.id, state: request.state, status: request.status, alreadyAssigned: false, expected };
     },
 
     /**
      * GET assignmentRequests/{id}: the request's state (submitted, delivering, delivered, …). `readAt` (epoch ms) is
-     * when a poll is due: the read waits for it first, at most a second — the part of the poll's wait too short for a
-     * workflow timer (see PollSchedule).
+     * when a read is due: the read waits for it first, at most a second — the part of the wait too short for a
+     * workflow timer (workflows/delivery.ts). A finished request's delay goes into the worker's delivery times.
      */
     async getRequestState(input: { requestId: string; readAt?: number }): Promise<AssignmentRequestState> {
       const wait = Math.min((input.readAt ?? 0) - Date.now(), maxReadWaitMs);
@@ -176,9 +180,13 @@ export function assignmentActivities(graph: Client) {
         () =>
           graph
             .api(`${EM}/assignmentRequests/${input.requestId}`)
-            .select('id,state,status')
+            .select('id,requestType,state,status,createdDateTime,completedDateTime')
             .get() as Promise<RequestRecord>,
       );
+      if (request.completedDateTime) {
+        const kind = /Remove$/i.test(request.requestType ?? '') ? 'remove' : 'add';
+        deliveryTimes.record(kind, request.id, request.createdDateTime, request.completedDateTime);
+      }
       return { requestId: request.id, state: request.state, status: request.status };
     },
 
@@ -194,7 +202,10 @@ export function assignmentActivities(graph: Client) {
      * POST assignmentRequests with requestType adminRemove. Never DELETE an assignment: Graph answers 404. An
      * assignment that is already expired or gone needs nothing; a removal already asked for is reused.
      */
-    async requestRemoval(input: RequestRemovalInput): Promise<{ requestId?: string; alreadyRemoved: boolean }> {
+    async requestRemoval(
+      input: RequestRemovalInput,
+    ): Promise<{ requestId?: string; alreadyRemoved: boolean; expected?: DeliveryWindow }> {
+      const expected = deliveryTimes.window('remove');
       let assignmentId = input.assignmentId;
       // A retry may follow an attempt whose request went through: then find the assignment and its pending removal.
       // The first attempt for an assignment the run has just verified can ask at once.
@@ -205,7 +216,7 @@ export function assignmentActivities(graph: Client) {
         if (!live) return { alreadyRemoved: true };
         const pending = await requestFor(input.accessPackageId, live.id, 'adminRemove');
         if (pending && !['deliveryFailed', 'denied', 'canceled'].includes(pending.state)) {
-          return { requestId: pending.id, alreadyRemoved: false };
+          return { requestId: pending.id, alreadyRemoved: false, expected };
         }
         assignmentId = live.id;
       }
@@ -218,7 +229,7 @@ export function assignmentActivities(graph: Client) {
             .post({ requestType: 'adminRemove', assignment: { id: target } }) as Promise<RequestRecord>,
       );
       if (request === notFound) return { alreadyRemoved: true };
-      return { requestId: request.id, alreadyRemoved: false };
+      return { requestId: request.id, alreadyRemoved: false, expected };
     },
   };
 }

@@ -9,3 +9,9 @@ const failedRequestStates: readonly string[] = ['deliveryFailed', 'partiallyDeli
 export function isFailedRequestState(state: string): boolean {
   return failedRequestStates.includes(state);
 }
+
+/** The usual delay of a request's delivery, as a worker has seen them (ms after the request was made). */
+export interface DeliveryWindow {
+  lowMs: number;
+  highMs: number;
+}

@@ -2,41 +2,10 @@
 
 import { ApplicationFailure, sleep } from '@temporalio/workflow';
 import { FailureType } from '../common/failure-types.js';
-import { deliveredState, isFailedRequestState } from '../common/request-states.js';
+import { type DeliveryWindow, deliveredState, isFailedRequestState } from '../common/request-states.js';
 import { reads } from './activity-proxies.js';
+import { type ReadSchedule, readScheduleFor } from './read-schedule.js';
 import type { RunState } from './run-state.js';
-
-/**
- * When to read a request that is on its way. Reads fall on a one-second grid counted from the moment the request was
- * made (1 s, 2 s, 3 s … after it) for the first 30 s — Entra delivers most requests within seconds, and a grid finds
- * them delivered at most a second late, where a second's pause after each read would drift by the read's own time —
- * then the pause doubles up to 30 s for the slow ones. A read that overran its slot moves the next one to the first
- * slot still ahead, never to a burst of catching-up reads.
- */
-export class PollSchedule {
-  private static readonly stepMs = 1_000;
-  private static readonly gridSlots = 30;
-  /** Reads closer together than this tell nothing new. */
-  private static readonly minGapMs = 200;
-  /** Workflow time when the request was made (deterministic: the activation's timestamp). */
-  private readonly madeAt = Date.now();
-  private slot = 0;
-
-  /** The wait before the next read; at most `limitMs`. */
-  nextDelayMs(limitMs = Number.POSITIVE_INFINITY): number {
-    const { stepMs, gridSlots, minGapMs } = PollSchedule;
-    let delay: number;
-    if (this.slot < gridSlots) {
-      const elapsed = Date.now() - this.madeAt;
-      this.slot = Math.max(this.slot + 1, Math.floor((elapsed + minGapMs) / stepMs) + 1);
-      delay = this.slot * stepMs - elapsed;
-    } else {
-      this.slot += 1;
-      delay = Math.min(stepMs * 2 ** (this.slot - gridSlots), 30_000);
-    }
-    return Math.min(delay, limitMs);
-  }
-}
 
 /**
  * Reads a request once its next poll is due. The Temporal server fires a timer in whole seconds (one of 0.8 s fires
@@ -45,7 +14,7 @@ export class PollSchedule {
  */
 export async function readWhenDue(
   activities: Pick<typeof reads, 'getRequestState'>,
-  schedule: PollSchedule,
+  schedule: ReadSchedule,
   request: { requestId: string; what: string; state: string },
   limitMs?: number,
 ): Promise<string> {
@@ -61,17 +30,17 @@ export async function readWhenDue(
 }
 
 /**
- * Polls the assignment request until it is `delivered`, on the PollSchedule, with a deadline. deliveryFailed,
- * partiallyDelivered, denied, canceled and the deadline end the run (and so compensate it).
+ * Reads the assignment request until it is `delivered`, on its read schedule (read-schedule.ts), with a deadline.
+ * deliveryFailed, partiallyDelivered, denied, canceled and the deadline end the run (and so compensate it).
  */
 export async function awaitDelivery(
-  requested: { requestId: string; state: string },
+  requested: { requestId: string; state: string; expected?: DeliveryWindow },
   timeoutSeconds: number,
   state: RunState,
 ): Promise<{ id: string; state: string }> {
   const deadline = Date.now() + timeoutSeconds * 1000;
   let current = requested.state;
-  const schedule = new PollSchedule();
+  const schedule = readScheduleFor(requested.expected);
   while (current !== deliveredState) {
     if (isFailedRequestState(current)) {
       throw ApplicationFailure.create({

@@ -1,7 +1,6 @@
 // The provisioning saga: the Microsoft Learn entitlement-management tutorial as a durable workflow.
 //
-//   validate → preflight: permissions ∥ requestor domain ∥ catalog
-//            → user ∥ group
+//   validate → [preflight: permissions ∥ requestor domain ∥ catalog] ∥ user ∥ group
 //            → [group into catalog → catalog resource → Member role] ∥ [access package → policy]
 //            → role scope → request (adminAdd) → poll until delivered → verify
 //            → clean up now | keep | hold until a teardown signal or the expiry
@@ -14,6 +13,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -29,7 +29,7 @@ import { joinSteps } from './join.js';
 import { progressQuery, teardownSignal } from './messages.js';
 import { RunState, describeError } from './run-state.js';
 import { Saga } from './saga.js';
-import { sagaSteps } from './steps.js';
+import { type MadeObject, sagaSteps } from './steps.js';
 import { type AssignmentFacts, undoFor } from './undo.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -61,13 +61,20 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
   let request = { id: '', state: '' };
   try {
     state.setStage('Provisioning');
-    ({ catalogId } = await steps.preflight());
     if (input.dryRun) {
+      ({ catalogId } = await steps.preflight());
       state.setOutcome('completed');
       return { ...result, catalogId, objects: [], undone: [] };
     }
-    // Tutorial step 1: the requestor and the group.
-    const [user, group] = await joinSteps([steps.createUser(), steps.createGroup()]);
+    // Tutorial step 1: the requestor and the group — beside the read-only preflight, whose rare failure the rollback
+    // covers (runs started by 1.0.0 preflight first).
+    let user: MadeObject, group: MadeObject;
+    if (patched('preflight-beside-first-creates')) {
+      [{ catalogId }, user, group] = await joinSteps([steps.preflight(), steps.createUser(), steps.createGroup()]);
+    } else {
+      ({ catalogId } = await steps.preflight());
+      [user, group] = await joinSteps([steps.createUser(), steps.createGroup()]);
+    }
     // Step 2: the group into the catalog, with its Member role, beside the access package and its policy.
     const packageMade = steps.createAccessPackage(catalogId);
     const [{ resource, role }, accessPackage, policy] = await joinSteps([

@@ -3,6 +3,7 @@
 // the compensation stack. provision-access-package.ts puts them in the tutorial's order.
 
 import type { Holder, ObjectKey } from '../common/object-keys.js';
+import type { DeliveryWindow } from '../common/request-states.js';
 import type { ValidProvisioningInput } from '../common/validation.js';
 import type { MadeObject } from '../activities/types.js';
 import type { CatalogResource } from '../activities/catalog.js';
@@ -25,6 +26,8 @@ export interface AssignmentRequest {
   state: string;
   /** This run asked for the assignment (or its policy is this run's): removing it is this run's job. */
   ownedByRun: boolean;
+  /** When this tenant's deliveries usually come, as the worker has seen them: the reads are planned from it. */
+  expected?: DeliveryWindow;
 }
 
 function describeMade(made: MadeObject): string {
@@ -215,7 +218,7 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
       tracked.record = { kind: 'assignment', name: input.requestorUpn, id: requested.requestId, created: ownedByRun };
       state.recordObject(tracked.record);
       state.setRequestState(requested.state);
-      return { requestId: requested.requestId, state: requested.state, ownedByRun };
+      return { requestId: requested.requestId, state: requested.state, ownedByRun, expected: requested.expected };
     },
   };
 }

@@ -4,9 +4,10 @@
 
 import type { Holder, ObjectKey } from '../common/object-keys.js';
 import type { UndoRecord } from '../common/provisioning.js';
-import { deliveredState, isFailedRequestState } from '../common/request-states.js';
+import { type DeliveryWindow, deliveredState, isFailedRequestState } from '../common/request-states.js';
 import { undoReads, undoWrites } from './activity-proxies.js';
-import { PollSchedule, readWhenDue } from './delivery.js';
+import { readWhenDue } from './delivery.js';
+import { readScheduleFor } from './read-schedule.js';
 import type { Saga, TrackedObject } from './saga.js';
 
 /** What the run learnt about its assignment that spares the undo some reads. */
@@ -25,9 +26,14 @@ const settleDeadlineMs = 15 * 60_000;
  * is still submitted or delivering, so an undo first lets the run's own request finish. A request just made is not
  * read at once: it cannot have finished yet.
  */
-async function awaitRequestFinished(requestId: string, what: string, justMade = false): Promise<string> {
+async function awaitRequestFinished(
+  requestId: string,
+  what: string,
+  justMade = false,
+  expected?: DeliveryWindow,
+): Promise<string> {
   const deadline = Date.now() + settleDeadlineMs;
-  const schedule = new PollSchedule();
+  const schedule = readScheduleFor(expected);
   let current = justMade
     ? 'submitted'
     : (
@@ -87,7 +93,7 @@ async function removeAssignment(
     [{ accessPackageId, policyId, targetId, assignmentId: facts.assignmentId }],
   );
   if (removal.requestId) {
-    const final = await awaitRequestFinished(removal.requestId, 'removal', true);
+    const final = await awaitRequestFinished(removal.requestId, 'removal', true, removal.expected);
     if (final !== deliveredState) throw new Error(`the removal request ${removal.requestId} ended ${final}`);
   }
   return removal.alreadyRemoved ? 'alreadyGone' : 'undone';

@@ -31,6 +31,8 @@ describe('inspection', () => {
     const objects = await h.control.get<Json>('objects');
     expect(Object.keys(objects).sort()).toEqual([
       'accessPackages',
+      'appRoleAssignments',
+      'applications',
       'assignmentPolicies',
       'assignmentRequests',
       'assignments',
@@ -41,6 +43,8 @@ describe('inspection', () => {
       'now',
       'resourceRequests',
       'resourceRoleScopes',
+      'servicePrincipals',
+      'sites',
       'users',
     ]);
     expect(objects.assignmentRequests).toEqual([

@@ -80,8 +80,8 @@ function seededSites(domain: string): SiteRecord[] {
   ].map((site) => ({ ...site, createdAt: seededAt, visibleAt: seededAt }));
 }
 
-/** The apps, service principals and sites alone (a data file written before they existed gets these). */
-export function seededAppsAndSites(
+/** The apps, service principals and sites the tenant starts with. */
+function seededAppsAndSites(
   identity: SeedIdentity,
 ): Pick<EmulatorState, 'applications' | 'servicePrincipals' | 'sites'> {
   const apps = seededApps(identity.clientId);

@@ -29,10 +29,10 @@ interface ResourceKind {
   find(call: GraphCall, originId: string): ResourceOrigin | undefined;
 }
 
-export const defaultAccessRoleId = '00000000-0000-0000-0000-000000000000';
+const defaultAccessRoleId = '00000000-0000-0000-0000-000000000000';
 
 /** Site URLs compare without case and without a trailing slash. */
-export function siteKey(url: string): string {
+function siteKey(url: string): string {
   return url.trim().replace(/\/+$/, '').toLowerCase();
 }
 

@@ -183,11 +183,7 @@ describe('role scopes on app and site roles', () => {
     const expensesSp = await servicePrincipalNamed(h.graph(), 'Contoso Expenses');
     const wikiSp = await servicePrincipalNamed(h.graph(), 'Contoso Wiki');
     const { catalogId, resource: expenses } = await onboard('AadApplication', expensesSp.id);
-    const wiki = await catalogResource(
-      h.graph(),
-      catalogId,
-      (await onboard('AadApplication', wikiSp.id)).resource.originId,
-    );
+    const { resource: wiki } = await onboard('AadApplication', wikiSp.id);
     const pkg = await createPackage(h.graph(), catalogId);
     const reader = expenses.roles.find((r: Json) => r.displayName === 'Reader');
     const scoped = await h

@@ -4,7 +4,7 @@
 import { fetch } from 'undici';
 
 /** The counters and gauges a waiting-run benchmark reads. */
-export const workerMetric = {
+const workerMetric = {
   /** Workflow tasks the worker polled (sticky and normal queues). */
   workflowTasks: 'temporal_workflow_task_queue_poll_succeed',
   activityTasks: 'temporal_activity_task_received',

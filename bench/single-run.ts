@@ -1,40 +1,189 @@
-// One-run benchmark: the saga (cleanup "now", through a real dev server and worker process) and the sequential
-// baseline, alternately, in the same process against the same emulator latency profile. Reports the medians, the
-// ratios saga / baseline and saga / critical path (bench/support/saga-graph.ts), and the Graph calls per run with
-// status polls counted apart (from the emulator's statistics, cleared before each run).
+// One-run benchmark: on one emulator profile, the saga (cleanup "now", through a real dev server and worker process),
+// the sequential baseline and the oracle (a client making the strict model's calls at the model's moments), in
+// rotating order, against the strict critical path (bench/support/saga-graph.ts). The worker is fresh for each
+// profile: its first run is the cold-worker run (it has seen no delivery, so it plans its reads from Entra's usual
+// window), then warm-up runs teach it the tenant's delivery delay before the measured runs.
 //
-//   npm run bench:single -- [--runs 5] [--latency-ms 80] [--delivery-delay-ms 3000] [--consistency-lag-ms 1000]
+//   npm run bench:single -- [--runs 3] [--latency-ms 80] [--delivery-delay-ms 3000] [--consistency-lag-ms 1000]
+//   npm run bench:profiles -- [--runs 3]              # the four profiles below, one after another
+//   npm run bench:profiles -- --from-results          # their report again, from bench/results/
 
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { ProvisioningInput } from '../common/provisioning.js';
 import { createGraphClient } from '../graph/client.js';
 import { runSequentialBaseline, tutorialNames } from './sequential-baseline.js';
 import { parseFlags } from './support/args.js';
 import { countCalls } from './support/emulator-control.js';
-import { runTimeline, statusReads } from './support/history.js';
+import type { EmulatorProfile } from './support/emulator-process.js';
+import {
+  type LoggedGraphCall,
+  parseGraphCallLine,
+  runTimeline,
+  statusReads,
+  withGraphCalls,
+} from './support/history.js';
 import { describeMachine } from './support/machine.js';
-import { criticalPath, sagaGraph } from './support/saga-graph.js';
+import { openConnections, runOracle } from './support/oracle.js';
+import { criticalPath, previousSagaGraph, sagaGraph } from './support/saga-graph.js';
 import {
   type BaselineSample,
+  type OracleSample,
+  type ProfileReport,
   printSingleRunReport,
   type SagaSample,
   type SingleRunReport,
 } from './support/single-run-report.js';
 import { startBenchStack, type BenchStack } from './support/stack.js';
 
-const flags = parseFlags('bench:single — one provisioning run: the saga against the sequential baseline', {
-  runs: { fallback: 5, help: 'measured runs of each side, alternating (after one warm-up each)' },
-  'latency-ms': { fallback: 80, help: 'emulator latency added to every Graph call' },
-  'delivery-delay-ms': { fallback: 3000, help: 'emulator time from request to delivered (add and remove)' },
-  'consistency-lag-ms': { fallback: 1000, help: 'emulator replication lag of new objects' },
-  'graph-writes-per-second': { fallback: 19, help: "the worker's Graph write budget (its default)" },
-  out: { fallback: 'bench/results/single-run.json', help: 'where the raw figures are written' },
-});
+const flags = parseFlags(
+  'bench:single — one provisioning run: the saga, the sequential baseline and the oracle against the strict critical path',
+  {
+    runs: { fallback: 3, help: 'measured runs of each side per profile, in rotating order' },
+    'warm-ups': {
+      fallback: 2,
+      help: 'saga runs after the cold-worker run, not measured: with 2, the worker has seen 3 deliveries of each kind',
+    },
+    profiles: {
+      fallback: false,
+      help: 'run the four profiles (default; 80 ms, 0.7 s, no lag; 120 ms, 2.5 s, 0.8 s; 60 ms, 7.3 s, 3 s), ignoring the three flags below',
+    },
+    'latency-ms': { fallback: 80, help: 'emulator latency added to every Graph call' },
+    'delivery-delay-ms': { fallback: 3000, help: 'emulator time from request to delivered (add and removal)' },
+    'consistency-lag-ms': { fallback: 1000, help: 'emulator replication lag of new objects' },
+    'graph-writes-per-second': { fallback: 19, help: "the worker's Graph write budget (its default)" },
+    'worker-log-level': {
+      fallback: 'DEBUG',
+      help: "the worker's log level: at DEBUG it logs every Graph call, which the report's time breakdown reads",
+    },
+    only: {
+      fallback: [] as number[],
+      help: 'with --profiles: only these of the four, by number (1 is the default profile), e.g. 2,4 — to run them one at a time',
+    },
+    out: { fallback: '', help: "where the raw figures are written (default: the profile's file in bench/results/)" },
+    'from-results': {
+      fallback: false,
+      help: "run nothing: print the report of the four profiles from their files in bench/results/ (each profile's last run)",
+    },
+  },
+);
 
-async function runSaga(stack: BenchStack): Promise<Omit<SagaSample, 'counts' | 'stats'>> {
-  const names = tutorialNames(stack.emulator.info.domain);
-  const input: ProvisioningInput = { ...names, durationDays: 30, cleanup: 'now' };
+type Profile = Omit<EmulatorProfile, 'throttleScale'>;
+
+/** The default profile first, then delivery delays that are no whole number of seconds and lags of 0–3 s. */
+const benchProfiles: readonly Profile[] = [
+  { latencyMs: 80, deliveryDelayMs: 3000, consistencyLagMs: 1000 },
+  { latencyMs: 80, deliveryDelayMs: 700, consistencyLagMs: 0 },
+  { latencyMs: 120, deliveryDelayMs: 2500, consistencyLagMs: 800 },
+  { latencyMs: 60, deliveryDelayMs: 7300, consistencyLagMs: 3000 },
+];
+
+/** The Graph calls the worker logs, kept until the run they were made for has been read. */
+class GraphCallLog {
+  #calls: LoggedGraphCall[] = [];
+
+  readonly onLine = (line: string): void => {
+    if (!line.startsWith('[worker] ')) return;
+    const call = parseGraphCallLine(line);
+    if (call) this.#calls.push(call);
+  };
+
+  /** Takes the calls of one run out of the log. */
+  take(workflowId: string): LoggedGraphCall[] {
+    const taken = this.#calls.filter((c) => c.workflowId === workflowId);
+    this.#calls = this.#calls.filter((c) => c.workflowId !== workflowId);
+    return taken;
+  }
+}
+
+async function measureProfile(profile: Profile): Promise<ProfileReport> {
+  const started = performance.now();
+  const date = new Date().toISOString();
+  const machine = describeMachine();
+  const timing = {
+    latencyMs: profile.latencyMs,
+    deliveryDelayMs: profile.deliveryDelayMs,
+    lagMs: profile.consistencyLagMs,
+  };
+  const log = new GraphCallLog();
+  console.error(
+    `profile ${profile.latencyMs} ms, delivery ${profile.deliveryDelayMs} ms, lag ${profile.consistencyLagMs} ms: ` +
+      'starting the dev server, the Graph emulator and a worker process…',
+  );
+  const stack = await startBenchStack({
+    emulator: { ...profile, throttleScale: 1 },
+    worker: { graphWritesPerSecond: flags['graph-writes-per-second'], logLevel: flags['worker-log-level'] },
+    onLine: log.onLine,
+  });
+  try {
+    const graph = createGraphClient(stack.emulator.graph);
+    const { control } = stack.emulator;
+    const names = () => tutorialNames(stack.emulator.info.domain);
+
+    const saga = async (): Promise<SagaSample> => {
+      await control.clearStats();
+      const run = await runSaga(stack);
+      const stats = await control.stats();
+      const timeline = withGraphCalls(await runTimeline(run.handle), log.take(run.handle.workflowId));
+      return { elapsedMs: run.elapsedMs, stats, counts: countCalls(stats), timeline, reads: statusReads(timeline) };
+    };
+    const baseline = async (): Promise<BaselineSample> => {
+      await control.clearStats();
+      const run = await runSequentialBaseline(graph, names());
+      return { ...run, counts: countCalls(await control.stats()) };
+    };
+    const oracle = async (): Promise<OracleSample> => {
+      const tutorial = names();
+      await openConnections(graph, tutorial);
+      await control.clearStats();
+      const run = await runOracle(graph, tutorial, timing);
+      const stats = await control.stats();
+      return { ...run, stats, counts: countCalls(stats) };
+    };
+
+    // The worker's first run: it knows no delivery yet. Then warm-ups (not measured) teach it the tenant's delays,
+    // and warm tokens, connections and the JIT on every side.
+    const cold = await saga();
+    console.error(`  cold-worker saga: ${(cold.elapsedMs / 1000).toFixed(2)} s`);
+    for (let i = 0; i < flags['warm-ups']; i++) await saga();
+    await baseline();
+    await oracle();
+
+    const report: ProfileReport = {
+      profile: { ...profile, throttleScale: 1 },
+      date,
+      machine,
+      strict: criticalPath(sagaGraph, timing),
+      previous: criticalPath(previousSagaGraph, timing, 'previous'),
+      warmUps: flags['warm-ups'],
+      cold,
+      saga: [],
+      baseline: [],
+      oracle: [],
+      benchSeconds: 0,
+    };
+    const sides = [
+      async () => void report.saga.push(await saga()),
+      async () => void report.baseline.push(await baseline()),
+      async () => void report.oracle.push(await oracle()),
+    ];
+    // Rotate who goes first each round, so that drift in the machine's load hits every side alike.
+    for (let round = 0; round < flags.runs; round++) {
+      for (let i = 0; i < sides.length; i++) await sides[(round + i) % sides.length]?.();
+      const last = (xs: { elapsedMs: number }[]) => ((xs.at(-1)?.elapsedMs ?? 0) / 1000).toFixed(2);
+      console.error(
+        `  round ${round + 1}: saga ${last(report.saga)} s, baseline ${last(report.baseline)} s, oracle ${last(report.oracle)} s`,
+      );
+    }
+    report.benchSeconds = (performance.now() - started) / 1000;
+    return report;
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function runSaga(stack: BenchStack) {
+  const input: ProvisioningInput = { ...tutorialNames(stack.emulator.info.domain), durationDays: 30, cleanup: 'now' };
   const started = performance.now();
   const handle = await stack.client.workflow.start('provisionAccessPackage', {
     workflowId: `bench-single-${randomUUID().slice(0, 8)}`,
@@ -42,76 +191,50 @@ async function runSaga(stack: BenchStack): Promise<Omit<SagaSample, 'counts' | '
     args: [input],
   });
   await handle.result();
-  const elapsedMs = performance.now() - started;
-  const timeline = await runTimeline(handle);
-  return { elapsedMs, timeline, reads: statusReads(timeline) };
+  return { handle, elapsedMs: performance.now() - started };
+}
+
+/** Each profile's figures go to a file of their own, so that profiles can be run one at a time on a busy machine. */
+function resultFile(p: Profile): string {
+  const isDefault = JSON.stringify(p) === JSON.stringify(benchProfiles[0]);
+  return isDefault
+    ? 'bench/results/single-run.json'
+    : `bench/results/single-run-${p.latencyMs}ms-delivery-${p.deliveryDelayMs}ms-lag-${p.consistencyLagMs}ms.json`;
 }
 
 async function main(): Promise<void> {
-  const machine = describeMachine();
-  const profile = {
-    latencyMs: flags['latency-ms'],
-    deliveryDelayMs: flags['delivery-delay-ms'],
-    consistencyLagMs: flags['consistency-lag-ms'],
-    throttleScale: 1,
-  };
-  const benchStarted = performance.now();
-  console.error('starting the dev server, the Graph emulator and a worker process…');
-  const stack = await startBenchStack({
-    emulator: profile,
-    worker: { graphWritesPerSecond: flags['graph-writes-per-second'] },
-  });
-  try {
-    const graph = createGraphClient(stack.emulator.graph);
-    const { control } = stack.emulator;
-    // Warm-up (not measured): tokens, connections, the worker's workflow cache and JIT on both sides.
-    await runSaga(stack);
-    await runSequentialBaseline(graph, tutorialNames(stack.emulator.info.domain));
-
-    const saga: SagaSample[] = [];
-    const baseline: BaselineSample[] = [];
-    const measureSaga = async () => {
-      await control.clearStats();
-      const run = await runSaga(stack);
-      const stats = await control.stats();
-      saga.push({ ...run, stats, counts: countCalls(stats) });
-      console.error(`saga ${saga.length}: ${(run.elapsedMs / 1000).toFixed(2)} s`);
-    };
-    const measureBaseline = async () => {
-      await control.clearStats();
-      const run = await runSequentialBaseline(graph, tutorialNames(stack.emulator.info.domain));
-      baseline.push({ ...run, counts: countCalls(await control.stats()) });
-      console.error(`baseline ${baseline.length}: ${(run.elapsedMs / 1000).toFixed(2)} s`);
-    };
-    // Alternate, and swap who goes first each round, so that drift in the machine's load hits both sides alike.
-    for (let i = 0; i < flags.runs; i++) {
-      if (i % 2 === 0) {
-        await measureSaga();
-        await measureBaseline();
-      } else {
-        await measureBaseline();
-        await measureSaga();
-      }
-    }
-
-    const timing = { latencyMs: profile.latencyMs, deliveryDelayMs: profile.deliveryDelayMs };
+  if (flags['from-results']) {
+    const runs = benchProfiles.map((p) => JSON.parse(readFileSync(resultFile(p), 'utf8')) as SingleRunReport);
+    const [first] = runs;
+    if (first) printSingleRunReport({ ...first, profiles: runs.flatMap((r) => r.profiles) });
+    return;
+  }
+  const profiles: readonly Profile[] = flags.profiles
+    ? benchProfiles.filter((_, i) => !flags.only.length || flags.only.includes(i + 1))
+    : [
+        {
+          latencyMs: flags['latency-ms'],
+          deliveryDelayMs: flags['delivery-delay-ms'],
+          consistencyLagMs: flags['consistency-lag-ms'],
+        },
+      ];
+  const all: SingleRunReport[] = [];
+  for (const profile of profiles) {
     const report: SingleRunReport = {
       date: new Date().toISOString(),
-      machine,
-      profile,
+      machine: describeMachine(),
       graphWritesPerSecond: flags['graph-writes-per-second'],
-      critical: criticalPath(sagaGraph, { ...timing, lagMs: profile.consistencyLagMs }),
-      criticalWithoutLag: criticalPath(sagaGraph, { ...timing, lagMs: 0 }),
-      saga,
-      baseline,
-      benchSeconds: (performance.now() - benchStarted) / 1000,
+      workerLogLevel: flags['worker-log-level'],
+      runs: flags.runs,
+      profiles: [await measureProfile(profile)],
     };
-    printSingleRunReport(report);
-    writeFileSync(flags.out, `${JSON.stringify(report, null, 2)}\n`);
-    console.error(`raw figures written to ${flags.out}`);
-  } finally {
-    await stack.stop();
+    const out = (!flags.profiles && flags.out) || resultFile(profile);
+    writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+    console.error(`raw figures written to ${out}`);
+    all.push(report);
   }
+  const [first] = all;
+  if (first) printSingleRunReport({ ...first, profiles: all.flatMap((r) => r.profiles) });
 }
 
 await main();

@@ -1,11 +1,13 @@
 // Reads a finished provisioning run's Temporal history into a timeline: each activity (when it was scheduled,
-// started and closed, how many attempts) and each timer (the saga's waits), in milliseconds from the run's start.
-// The timeline shows where the saga's time goes, and splits its status reads by the request they were for.
+// started and closed, how many attempts) and each timer (the saga's waits), in milliseconds from the run's start;
+// and, from the worker's log, the Graph calls each activity made (at log level DEBUG the worker logs every one). The
+// timeline shows where the saga's time goes, and splits its status reads by the request they were for.
 
 import type { WorkflowHandle } from '@temporalio/client';
 
 interface ActivitySpan {
   type: string;
+  activityId: string;
   scheduledMs: number;
   startedMs: number;
   closedMs: number;
@@ -19,10 +21,68 @@ interface TimerSpan {
   firedMs: number;
 }
 
+/** A Graph call an activity made: when it was sent and answered, in ms from the run's start. */
+interface GraphCallSpan {
+  activityId: string;
+  method: string;
+  path: string;
+  status: number;
+  sentMs: number;
+  answeredMs: number;
+}
+
 export interface RunTimeline {
+  /** Epoch ms of the run's first event: the zero of the other times. */
+  startedAt: number;
   durationMs: number;
   activities: ActivitySpan[];
   timers: TimerSpan[];
+  graphCalls: GraphCallSpan[];
+}
+
+/** A Graph call as the worker logs it (JSON, one line), with the run it was made for; times in epoch ms. */
+export interface LoggedGraphCall extends Omit<GraphCallSpan, 'sentMs' | 'answeredMs'> {
+  workflowId: string;
+  sentAt: number;
+  answeredAt: number;
+}
+
+/** Reads a worker log line of a Graph call ("Graph GET /v1.0/… → 200"); undefined for any other line. */
+export function parseGraphCallLine(line: string): LoggedGraphCall | undefined {
+  const json = line.slice(line.indexOf('{'));
+  if (!json.startsWith('{') || !json.includes('"msg":"Graph ')) return undefined;
+  const entry = JSON.parse(json) as {
+    time?: string;
+    msg?: string;
+    durationMs?: number;
+    workflowId?: string;
+    activityId?: string;
+  };
+  const call = /^Graph (\S+) (.+) → (\d+)$/.exec(entry.msg ?? '');
+  const answeredAt = Date.parse(entry.time ?? '');
+  if (!call || !entry.workflowId || !entry.activityId || Number.isNaN(answeredAt)) return undefined;
+  return {
+    workflowId: entry.workflowId,
+    activityId: entry.activityId,
+    method: call[1] as string,
+    path: call[2] as string,
+    status: Number(call[3]),
+    sentAt: answeredAt - (entry.durationMs ?? 0),
+    answeredAt,
+  };
+}
+
+/** The run's timeline with the Graph calls its activities made, from the worker's log. */
+export function withGraphCalls(timeline: RunTimeline, calls: readonly LoggedGraphCall[]): RunTimeline {
+  const graphCalls = calls.map(({ activityId, method, path, status, sentAt, answeredAt }) => ({
+    activityId,
+    method,
+    path,
+    status,
+    sentMs: sentAt - timeline.startedAt,
+    answeredMs: answeredAt - timeline.startedAt,
+  }));
+  return { ...timeline, graphCalls: graphCalls.sort((a, b) => a.sentMs - b.sentMs) };
 }
 
 interface Timestamp {
@@ -51,8 +111,16 @@ export async function runTimeline(handle: WorkflowHandle): Promise<RunTimeline> 
     end = Math.max(end, at + t0);
     const id = toNumber(event.eventId);
     if (event.activityTaskScheduledEventAttributes) {
-      const type = event.activityTaskScheduledEventAttributes.activityType?.name ?? '?';
-      activities.set(id, { type, scheduledMs: at, startedMs: Number.NaN, closedMs: Number.NaN, attempt: 1, ok: false });
+      const { activityType, activityId = '' } = event.activityTaskScheduledEventAttributes;
+      activities.set(id, {
+        type: activityType?.name ?? '?',
+        activityId: activityId ?? '',
+        scheduledMs: at,
+        startedMs: Number.NaN,
+        closedMs: Number.NaN,
+        attempt: 1,
+        ok: false,
+      });
     }
     const started = event.activityTaskStartedEventAttributes;
     if (started) {
@@ -74,7 +142,13 @@ export async function runTimeline(handle: WorkflowHandle): Promise<RunTimeline> 
       if (timer) timer.firedMs = at;
     }
   }
-  return { durationMs: end - t0, activities: [...activities.values()], timers: [...timers.values()] };
+  return {
+    startedAt: t0,
+    durationMs: end - t0,
+    activities: [...activities.values()],
+    timers: [...timers.values()],
+    graphCalls: [],
+  };
 }
 
 /** Status reads of the run, by the request they were for. */
@@ -96,4 +170,88 @@ export function statusReads(timeline: RunTimeline): StatusReads {
     if (a.type === 'getRequestState') reads[phase] += a.attempt;
   }
   return reads;
+}
+
+type Span = RunTimeline['activities'][number];
+
+/** The run's activity execution for a step of the model (a status read: the last read of its request). */
+function spanOf(timeline: RunTimeline, step: string): Span | undefined {
+  const byTime = [...timeline.activities].sort((a, b) => a.scheduledMs - b.scheduledMs);
+  if (step === 'awaitDelivery' || step === 'awaitRemoval') {
+    const verified = byTime.find((a) => a.type === 'listPolicyAssignments')?.scheduledMs ?? Infinity;
+    return byTime
+      .filter((a) => a.type === 'getRequestState' && (step === 'awaitRemoval' || a.scheduledMs < verified))
+      .at(-1);
+  }
+  return byTime.filter((a) => a.type === step).at(-1);
+}
+
+/** A step of a path through the model as the run made it: when it closed, and where its time went. */
+export interface StepTiming {
+  step: string;
+  closedMs: number;
+  /** From its inputs' close (the latest) to its scheduling: the workflow task (for a status read, also its timer). */
+  workflowTaskMs: number;
+  /** Scheduled to closed: its dispatch, every attempt and the backoff between them. */
+  activityMs: number;
+  attempts: number;
+  graphCalls: number;
+  /** The activity's time covered by Graph calls. */
+  inCallsMs: number;
+  /** Before its first Graph call: dispatch, the coordinator's claim or release, a status read's wait for its moment. */
+  beforeCallsMs: number;
+  /** Between Graph calls, in none: the coordinator's "sending" report, visibility waits, retry backoff. */
+  betweenCallsMs: number;
+  /** After its last Graph call: the coordinator's report. */
+  afterCallsMs: number;
+  /** A status read: how long after the delivery (its request's answer + the delivery delay) it answered. */
+  seenLateMs?: number;
+}
+
+/** The timings of the steps of a path (`after`: the steps each waits for), from the run's history and Graph calls. */
+export function pathTimings(
+  timeline: RunTimeline,
+  path: readonly { name: string; after: readonly string[] }[],
+  deliveryDelayMs: number,
+): StepTiming[] {
+  const callsOf = (span: Span | undefined) =>
+    span ? timeline.graphCalls.filter((c) => c.activityId === span.activityId) : [];
+  const answeredAt = (step: string) =>
+    callsOf(spanOf(timeline, step))
+      .filter((c) => c.method === 'POST')
+      .at(-1)?.answeredMs;
+  const timings: StepTiming[] = [];
+  for (const step of path) {
+    const span = spanOf(timeline, step.name);
+    if (!span) continue;
+    const calls = callsOf(span);
+    let inCallsMs = 0;
+    let coveredTo = -Infinity;
+    for (const c of calls) {
+      inCallsMs += Math.max(0, c.answeredMs - Math.max(c.sentMs, coveredTo));
+      coveredTo = Math.max(coveredTo, c.answeredMs);
+    }
+    const activityMs = span.closedMs - span.scheduledMs;
+    const beforeCallsMs = calls.length ? (calls[0]?.sentMs ?? 0) - span.scheduledMs : activityMs;
+    const afterCallsMs = calls.length ? span.closedMs - coveredTo : 0;
+    const request = { awaitDelivery: 'requestAssignment', awaitRemoval: 'requestRemoval' }[step.name];
+    const requestAnswered = request ? answeredAt(request) : undefined;
+    const seen = calls.at(-1)?.answeredMs;
+    timings.push({
+      step: step.name,
+      closedMs: span.closedMs,
+      workflowTaskMs: span.scheduledMs - Math.max(0, ...step.after.map((n) => spanOf(timeline, n)?.closedMs ?? 0)),
+      activityMs,
+      attempts: span.attempt,
+      graphCalls: calls.length,
+      inCallsMs,
+      beforeCallsMs,
+      betweenCallsMs: activityMs - inCallsMs - beforeCallsMs - afterCallsMs,
+      afterCallsMs,
+      ...(requestAnswered !== undefined && seen !== undefined
+        ? { seenLateMs: seen - (requestAnswered + deliveryDelayMs) }
+        : {}),
+    });
+  }
+  return timings;
 }

@@ -1,61 +1,79 @@
-// The saga's dependency graph (cleanup "now"), as workflows/provision-access-package.ts and workflows/undo.ts run it:
-// each step is one activity (or one wait), lists the Graph calls it makes one after another on its happy path
-// (lookups included), and starts when the steps it depends on have finished. Steps with no path between them run
-// side by side, so their branches count once. A step whose parent object the run has just created skips its
-// idempotency lookup on a first attempt (nothing can be there yet), so its happy path is the write alone.
+// The strict critical path of one provisioning run (cleanup "now"): the least time any client can take to make the
+// saga's Graph calls in the saga's dependency order, against an emulator profile (latency L, replication lag, delivery
+// delay D).
 //
-// The critical path is the longest way through this graph when every call costs the emulator's latency, a call naming
-// an object the run has just created waits until that object has replicated (the profile's replication lag: the
-// latency of that edge), and a status read waits for the request's delivery: the least time any client making these
-// calls in this order could take. With `lagMs` 0 it is the path of the call latencies and the deliveries alone.
+// The calls are the saga's own on its happy path, step by step as workflows/provision-access-package.ts, steps.ts and
+// undo.ts run them: a step is one activity, its calls are made one after another, and it starts when the steps the
+// workflow awaits before it have finished; steps with no path between them run side by side. Lookups are made where
+// the saga makes them (the user, the group and the package by key) and skipped where it skips them (under a parent
+// the run has just created, and for the assignment under a policy it has just created). Every delete of the undo is
+// followed by the read that confirms it. Not modelled: the saga's visibility probes and retried writes (a client that
+// knows when an object has replicated needs neither), and the calls of its object coordinators (Temporal, not Graph).
 //
-// The model is checked against each measured run: its calls per route are compared with the emulator's counts, so a
-// change to the saga that the model does not follow shows up in the report.
+// The timing rules follow the emulator exactly (emulator/server/graph-pipeline.ts, emulator/em/lifecycle.ts): its
+// latency is spent before a call is handled, and a call takes effect when it is handled, that is when it answers.
+//   - A call answers L after it is sent.
+//   - It may be sent once the step's previous call has answered (the first: once the step's inputs have).
+//   - A call naming an object made moments ago is handled only once the object has replicated (its create's answer +
+//     the lag), and a read of a request's state sees it delivered only from its create's answer + D. The call may be
+//     sent L before that moment: it then answers at that very moment. No latency is added after a wait.
+//
+// `previousSagaGraph` and the `previous` rules are the model of release 1.0.0's benchmark — the saga of that release,
+// and a call that waited sent only after its wait, so a full latency after each — kept for one release so that its
+// ratio can be compared with the figures it gave; drop them with the next.
+//
+// The model is checked against each measured run: its calls per route are compared with the emulator's counts.
 
 const EM = '/v1.0/identityGovernance/entitlementManagement';
 
-/** A wait a call cannot start before: `object` created plus the replication lag, or plus the delivery delay. */
+/** What a step makes that later calls wait for: replicated objects, and requests on their way. */
+type MadeThing = 'user' | 'group' | 'resource' | 'package' | 'policy' | 'roleScope' | 'addRequest' | 'removeRequest';
+
+/** A moment a call cannot be handled before: `thing`'s create answered plus the replication lag, or plus D. */
 interface Need {
-  object: string;
+  thing: MadeThing;
   wait: 'lag' | 'delivery';
 }
 
-interface CallModel {
+export interface CallModel {
   /** The emulator's stats key: "METHOD route-template". */
-  route: string;
-  needs?: Need[];
-  /** The object this call creates (when its response arrives). */
-  creates?: string;
+  readonly route: string;
+  readonly needs?: readonly Need[];
+  /** What this call makes, as of its answer. */
+  readonly creates?: MadeThing;
 }
 
 export interface StepModel {
-  name: string;
-  after: string[];
-  calls: CallModel[];
+  readonly name: string;
+  readonly after: readonly string[];
+  readonly calls: readonly CallModel[];
 }
 
-const lag = (...objects: string[]): Need[] => objects.map((object) => ({ object, wait: 'lag' }));
+const lag = (...things: MadeThing[]): Need[] => things.map((thing) => ({ thing, wait: 'lag' }));
+const delivery = (thing: MadeThing): Need[] => [{ thing, wait: 'delivery' }];
+const first = ['checkRequestorDomain', 'findCatalog', 'createUser', 'createGroup'] as const;
+const undoStage2 = ['deletePolicy', 'removeRoleScope'] as const;
+const undoStage3 = ['deleteAccessPackage', 'removeGroupFromCatalog'] as const;
 
-export const sagaGraph: readonly StepModel[] = [
-  // Preflight: the worker's permissions (its token, no Graph call) ∥ the requestor's domain ∥ the catalog.
-  { name: 'checkPermissions', after: [], calls: [] },
+/** The saga of this release, cleanup "now". Step names are the activities' (the two status reads apart). */
+export const sagaGraph = [
+  // The preflight (the worker's permissions come from its token: no Graph call) ∥ the user ∥ the group.
   { name: 'checkRequestorDomain', after: [], calls: [{ route: 'GET /v1.0/domains/{id}' }] },
   { name: 'findCatalog', after: [], calls: [{ route: `GET ${EM}/catalogs` }] },
-  // The user ∥ the group: look up by key (they may exist before the run), then create.
   {
     name: 'createUser',
-    after: ['checkPermissions', 'checkRequestorDomain', 'findCatalog'],
+    after: [],
     calls: [{ route: 'GET /v1.0/users/{id}' }, { route: 'POST /v1.0/users', creates: 'user' }],
   },
   {
     name: 'createGroup',
-    after: ['checkPermissions', 'checkRequestorDomain', 'findCatalog'],
+    after: [],
     calls: [{ route: 'GET /v1.0/groups' }, { route: 'POST /v1.0/groups', creates: 'group' }],
   },
-  // The catalog branch ∥ the access package, then its policy (which needs only the package and the user).
+  // The group into the catalog → its resource → its Member role, beside the package → its policy.
   {
     name: 'addGroupToCatalog',
-    after: ['createUser', 'createGroup'],
+    after: first,
     calls: [{ route: `POST ${EM}/resourceRequests`, needs: lag('group'), creates: 'resource' }],
   },
   {
@@ -70,7 +88,7 @@ export const sagaGraph: readonly StepModel[] = [
   },
   {
     name: 'createAccessPackage',
-    after: ['createUser', 'createGroup'],
+    after: first,
     calls: [{ route: `GET ${EM}/accessPackages` }, { route: `POST ${EM}/accessPackages`, creates: 'package' }],
   },
   {
@@ -81,36 +99,119 @@ export const sagaGraph: readonly StepModel[] = [
   {
     name: 'addRoleScope',
     after: ['findMemberRole', 'createAccessPackage', 'createPolicy'],
-    calls: [{ route: `POST ${EM}/accessPackages/{id}/resourceRoleScopes`, needs: lag('package', 'resource') }],
+    calls: [
+      {
+        route: `POST ${EM}/accessPackages/{id}/resourceRoleScopes`,
+        needs: lag('package', 'resource'),
+        creates: 'roleScope',
+      },
+    ],
   },
   {
     name: 'requestAssignment',
     after: ['addRoleScope'],
     calls: [{ route: `POST ${EM}/assignmentRequests`, needs: lag('policy', 'user'), creates: 'addRequest' }],
   },
-  // Delivery: the request is read once it can be delivered.
   {
     name: 'awaitDelivery',
     after: ['requestAssignment'],
-    calls: [{ route: `GET ${EM}/assignmentRequests/{id}`, needs: [{ object: 'addRequest', wait: 'delivery' }] }],
+    calls: [{ route: `GET ${EM}/assignmentRequests/{id}`, needs: delivery('addRequest') }],
   },
   // Verification: the assignment ∥ the membership.
-  { name: 'verifyAssignment', after: ['awaitDelivery'], calls: [{ route: `GET ${EM}/assignments` }] },
-  { name: 'verifyMembership', after: ['awaitDelivery'], calls: [{ route: 'GET /v1.0/groups/{id}/members' }] },
-  // Clean-up, in dependency order. The run has seen its assignment delivered and knows its id: the removal is asked
-  // for at once.
+  { name: 'listPolicyAssignments', after: ['awaitDelivery'], calls: [{ route: `GET ${EM}/assignments` }] },
+  {
+    name: 'listGroupMembers',
+    after: ['awaitDelivery'],
+    calls: [{ route: 'GET /v1.0/groups/{id}/members', needs: lag('group') }],
+  },
+  // The undo, in stages: the assignment (its id known from verification: asked for at once, its removal read when
+  // delivered) → policy ∥ role scope → package ∥ catalog resource → group ∥ user; each delete confirmed by a read.
   {
     name: 'requestRemoval',
-    after: ['verifyAssignment', 'verifyMembership'],
+    after: ['listPolicyAssignments', 'listGroupMembers'],
     calls: [{ route: `POST ${EM}/assignmentRequests`, creates: 'removeRequest' }],
   },
   {
     name: 'awaitRemoval',
     after: ['requestRemoval'],
-    calls: [{ route: `GET ${EM}/assignmentRequests/{id}`, needs: [{ object: 'removeRequest', wait: 'delivery' }] }],
+    calls: [{ route: `GET ${EM}/assignmentRequests/{id}`, needs: delivery('removeRequest') }],
   },
+  {
+    name: 'deletePolicy',
+    after: ['awaitRemoval'],
+    calls: [
+      { route: `DELETE ${EM}/assignmentPolicies/{id}`, needs: lag('policy') },
+      { route: `GET ${EM}/assignmentPolicies/{id}` },
+    ],
+  },
+  {
+    name: 'removeRoleScope',
+    after: ['awaitRemoval'],
+    calls: [
+      { route: `DELETE ${EM}/accessPackages/{id}/resourceRoleScopes/{roleScopeId}`, needs: lag('roleScope') },
+      { route: `GET ${EM}/accessPackages/{id}/resourceRoleScopes/{roleScopeId}` },
+    ],
+  },
+  {
+    name: 'deleteAccessPackage',
+    after: undoStage2,
+    calls: [
+      { route: `DELETE ${EM}/accessPackages/{id}`, needs: lag('package') },
+      { route: `GET ${EM}/accessPackages/{id}` },
+    ],
+  },
+  {
+    name: 'removeGroupFromCatalog',
+    after: undoStage2,
+    calls: [
+      { route: `POST ${EM}/resourceRequests`, needs: lag('resource') },
+      { route: `GET ${EM}/catalogs/{catalogId}/resources` },
+    ],
+  },
+  {
+    name: 'deleteGroup',
+    after: undoStage3,
+    calls: [{ route: 'DELETE /v1.0/groups/{id}', needs: lag('group') }, { route: 'GET /v1.0/groups/{id}' }],
+  },
+  {
+    name: 'deleteUser',
+    after: undoStage3,
+    calls: [{ route: 'DELETE /v1.0/users/{id}', needs: lag('user') }, { route: 'GET /v1.0/users/{id}' }],
+  },
+] as const satisfies readonly StepModel[];
+
+export type SagaStep = (typeof sagaGraph)[number]['name'];
+
+/** A step of this release's saga that release 1.0.0's had too. */
+const sameAsNow = (name: SagaStep, after?: readonly string[]): StepModel => {
+  const step = sagaGraph.find((s) => s.name === name) as StepModel;
+  return after ? { ...step, after } : step;
+};
+
+/** Release 1.0.0's model: its saga (the preflight first, no role-scope undo, no confirming reads). */
+export const previousSagaGraph: readonly StepModel[] = [
+  { name: 'checkPermissions', after: [], calls: [] },
+  sameAsNow('checkRequestorDomain'),
+  sameAsNow('findCatalog'),
+  sameAsNow('createUser', ['checkPermissions', 'checkRequestorDomain', 'findCatalog']),
+  sameAsNow('createGroup', ['checkPermissions', 'checkRequestorDomain', 'findCatalog']),
+  sameAsNow('addGroupToCatalog', ['createUser', 'createGroup']),
+  sameAsNow('findCatalogResource'),
+  sameAsNow('findMemberRole'),
+  sameAsNow('createAccessPackage', ['createUser', 'createGroup']),
+  sameAsNow('createPolicy'),
+  sameAsNow('addRoleScope'),
+  sameAsNow('requestAssignment'),
+  sameAsNow('awaitDelivery'),
+  { name: 'verifyAssignment', after: ['awaitDelivery'], calls: [{ route: `GET ${EM}/assignments` }] },
+  { name: 'verifyMembership', after: ['awaitDelivery'], calls: [{ route: 'GET /v1.0/groups/{id}/members' }] },
+  {
+    name: 'requestRemoval',
+    after: ['verifyAssignment', 'verifyMembership'],
+    calls: [{ route: `POST ${EM}/assignmentRequests`, creates: 'removeRequest' }],
+  },
+  sameAsNow('awaitRemoval'),
   { name: 'deletePolicy', after: ['awaitRemoval'], calls: [{ route: `DELETE ${EM}/assignmentPolicies/{id}` }] },
-  // The role scope goes with the package this run created: no call of its own.
   { name: 'deleteAccessPackage', after: ['deletePolicy'], calls: [{ route: `DELETE ${EM}/accessPackages/{id}` }] },
   { name: 'removeGroupFromCatalog', after: ['deleteAccessPackage'], calls: [{ route: `POST ${EM}/resourceRequests` }] },
   { name: 'deleteGroup', after: ['removeGroupFromCatalog'], calls: [{ route: 'DELETE /v1.0/groups/{id}' }] },
@@ -120,76 +221,79 @@ export const sagaGraph: readonly StepModel[] = [
 export interface Timing {
   latencyMs: number;
   deliveryDelayMs: number;
-  /** The profile's replication lag; 0 for the path of the call latencies and deliveries alone. */
   lagMs: number;
 }
 
+/** `strict`: a call waits at most until its moment, answering then. `previous`: it is sent after the wait. */
+export type TimingRules = 'strict' | 'previous';
+
 export interface CriticalPath {
   totalMs: number;
-  /** Graph calls along the path. */
+  /** Calls on the path whose answer their latency decides. */
   calls: number;
-  /** Delivery waits along the path (the add and the removal). */
-  deliveryWaits: number;
-  /** Time spent waiting for replication along the path. */
+  /** Replication and delivery waits on the path, each counted from its create's answer. */
   lagWaitMs: number;
-  /** The steps of the longest path, first to last. */
+  deliveryWaitMs: number;
+  /** The path, first to last: steps, and the waits between them. */
   steps: string[];
+  /** When each step of the graph finishes (its last call answers), in ms from the start. */
+  finishMs: Record<string, number>;
 }
 
-/** Simulates the graph with every step starting as early as its dependencies and waits allow. */
-export function criticalPath(graph: readonly StepModel[], timing: Timing): CriticalPath {
-  interface Done {
-    finish: number;
-    calls: number;
-    deliveryWaits: number;
-    lagWaitMs: number;
-    steps: string[];
-  }
-  const done = new Map<string, Done>();
-  const created = new Map<string, { at: number; by: Done }>();
+/** One call's answer on the simulated timeline, and what decided it: the call before it, or a wait. */
+interface Answer {
+  step: string;
+  at: number;
+  before?: Answer;
+  wait?: { need: Need; from: Answer; ms: number };
+}
+
+/** Simulates the graph with every call made at the earliest moment the rules allow. */
+export function criticalPath(graph: readonly StepModel[], timing: Timing, rules: TimingRules = 'strict'): CriticalPath {
+  const last = new Map<string, Answer | undefined>();
+  const made = new Map<MadeThing, Answer>();
+  const finishMs: Record<string, number> = {};
   for (const step of graph) {
-    // The latest-finishing dependency decides when this step starts; the path runs through it.
-    let from: Done = { finish: 0, calls: 0, deliveryWaits: 0, lagWaitMs: 0, steps: [] };
+    // The latest-finishing input decides when the step starts; the path runs through it.
+    let previous: Answer | undefined;
     for (const name of step.after) {
-      const dependency = done.get(name);
-      if (!dependency)
-        throw new Error(`saga graph: ${step.name} depends on ${name}, which comes later or does not exist`);
-      if (dependency.finish > from.finish) from = dependency;
+      if (!last.has(name)) throw new Error(`saga graph: ${step.name} waits for ${name}, which comes later or is none`);
+      const input = last.get(name);
+      if (input && (!previous || input.at > previous.at)) previous = input;
     }
-    let path = { ...from, steps: [...from.steps, step.name] };
-    let t = from.finish;
     for (const call of step.calls) {
+      const start = previous?.at ?? 0;
+      let answer: Answer = { step: step.name, at: start + timing.latencyMs, before: previous };
       for (const need of call.needs ?? []) {
-        const object = created.get(need.object);
-        if (!object) throw new Error(`saga graph: ${step.name} needs ${need.object} before any step creates it`);
-        const ready = object.at + (need.wait === 'lag' ? timing.lagMs : timing.deliveryDelayMs);
-        if (ready <= t) continue;
-        // Waiting on an object moves the path onto the step that created it.
-        const base = object.by;
-        path =
-          need.wait === 'delivery'
-            ? { ...base, deliveryWaits: base.deliveryWaits + 1, steps: [...base.steps, step.name] }
-            : {
-                ...base,
-                lagWaitMs: base.lagWaitMs + (ready - base.finish),
-                steps: [...base.steps, `(replication of ${need.object})`, step.name],
-              };
-        t = ready;
+        const from = made.get(need.thing);
+        if (!from) throw new Error(`saga graph: ${step.name} needs ${need.thing} before any step makes it`);
+        const ms = need.wait === 'lag' ? timing.lagMs : timing.deliveryDelayMs;
+        const at = from.at + ms + (rules === 'previous' ? timing.latencyMs : 0);
+        if (at > answer.at) answer = { step: step.name, at, wait: { need, from, ms } };
       }
-      t += timing.latencyMs;
-      path = { ...path, calls: path.calls + 1 };
-      if (call.creates) created.set(call.creates, { at: t, by: { ...path, finish: t } });
+      if (call.creates) made.set(call.creates, answer);
+      previous = answer;
     }
-    done.set(step.name, { ...path, finish: t });
+    last.set(step.name, previous);
+    finishMs[step.name] = previous?.at ?? 0;
   }
-  const last = [...done.values()].reduce((a, b) => (b.finish > a.finish ? b : a));
-  return {
-    totalMs: last.finish,
-    calls: last.calls,
-    deliveryWaits: last.deliveryWaits,
-    lagWaitMs: last.lagWaitMs,
-    steps: last.steps,
-  };
+  const end = [...last.values()].reduce<Answer | undefined>((a, b) => (b && (!a || b.at > a.at) ? b : a), undefined);
+  const path: CriticalPath = { totalMs: end?.at ?? 0, calls: 0, lagWaitMs: 0, deliveryWaitMs: 0, steps: [], finishMs };
+  for (let answer = end; answer;) {
+    if (path.steps[0] !== answer.step) path.steps.unshift(answer.step);
+    if (!answer.wait) {
+      path.calls += 1;
+      answer = answer.before;
+      continue;
+    }
+    const { need, from, ms } = answer.wait;
+    if (rules === 'previous') path.calls += 1;
+    if (need.wait === 'lag') path.lagWaitMs += ms;
+    else path.deliveryWaitMs += ms;
+    path.steps.unshift(`(${need.wait === 'lag' ? 'replication' : 'delivery'} of ${need.thing})`);
+    answer = from;
+  }
+  return path;
 }
 
 /** The model's Graph calls per route, to compare with what the emulator counted. */

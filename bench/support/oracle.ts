@@ -1,0 +1,376 @@
+// The oracle: a plain client that makes the strict model's Graph calls (saga-graph.ts) — the saga's calls, step by
+// step, in the saga's dependency order — each at the earliest moment the model allows. It knows the profile (latency,
+// replication lag, delivery delay) and its own calls' answer times, so it sends a call naming a new object L before
+// the object replicates, and reads a request L before it is delivered; steps run side by side where the graph
+// allows. It goes through the project's Graph client with the emulator's credentials, like the sequential baseline.
+//
+// The bound counts Graph's latency, not the client's TLS handshakes: the oracle opens its connections before its clock
+// starts (openConnections), as many as it has calls in flight at its start. A connection left idle for longer than
+// HTTP keep-alive holds it (4 s here) is opened again inside the run, and that counts.
+//
+// It takes no second chances: a lookup that finds something, a write refused, a request not yet delivered, a delete
+// still readable all fail the run. A run that completes therefore shows that the model's moments are reachable, and
+// its time how close a client can come to the bound.
+
+import { randomUUID } from 'node:crypto';
+import { type Client, GraphError } from '@microsoft/microsoft-graph-client';
+import { policyBody } from '../../activities/policies.js';
+import type { TutorialNames } from '../sequential-baseline.js';
+import { sleep } from './numbers.js';
+import { type CallModel, type SagaStep, type StepModel, type Timing, sagaGraph } from './saga-graph.js';
+
+const EM = '/identityGovernance/entitlementManagement';
+
+interface Entity {
+  id: string;
+}
+
+interface List<T> {
+  value: T[];
+}
+
+/** What the run learns as it goes: the ids later calls name. */
+type Id =
+  | 'catalog'
+  | 'user'
+  | 'group'
+  | 'resource'
+  | 'scope'
+  | 'scopeOrigin'
+  | 'role'
+  | 'roleOrigin'
+  | 'package'
+  | 'policy'
+  | 'roleScope'
+  | 'addRequest'
+  | 'assignment'
+  | 'removeRequest';
+
+/** Sends the step's next modelled call once its moment has come; resolves to Graph's answer. */
+type Send = <T>(request: () => Promise<T>) => Promise<T>;
+
+interface StepContext {
+  graph: Client;
+  names: TutorialNames;
+  send: Send;
+  id(name: Id): string;
+  learn(name: Id, value: string): void;
+}
+
+export interface OracleResult {
+  elapsedMs: number;
+  /** Each call: its step, when it was sent and when it answered, in ms from the start. */
+  calls: { step: string; sentMs: number; answeredMs: number }[];
+}
+
+class OracleError extends Error {
+  override name = 'OracleError';
+}
+
+/** A call that must answer 404 (a lookup of what is not made yet, a read confirming a delete). */
+async function expectNotFound(what: string, request: () => Promise<unknown>): Promise<void> {
+  try {
+    await request();
+  } catch (error) {
+    if (error instanceof GraphError && error.statusCode === 404) return;
+    throw error;
+  }
+  throw new OracleError(`${what} is still there`);
+}
+
+function expectEmpty(what: string, page: List<unknown>): void {
+  if (page.value.length) throw new OracleError(`${what}: found ${page.value.length}, expected none`);
+}
+
+async function readDelivered(c: StepContext, request: Id): Promise<void> {
+  const read = await c.send(
+    () =>
+      c.graph
+        .api(`${EM}/assignmentRequests/${c.id(request)}`)
+        .select('id,requestType,state,status,createdDateTime,completedDateTime')
+        .get() as Promise<{ state: string }>,
+  );
+  if (read.state !== 'delivered') throw new OracleError(`the ${request} read ${read.state}, not delivered`);
+}
+
+async function deleteConfirmed(c: StepContext, path: string): Promise<void> {
+  await c.send(() => c.graph.api(path).delete() as Promise<unknown>);
+  await c.send(() => expectNotFound(path, () => c.graph.api(path).get() as Promise<unknown>));
+}
+
+function resourceLookup(c: StepContext, expandScopes: boolean) {
+  const request = c.graph.api(`${EM}/catalogs/${c.id('catalog')}/resources`).filter(`originId eq '${c.id('group')}'`);
+  return (expandScopes ? request.expand('scopes') : request).get() as Promise<
+    List<Entity & { scopes?: { id: string; originId: string; isRootScope?: boolean }[] }>
+  >;
+}
+
+function resourceRequest(c: StepContext, requestType: 'adminAdd' | 'adminRemove') {
+  return c.graph.api(`${EM}/resourceRequests`).post({
+    requestType,
+    resource: { originId: c.id('group'), originSystem: 'AadGroup' },
+    catalog: { id: c.id('catalog') },
+  }) as Promise<Entity>;
+}
+
+/** Each step's calls, in the model's order: the same requests the activities send. */
+const steps: Record<SagaStep, (c: StepContext) => Promise<void>> = {
+  checkRequestorDomain: async (c) => {
+    const domain = c.names.requestorUpn.slice(c.names.requestorUpn.indexOf('@') + 1);
+    await c.send(() => c.graph.api(`/domains/${domain}`).get() as Promise<unknown>);
+  },
+  findCatalog: async (c) => {
+    const page = await c.send(
+      () =>
+        c.graph
+          .api(`${EM}/catalogs`)
+          .filter(`displayName eq '${c.names.catalogName}'`)
+          .select('id,displayName,state')
+          .get() as Promise<List<Entity>>,
+    );
+    const catalog = page.value[0];
+    if (!catalog) throw new OracleError(`no catalog ${c.names.catalogName}`);
+    c.learn('catalog', catalog.id);
+  },
+  createUser: async (c) => {
+    const upn = c.names.requestorUpn;
+    await c.send(() =>
+      expectNotFound(
+        `user ${upn}`,
+        () =>
+          c.graph
+            .api(`/users/${encodeURIComponent(upn)}`)
+            .select('id,userPrincipalName,createdDateTime')
+            .get() as Promise<unknown>,
+      ),
+    );
+    const alias = upn.slice(0, upn.indexOf('@'));
+    const user = await c.send(
+      () =>
+        c.graph.api('/users').post({
+          accountEnabled: true,
+          displayName: alias,
+          mailNickname: alias,
+          userPrincipalName: upn,
+          passwordProfile: { forceChangePasswordNextSignIn: true, password: `Oracle-${randomUUID()}` },
+        }) as Promise<Entity>,
+    );
+    c.learn('user', user.id);
+  },
+  createGroup: async (c) => {
+    const nickname = c.names.groupMailNickname;
+    const page = await c.send(
+      () =>
+        c.graph
+          .api('/groups')
+          .filter(`mailNickname eq '${nickname}'`)
+          .select('id,displayName,mailNickname,createdDateTime')
+          .get() as Promise<List<Entity>>,
+    );
+    expectEmpty(`group ${nickname}`, page);
+    const group = await c.send(
+      () =>
+        c.graph.api('/groups').post({
+          displayName: c.names.groupName,
+          description: c.names.groupName,
+          mailEnabled: false,
+          mailNickname: nickname,
+          securityEnabled: true,
+        }) as Promise<Entity>,
+    );
+    c.learn('group', group.id);
+  },
+  addGroupToCatalog: async (c) => {
+    await c.send(() => resourceRequest(c, 'adminAdd'));
+  },
+  findCatalogResource: async (c) => {
+    const resource = (await c.send(() => resourceLookup(c, true))).value[0];
+    const scope = resource?.scopes?.find((s) => s.isRootScope);
+    if (!resource || !scope) throw new OracleError('the catalog resource or its root scope is not visible');
+    c.learn('resource', resource.id);
+    c.learn('scope', scope.id);
+    c.learn('scopeOrigin', scope.originId);
+  },
+  findMemberRole: async (c) => {
+    const page = await c.send(
+      () =>
+        c.graph
+          .api(`${EM}/catalogs/${c.id('catalog')}/resourceRoles`)
+          .filter(`(originSystem eq 'AadGroup' and resource/id eq '${c.id('resource')}')`)
+          .get() as Promise<List<Entity & { displayName: string; originId: string }>>,
+    );
+    const role = page.value.find((r) => r.displayName === 'Member');
+    if (!role) throw new OracleError('the Member role is not visible');
+    c.learn('role', role.id);
+    c.learn('roleOrigin', role.originId);
+  },
+  createAccessPackage: async (c) => {
+    const page = await c.send(
+      () =>
+        c.graph
+          .api(`${EM}/accessPackages`)
+          .filter(`displayName eq '${c.names.packageName}'`)
+          .expand('catalog')
+          .get() as Promise<List<Entity>>,
+    );
+    expectEmpty(`access package ${c.names.packageName}`, page);
+    const made = await c.send(
+      () =>
+        c.graph.api(`${EM}/accessPackages`).post({
+          displayName: c.names.packageName,
+          description: c.names.packageName,
+          isHidden: false,
+          catalog: { id: c.id('catalog') },
+        }) as Promise<Entity>,
+    );
+    c.learn('package', made.id);
+  },
+  createPolicy: async (c) => {
+    const body = policyBody({
+      accessPackageId: c.id('package'),
+      displayName: c.names.policyName,
+      description: `${c.names.policyName} can request assignment`,
+      requestorId: c.id('user'),
+      durationDays: 30,
+    });
+    const policy = await c.send(() => c.graph.api(`${EM}/assignmentPolicies`).post(body) as Promise<Entity>);
+    c.learn('policy', policy.id);
+  },
+  addRoleScope: async (c) => {
+    const roleScope = await c.send(
+      () =>
+        c.graph.api(`${EM}/accessPackages/${c.id('package')}/resourceRoleScopes`).post({
+          role: {
+            id: c.id('role'),
+            originId: c.id('roleOrigin'),
+            originSystem: 'AadGroup',
+            resource: { id: c.id('resource') },
+          },
+          scope: { id: c.id('scope'), originId: c.id('scopeOrigin'), originSystem: 'AadGroup', isRootScope: true },
+        }) as Promise<Entity>,
+    );
+    c.learn('roleScope', roleScope.id);
+  },
+  requestAssignment: async (c) => {
+    const request = await c.send(
+      () =>
+        c.graph.api(`${EM}/assignmentRequests`).post({
+          requestType: 'adminAdd',
+          assignment: { targetId: c.id('user'), assignmentPolicyId: c.id('policy'), accessPackageId: c.id('package') },
+        }) as Promise<Entity>,
+    );
+    c.learn('addRequest', request.id);
+  },
+  awaitDelivery: (c) => readDelivered(c, 'addRequest'),
+  listPolicyAssignments: async (c) => {
+    const page = await c.send(
+      () =>
+        c.graph
+          .api(`${EM}/assignments`)
+          .filter(`assignmentPolicy/id eq '${c.id('policy')}'`)
+          .expand('target')
+          .get() as Promise<List<Entity & { state: string; target?: { objectId?: string } }>>,
+    );
+    const assignment = page.value.find((a) => a.target?.objectId === c.id('user') && a.state === 'delivered');
+    if (!assignment) throw new OracleError('the assignment is not listed as delivered');
+    c.learn('assignment', assignment.id);
+  },
+  listGroupMembers: async (c) => {
+    const page = await c.send(
+      () => c.graph.api(`/groups/${c.id('group')}/members?$select=id`).get() as Promise<List<Entity>>,
+    );
+    if (!page.value.some((m) => m.id === c.id('user'))) throw new OracleError('the requestor is not a member yet');
+  },
+  requestRemoval: async (c) => {
+    const request = await c.send(
+      () =>
+        c.graph
+          .api(`${EM}/assignmentRequests`)
+          .post({ requestType: 'adminRemove', assignment: { id: c.id('assignment') } }) as Promise<Entity>,
+    );
+    c.learn('removeRequest', request.id);
+  },
+  awaitRemoval: (c) => readDelivered(c, 'removeRequest'),
+  deletePolicy: (c) => deleteConfirmed(c, `${EM}/assignmentPolicies/${c.id('policy')}`),
+  removeRoleScope: (c) =>
+    deleteConfirmed(c, `${EM}/accessPackages/${c.id('package')}/resourceRoleScopes/${c.id('roleScope')}`),
+  deleteAccessPackage: (c) => deleteConfirmed(c, `${EM}/accessPackages/${c.id('package')}`),
+  removeGroupFromCatalog: async (c) => {
+    await c.send(() => resourceRequest(c, 'adminRemove'));
+    expectEmpty('the catalog resource', await c.send(() => resourceLookup(c, false)));
+  },
+  deleteGroup: (c) => deleteConfirmed(c, `/groups/${c.id('group')}`),
+  deleteUser: (c) => deleteConfirmed(c, `/users/${c.id('user')}`),
+};
+
+/** The calls in flight at the start: one per step that waits for nothing (the most at any moment). */
+const firstCalls = sagaGraph.filter((s) => s.after.length === 0).length;
+
+/** Opens the client's connections to Graph (reads of the tenant's domain), to be reused by the run that follows. */
+export async function openConnections(graph: Client, names: TutorialNames): Promise<void> {
+  const domain = names.requestorUpn.slice(names.requestorUpn.indexOf('@') + 1);
+  await Promise.all(
+    Array.from({ length: firstCalls }, () => graph.api(`/domains/${domain}`).get() as Promise<unknown>),
+  );
+}
+
+/** Runs the model's calls once, clean-up included; throws when any answer is not the one the model expects. */
+export async function runOracle(graph: Client, names: TutorialNames, timing: Timing): Promise<OracleResult> {
+  const ids = new Map<Id, string>();
+  /** When each made thing's create answered (performance.now()). */
+  const madeAt = new Map<string, number>();
+  const calls: OracleResult['calls'] = [];
+  const started = performance.now();
+
+  /** The moment a call may be sent: L before the latest moment it needs (its objects replicated, its request delivered). */
+  const sendAt = (call: CallModel): number => {
+    let at = 0;
+    for (const need of call.needs ?? []) {
+      const made = madeAt.get(need.thing);
+      if (made === undefined) throw new OracleError(`a call needs ${need.thing} before it was made`);
+      at = Math.max(at, made + (need.wait === 'lag' ? timing.lagMs : timing.deliveryDelayMs) - timing.latencyMs);
+    }
+    return at;
+  };
+
+  const runStep = async (step: StepModel): Promise<void> => {
+    const left = [...step.calls];
+    const send: Send = async (request) => {
+      const call = left.shift();
+      if (!call) throw new OracleError(`${step.name} made more calls than the model`);
+      const wait = sendAt(call) - performance.now();
+      if (wait > 0) await sleep(wait);
+      const sentMs = performance.now() - started;
+      const answer = await request();
+      const answered = performance.now();
+      calls.push({ step: step.name, sentMs, answeredMs: answered - started });
+      if (call.creates) madeAt.set(call.creates, answered);
+      return answer;
+    };
+    const context: StepContext = {
+      graph,
+      names,
+      send,
+      id(name) {
+        const value = ids.get(name);
+        if (value === undefined) throw new OracleError(`${step.name} needs the ${name} id before it is known`);
+        return value;
+      },
+      learn: (name, value) => void ids.set(name, value),
+    };
+    await steps[step.name as SagaStep](context);
+    if (left.length) throw new OracleError(`${step.name} made fewer calls than the model`);
+  };
+
+  // Every step starts once the steps before it have finished; the graph lists a step after those it waits for.
+  const finished = new Map<string, Promise<void>>();
+  for (const step of sagaGraph) {
+    const inputs = step.after.map((name) => finished.get(name) ?? Promise.reject(new OracleError(`no step ${name}`)));
+    finished.set(
+      step.name,
+      Promise.all(inputs).then(() => runStep(step)),
+    );
+  }
+  await Promise.all(finished.values());
+  return { elapsedMs: performance.now() - started, calls };
+}

@@ -24,7 +24,7 @@ import {
   withGraphCalls,
 } from './support/history.js';
 import { describeMachine } from './support/machine.js';
-import { openConnections, runOracle } from './support/oracle.js';
+import { createOracle } from './support/oracle.js';
 import { criticalPath, previousSagaGraph, sagaGraph } from './support/saga-graph.js';
 import {
   type BaselineSample,
@@ -117,6 +117,7 @@ async function measureProfile(profile: Profile): Promise<ProfileReport> {
   });
   try {
     const graph = createGraphClient(stack.emulator.graph);
+    const oracleClient = createOracle(stack.emulator.graph);
     const { control } = stack.emulator;
     const names = () => tutorialNames(stack.emulator.info.domain);
 
@@ -134,9 +135,9 @@ async function measureProfile(profile: Profile): Promise<ProfileReport> {
     };
     const oracle = async (): Promise<OracleSample> => {
       const tutorial = names();
-      await openConnections(graph, tutorial);
+      await oracleClient.openConnections(tutorial);
       await control.clearStats();
-      const run = await runOracle(graph, tutorial, timing);
+      const run = await oracleClient.run(tutorial, timing);
       const stats = await control.stats();
       return { ...run, stats, counts: countCalls(stats) };
     };
@@ -176,6 +177,7 @@ async function measureProfile(profile: Profile): Promise<ProfileReport> {
       );
     }
     report.benchSeconds = (performance.now() - started) / 1000;
+    await oracleClient.close();
     return report;
   } finally {
     await stack.stop();

@@ -4,11 +4,11 @@
 // Each command is the one an operator runs (bin/entra-saga.mjs, bin/entra-saga-worker) with ENTRA_SAGA_CODE_FORM
 // choosing the form; the two forms alternate, and who goes first swaps each round.
 //
-//   npm run bench:production -- [--help-runs 15] [--worker-starts 5] [--idle-seconds 10] [--runs 5]
+//   npm run bench:production -- [--help-runs 15] [--worker-starts 5] [--idle-seconds 10] [--settled-seconds 30] [--runs 5]
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect } from '../client/connect.js';
@@ -25,6 +25,7 @@ import { sleep } from './support/numbers.js';
 import { processMemory } from './support/process-memory.js';
 import {
   type HelpSample,
+  type IdleReading,
   printProductionFormReport,
   type ProductionFormReport,
   type RunSample,
@@ -35,6 +36,10 @@ const flags = parseFlags('bench:production — the production form against the t
   'help-runs': { fallback: 15, help: '`entra-saga --help` runs per form, alternating' },
   'worker-starts': { fallback: 5, help: 'worker starts per form, alternating' },
   'idle-seconds': { fallback: 10, help: 'time a started worker stays ready and idle before its memory is read' },
+  'settled-seconds': {
+    fallback: 30,
+    help: "time after ready of a second reading, once V8's memory reducer has given back the start's young generation",
+  },
   runs: { fallback: 5, help: '`entra-saga run` runs per form, alternating (after one warm-up each)' },
   'latency-ms': { fallback: 0, help: 'emulator latency added to every Graph call' },
   'delivery-delay-ms': { fallback: 300, help: 'emulator time from request to delivered (add and removal)' },
@@ -62,7 +67,7 @@ async function measureHelp(): Promise<HelpSample[]> {
   await alternate(flags['help-runs'], async (form) => {
     const run = await timeCli(form, ['--help'], process.env);
     if (run.code !== 0) throw new Error(`entra-saga --help (${formName[form]}) exited ${run.code}:\n${run.stderr}`);
-    samples.push({ form, wallMs: run.wallMs });
+    samples.push({ form, wallMs: run.wallMs, cpuSeconds: run.cpuSeconds });
   });
   return samples;
 }
@@ -79,11 +84,17 @@ async function measureStarts(workerEnv: NodeJS.ProcessEnv): Promise<StartSample[
     await alternate(flags['worker-starts'], async (form) => {
       const worker = await startFormWorker(form, { ...env, ENTRA_SAGA_TASK_QUEUE: 'entra-saga-bench-start' });
       try {
-        await sleep(flags['idle-seconds'] * 1000);
-        const { rssMiB } = processMemory(worker.pid);
-        samples.push({ form, readyMs: worker.readyMs, rssMiB, memory: memoryBreakdown(worker.pid, probeDir) });
+        const read = async (afterSeconds: number): Promise<IdleReading> => {
+          await sleep(Math.max(0, worker.readyAt + afterSeconds * 1000 - performance.now()));
+          const { rssMiB } = processMemory(worker.pid);
+          return { afterSeconds, rssMiB, memory: memoryBreakdown(worker.pid, probeDir) };
+        };
+        const idle = await read(flags['idle-seconds']);
+        const settled = await read(flags['settled-seconds']);
+        samples.push({ form, readyMs: worker.readyMs, cpuSecondsToReady: worker.cpuSecondsToReady, idle, settled });
         console.error(
-          `${formName[form]} worker: ready in ${worker.readyMs.toFixed(0)} ms, idle ${rssMiB.toFixed(0)} MiB`,
+          `${formName[form]} worker: ready in ${worker.readyMs.toFixed(0)} ms; ` +
+            `${idle.rssMiB.toFixed(0)} MiB after ${idle.afterSeconds} s idle, ${settled.rssMiB.toFixed(0)} MiB after ${settled.afterSeconds} s`,
         );
       } finally {
         await worker.stop();
@@ -118,6 +129,7 @@ async function measureRuns(workerEnv: NodeJS.ProcessEnv, domain: string): Promis
       return {
         form,
         wallMs: cli.wallMs,
+        cpuSeconds: cli.cpuSeconds,
         workflowMs: closeMs - startMs,
         beforeStartMs: startMs - cli.spawnedAtMs,
         afterCloseMs: cli.exitedAtMs - closeMs,
@@ -193,8 +205,8 @@ async function main(): Promise<void> {
     const report: ProductionFormReport = {
       date: new Date().toISOString(),
       machine,
+      loadAtEnd: Math.round((loadavg()[0] ?? 0) * 100) / 100,
       profile,
-      idleSeconds: flags['idle-seconds'],
       help,
       starts,
       runs,

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { workerCommand } from '../../devstack/processes.js';
 import { repoRoot } from './emulator-process.js';
+import { processCpuSeconds } from './process-cpu.js';
 
 export type CodeForm = 'build' | 'source';
 
@@ -26,6 +27,11 @@ export interface CommandTiming {
   spawnedAtMs: number;
   /** Date.now() at exit. */
   exitedAtMs: number;
+  /**
+   * CPU seconds the command used (all its threads), read every 10 ms while it runs: the last reading before it
+   * exited. Unlike wall time, it hardly moves when other work shares the cores.
+   */
+  cpuSeconds: number;
   code: number | null;
   stdout: string;
   stderr: string;
@@ -43,11 +49,20 @@ export function timeCli(form: CodeForm, args: string[], env: NodeJS.ProcessEnv):
   const out = { stdout: '', stderr: '' };
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out.stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (out.stderr += chunk));
+  let cpuSeconds = 0;
+  const cpu = setInterval(() => {
+    try {
+      cpuSeconds = processCpuSeconds(child.pid ?? -1);
+    } catch {
+      // It has just exited.
+    }
+  }, 10);
   return new Promise((resolve, reject) => {
     let exit: Omit<CommandTiming, 'stdout' | 'stderr'> | undefined;
     child.on('error', reject);
     child.on('exit', (code) => {
-      exit = { wallMs: performance.now() - started, spawnedAtMs, exitedAtMs: Date.now(), code };
+      exit = { wallMs: performance.now() - started, spawnedAtMs, exitedAtMs: Date.now(), cpuSeconds, code };
+      clearInterval(cpu);
     });
     // 'close' comes after 'exit', once the output is read to its end.
     child.on('close', () => exit && resolve({ ...exit, ...out }));
@@ -60,6 +75,10 @@ export interface FormWorker {
   pid: number;
   /** Spawn to the "worker ready" log line (ms). */
   readyMs: number;
+  /** performance.now() when it was ready. */
+  readyAt: number;
+  /** CPU seconds the process used (all its threads) from spawn to ready. */
+  cpuSecondsToReady: number;
   readyLine: string;
   /** SIGTERM (the worker shuts down gracefully), SIGKILL after 10 s; resolves once it has exited. */
   stop(): Promise<void>;
@@ -88,6 +107,8 @@ export async function startFormWorker(
     clearTimeout(timer);
   };
   const tail: string[] = [];
+  let readyAt = Number.NaN;
+  let cpuSecondsToReady = Number.NaN;
   try {
     const readyLine = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no "worker ready" within ${timeoutMs} ms`)), timeoutMs);
@@ -100,7 +121,9 @@ export async function startFormWorker(
           if (tail.length > 40) tail.shift();
           // The worker logs JSON: the message ends at its closing quote.
           const ready = /worker ready[^"]*/.exec(line);
-          if (ready) {
+          if (ready && Number.isNaN(readyAt)) {
+            readyAt = performance.now();
+            cpuSecondsToReady = processCpuSeconds(child.pid ?? -1);
             clearTimeout(timer);
             resolve(ready[0]);
           }
@@ -113,12 +136,11 @@ export async function startFormWorker(
         reject(new Error(`the ${formName[form]} worker exited (${code ?? signal}) before it was ready`));
       });
     });
-    const readyMs = performance.now() - started;
     const pid = child.pid ?? -1;
     // bin/entra-saga-worker is a shell script that execs node: by now the pid is node's, not the shell's.
     const exe = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
     if (!/(^|\/)node$/.test(exe)) throw new Error(`worker pid ${pid} runs ${exe}, not node`);
-    return { form, pid, readyMs, readyLine, stop };
+    return { form, pid, readyMs: readyAt - started, readyAt, cpuSecondsToReady, readyLine, stop };
   } catch (error) {
     await stop();
     throw new Error(`${(error as Error).message}:\n${tail.join('\n')}`, { cause: error });

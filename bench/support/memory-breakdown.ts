@@ -21,6 +21,8 @@ export interface MemoryBreakdown {
   v8HeapMiB: number;
   /** Of which live objects and garbage not yet collected (used_heap_size summed). */
   v8UsedMiB: number;
+  /** Of which the young generation (new space, new large objects), summed over the threads. */
+  v8YoungMiB: number;
   /** V8 heaps per thread, the main thread first. */
   threads: { mainThread: boolean; physicalMiB: number; usedMiB: number }[];
   /** Resident memory that is no V8 heap: rssMiB − v8HeapMiB. */
@@ -76,6 +78,7 @@ export function memoryBreakdown(pid: number, probeDir: string): MemoryBreakdown 
     anonymousMiB: kb.anonymous / 1024,
     v8HeapMiB,
     v8UsedMiB: mib(heaps.reduce((sum, h) => sum + h.usedBytes, 0)),
+    v8YoungMiB: mib(heaps.reduce((sum, h) => sum + h.youngPhysicalBytes, 0)),
     threads: heaps.map((h) => ({
       mainThread: h.mainThread,
       physicalMiB: mib(h.physicalBytes),

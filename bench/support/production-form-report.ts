@@ -10,21 +10,36 @@ import { markdownTable, median, seconds } from './numbers.js';
 export interface HelpSample {
   form: CodeForm;
   wallMs: number;
+  /** CPU seconds of the command (read every 10 ms: the last reading before it exited). */
+  cpuSeconds: number;
+}
+
+/** The worker's node process, some time after its "worker ready" line, with nothing to do. */
+export interface IdleReading {
+  afterSeconds: number;
+  /** VmRSS. */
+  rssMiB: number;
+  memory: MemoryBreakdown;
 }
 
 export interface StartSample {
   form: CodeForm;
   /** Spawn of bin/entra-saga-worker to its "worker ready" line. */
   readyMs: number;
-  /** VmRSS of the worker's node process after it has been ready and idle for the report's idleSeconds. */
-  rssMiB: number;
-  memory: MemoryBreakdown;
+  /** CPU seconds the worker process used (all its threads) from spawn to ready. */
+  cpuSecondsToReady: number;
+  /** The reading the target is judged on. */
+  idle: IdleReading;
+  /** A later one: V8's memory reducer has run by then. */
+  settled: IdleReading;
 }
 
 export interface RunSample {
   form: CodeForm;
   /** `entra-saga run … --json`, spawn to exit. */
   wallMs: number;
+  /** CPU seconds of the CLI (read every 10 ms: the last reading before it exited). */
+  cpuSeconds: number;
   /** The workflow's own duration: its close time − its start time, as the Temporal server recorded them. */
   workflowMs: number;
   /** The CLI's spawn to the workflow's start (node, imports, connecting, the start call). */
@@ -36,8 +51,9 @@ export interface RunSample {
 export interface ProductionFormReport {
   date: string;
   machine: Machine;
+  /** 1-minute load average at the end: other work sharing the cores. */
+  loadAtEnd: number;
   profile: EmulatorProfile;
-  idleSeconds: number;
   help: HelpSample[];
   starts: StartSample[];
   runs: RunSample[];
@@ -57,9 +73,9 @@ const megabytes = (valueMiB: number) => (valueMiB * 1.048576).toFixed(0);
 const verdict = (met: boolean) => (met ? '**met**' : '**missed**');
 const forms: readonly CodeForm[] = ['build', 'source'];
 
-/** The sample of median RSS (the lower middle one for an even count): its breakdown is the one shown. */
-function medianStart(samples: readonly StartSample[]): StartSample | undefined {
-  const sorted = [...samples].sort((a, b) => a.rssMiB - b.rssMiB);
+/** The reading of median RSS (the lower middle one for an even count): its breakdown is the one shown. */
+function medianReading(readings: readonly IdleReading[]): IdleReading | undefined {
+  const sorted = [...readings].sort((a, b) => a.rssMiB - b.rssMiB);
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
@@ -72,13 +88,17 @@ export function printProductionFormReport(r: ProductionFormReport): void {
     help: of(r.help, form).map((s) => s.wallMs),
     overhead: of(r.runs, form).map(overhead),
     ready: of(r.starts, form).map((s) => s.readyMs),
-    rss: of(r.starts, form).map((s) => s.rssMiB),
+    rss: of(r.starts, form).map((s) => s.idle.rssMiB),
+    settledRss: of(r.starts, form).map((s) => s.settled.rssMiB),
   });
+  const idleSeconds = r.starts[0]?.idle.afterSeconds ?? Number.NaN;
+  const settledSeconds = r.starts[0]?.settled.afterSeconds ?? Number.NaN;
+  const mbMiB = (v: number[]) => `${megabytes(median(v))} (${mib(median(v))})`;
   const build = figures('build');
   const tsx = figures('source');
   const out: string[] = [];
   out.push(`## Production form — ${r.date.slice(0, 10)}`, '');
-  out.push(`Machine: ${machineLine(r.machine)}.`);
+  out.push(`Machine: ${machineLine(r.machine)}; load average ${r.loadAtEnd} at the end.`);
   out.push(
     `${of(r.help, 'build').length} \`--help\` runs, ${of(r.starts, 'build').length} worker starts and ` +
       `${of(r.runs, 'build').length} \`run\`s per form, the forms alternating; emulator latency ${r.profile.latencyMs} ms, ` +
@@ -123,13 +143,39 @@ export function printProductionFormReport(r: ProductionFormReport): void {
           median(build.ready) <= 1500,
         ),
         row(
-          `idle worker RSS after ${r.idleSeconds} s, MB: median (MiB)`,
+          `idle worker RSS ${idleSeconds} s after ready, MB: median (MiB)`,
           build.rss,
           tsx.rss,
-          (v) => `${megabytes(median(v))} (${mib(median(v))})`,
+          mbMiB,
           '≤ 150 MB',
           median(build.rss) * 1.048576 <= 150,
         ),
+        [
+          `… ${settledSeconds} s after ready, MB: median (MiB)`,
+          mbMiB(build.settledRss),
+          mbMiB(tsx.settledRss),
+          '(≤ 150 MB)',
+          `(${median(build.settledRss) * 1.048576 <= 150 ? 'under' : 'over'})`,
+        ],
+      ],
+    ),
+    '',
+  );
+
+  const cpu = (form: CodeForm) => ({
+    help: of(r.help, form).map((s) => s.cpuSeconds * 1000),
+    ready: of(r.starts, form).map((s) => s.cpuSecondsToReady * 1000),
+    run: of(r.runs, form).map((s) => s.cpuSeconds * 1000),
+  });
+  const cpuBuild = cpu('build');
+  const cpuTsx = cpu('source');
+  out.push(
+    markdownTable(
+      ['CPU time, s: median (a measure other work on the machine hardly moves)', formName.build, formName.source],
+      [
+        ['`entra-saga --help`', seconds(median(cpuBuild.help)), seconds(median(cpuTsx.help))],
+        ['worker, spawn to ready (all its threads)', seconds(median(cpuBuild.ready)), seconds(median(cpuTsx.ready))],
+        ['`entra-saga run` (the CLI process)', seconds(median(cpuBuild.run)), seconds(median(cpuTsx.run))],
       ],
     ),
     '',
@@ -165,7 +211,7 @@ export function printProductionFormReport(r: ProductionFormReport): void {
   const memoryRows: [string, (m: MemoryBreakdown) => number][] = [
     ['resident (smaps)', (m) => m.rssMiB],
     ['… node executable', (m) => m.nodeBinaryMiB],
-    ['… native addons (Temporal core bridge)', (m) => m.addonsMiB],
+    ['… native addons (`*.node`)', (m) => m.addonsMiB],
     ['… other mapped files', (m) => m.otherFilesMiB],
     ['… anonymous', (m) => m.anonymousMiB],
     ['V8 heaps, resident (all threads)', (m) => m.v8HeapMiB],
@@ -174,26 +220,32 @@ export function printProductionFormReport(r: ProductionFormReport): void {
       '… worker threads (workflows)',
       (m) => m.threads.filter((t) => !t.mainThread).reduce((sum, t) => sum + t.physicalMiB, 0),
     ],
-    ['V8 heaps, in use', (m) => m.v8UsedMiB],
+    ['… young generation (all threads)', (m) => m.v8YoungMiB],
+    ['V8 heaps, in use (live and not yet collected)', (m) => m.v8UsedMiB],
     ['native (resident − V8 heaps)', (m) => m.nativeMiB],
     ['… anonymous native (malloc, stacks)', (m) => m.nativeAnonymousMiB],
   ];
-  const typical = Object.fromEntries(forms.map((form) => [form, medianStart(of(r.starts, form))?.memory]));
+  const columns = forms.flatMap((form) =>
+    (['idle', 'settled'] as const).map((when) => ({
+      label: `${formName[form]}, ${when === 'idle' ? idleSeconds : settledSeconds} s`,
+      reading: medianReading(of(r.starts, form).map((s) => s[when])),
+    })),
+  );
   out.push(
     markdownTable(
-      ['idle worker of median RSS (MiB)', formName.build, formName.source],
+      ['idle worker of median RSS (MiB)', ...columns.map((c) => c.label)],
       memoryRows.map(([label, value]) => [
         label,
-        ...forms.map((form) => (typical[form] ? mib(value(typical[form])) : '—')),
+        ...columns.map((c) => (c.reading ? mib(value(c.reading.memory)) : '—')),
       ]),
     ),
     '',
   );
-  for (const form of forms) {
-    const m = typical[form];
-    if (!m) continue;
+  for (const { label, reading } of columns) {
+    if (!reading) continue;
+    const m = reading.memory;
     out.push(
-      `${formName[form]}: V8's heaps are ${mib(m.v8HeapMiB)} of ${mib(m.rssMiB)} MiB (${((m.v8HeapMiB / m.rssMiB) * 100).toFixed(0)} %): ` +
+      `${label}: V8's heaps are ${mib(m.v8HeapMiB)} of ${mib(m.rssMiB)} MiB (${((m.v8HeapMiB / m.rssMiB) * 100).toFixed(0)} %): ` +
         `${m.v8HeapMiB > m.nativeMiB ? 'the V8 heap dominates' : 'native memory dominates'}.`,
     );
   }

@@ -118,7 +118,13 @@ export function assignmentActivities(graph: Client, deliveryTimes = new Delivery
       if (live) {
         const request = await requestFor(input.accessPackageId, live.id, 'adminAdd');
         if (request)
-          return { requestId: request.id, state: request.state, status: request.status, alreadyAssigned: true, expected };
+          return {
+            requestId: request.id,
+            state: request.state,
+            status: request.status,
+            alreadyAssigned: true,
+            expected,
+          };
         if (live.state === 'delivered')
           return { requestId: '', state: 'delivered', status: live.status, alreadyAssigned: true };
       }

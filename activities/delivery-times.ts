@@ -21,7 +21,12 @@ export class DeliveryTimes {
   readonly #seen = new Set<string>();
 
   /** Records a request that has finished, once. */
-  record(kind: RequestKind, requestId: string, createdDateTime?: string | null, completedDateTime?: string | null): void {
+  record(
+    kind: RequestKind,
+    requestId: string,
+    createdDateTime?: string | null,
+    completedDateTime?: string | null,
+  ): void {
     const delay = Date.parse(completedDateTime ?? '') - Date.parse(createdDateTime ?? '');
     if (!Number.isFinite(delay) || delay < 0 || this.#seen.has(requestId)) return;
     this.#seen.add(requestId);

@@ -4,6 +4,7 @@
 import type { TokenCredential } from '@azure/identity';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { accessPackageActivities } from './access-packages.js';
+import { applicationActivities } from './applications.js';
 import { assignmentActivities } from './assignments.js';
 import { catalogActivities } from './catalog.js';
 import { directoryActivities } from './directory.js';
@@ -27,6 +28,7 @@ export function createActivities({ graph, credential, scope }: ActivityDependenc
     ...userActivities(graph),
     ...groupActivities(graph),
     ...catalogActivities(graph),
+    ...applicationActivities(graph),
     ...accessPackageActivities(graph),
     ...policyActivities(graph),
     ...assignmentActivities(graph),

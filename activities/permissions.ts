@@ -6,6 +6,7 @@ import type { TokenCredential } from '@azure/identity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../common/failure-types.js';
 import { missingPermissions } from '../common/permissions.js';
+import type { ResourceKind } from '../common/provisioning.js';
 import { classifyGraphFailure } from './failures.js';
 import { currentStep } from './graph-call.js';
 
@@ -24,10 +25,11 @@ function tokenRoles(accessToken: string): string[] | undefined {
 export function permissionActivities(credential: TokenCredential, scope: string) {
   return {
     /**
-     * Fails with PreflightFailed naming every missing permission. A token whose roles cannot be read is let through:
-     * each call still meets Graph's own 403, which the classifier names.
+     * Fails with PreflightFailed naming every missing permission the run needs — an application's or a site's only when
+     * it has one. A token whose roles cannot be read is let through: each call still meets Graph's own 403, which the
+     * classifier names.
      */
-    async checkPermissions(): Promise<{ checked: boolean; roles: string[] }> {
+    async checkPermissions(input?: { resourceKinds?: ResourceKind[] }): Promise<{ checked: boolean; roles: string[] }> {
       let token: string;
       try {
         const result = await credential.getToken(scope);
@@ -42,7 +44,7 @@ export function permissionActivities(credential: TokenCredential, scope: string)
       }
       const roles = tokenRoles(token);
       if (!roles) return { checked: false, roles: [] };
-      const missing = missingPermissions(roles);
+      const missing = missingPermissions(roles, input?.resourceKinds ?? ['group']);
       if (missing.length) {
         throw ApplicationFailure.create({
           type: FailureType.PreflightFailed,

@@ -3,7 +3,7 @@
 
 import { emulatorDomain, tutorialDefaults } from '../common/defaults.js';
 import type { ProvisioningInput } from '../common/provisioning.js';
-import { formatIssues, validateProvisioningInput } from '../common/validation.js';
+import { formatIssues, validateProvisioningInput, workflowInput } from '../common/validation.js';
 import { readBoundedYaml, toJsOptions } from './bounded-file.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
@@ -30,6 +30,7 @@ export interface InputFlags {
   cleanup?: string;
   'delivery-timeout'?: string;
   'dry-run'?: boolean;
+  resource?: string[];
 }
 
 function readSpec(path: string): Record<string, unknown> {
@@ -75,6 +76,12 @@ export function inputFromFlags(flags: InputFlags, env: NodeJS.ProcessEnv = proce
   set('cleanup', flags.cleanup);
   set('deliveryTimeoutSeconds', integerFlag('delivery-timeout', flags['delivery-timeout']));
   if (flags['dry-run']) raw.dryRun = true;
+  if (flags.resource?.length) {
+    // The package's resources replace the tutorial's group (a --group-name given as well is refused by validation).
+    if (flags['group-name'] === undefined) delete raw.groupName;
+    if (flags['group-mail-nickname'] === undefined) delete raw.groupMailNickname;
+    raw.resources = flags.resource.map(parseResourceFlag);
+  }
   const result = validateProvisioningInput(raw);
   if (!result.ok) {
     throw new CliError(
@@ -82,7 +89,29 @@ export function inputFromFlags(flags: InputFlags, env: NodeJS.ProcessEnv = proce
       ExitCode.BadInput,
     );
   }
-  return result.input;
+  return workflowInput(result.input);
+}
+
+/**
+ * `--resource kind:reference[:role]`: `group:Marketing resources:Member`, `app:<appId or display name>:Reader`,
+ * `site:https://contoso.sharepoint.com/sites/Marketing:Members`. The role is what follows the last colon — for a site,
+ * the last colon after its URL's path begins.
+ */
+export function parseResourceFlag(value: string): Record<string, string> {
+  const colon = value.indexOf(':');
+  const kind = value.slice(0, colon);
+  const rest = value.slice(colon + 1);
+  if (colon < 0 || !['group', 'app', 'site'].includes(kind) || rest === '') {
+    throw new CliError(
+      `--resource "${value.slice(0, 80)}": write kind:reference[:role], with kind group, app or site (e.g. app:<appId>:Reader)`,
+      ExitCode.BadInput,
+    );
+  }
+  const schemeEnd = kind === 'site' ? rest.indexOf('://') + 3 : 0;
+  const roleColon = rest.lastIndexOf(':');
+  const [reference, role] = roleColon >= schemeEnd && roleColon > 0 ? [rest.slice(0, roleColon), rest.slice(roleColon + 1)] : [rest, undefined];
+  const field = kind === 'group' ? 'name' : kind === 'app' ? 'app' : 'url';
+  return { kind, [field]: reference, ...(role ? { role } : {}) };
 }
 
 const flagNames: Record<string, string> = {
@@ -96,9 +125,12 @@ const flagNames: Record<string, string> = {
   durationDays: '--duration-days',
   cleanup: '--cleanup',
   deliveryTimeoutSeconds: '--delivery-timeout',
+  resources: '--resource',
 };
 
-/** The flag an operator would fix for a field. */
+/** The flag an operator would fix for a field: `resources[1].role` → `--resource 2 (role)`. */
 function flagName(field: string): string {
+  const resource = /^resources\[(\d+)\](?:\.(\w+))?$/.exec(field);
+  if (resource) return `--resource ${Number(resource[1]) + 1}${resource[2] ? ` (${resource[2]})` : ''}`;
   return flagNames[field] ?? field;
 }

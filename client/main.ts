@@ -27,6 +27,7 @@ const options = {
   limit: { type: 'string' },
   'no-wait': { type: 'boolean' },
   concurrency: { type: 'string' },
+  resource: { type: 'string', multiple: true },
 } as const;
 
 const commands = ['run', 'start', 'status', 'list', 'result', 'teardown', 'cancel', 'bulk'] as const;
@@ -44,6 +45,7 @@ const provisioningFlags = [
   'cleanup',
   'delivery-timeout',
   'dry-run',
+  'resource',
 ];
 
 /**

@@ -1,8 +1,8 @@
 // The provisioning saga: the Microsoft Learn entitlement-management tutorial as a durable workflow.
 //
-//   validate → [preflight: permissions ∥ requestor domain ∥ catalog] ∥ user ∥ group
-//            → [group into catalog → catalog resource → Member role] ∥ [access package → policy]
-//            → role scope → request (adminAdd) → poll until delivered → verify
+//   validate → [preflight: permissions ∥ requestor domain ∥ catalog] ∥ user ∥ group(s) ∥ application look-ups
+//            → [each resource into catalog → catalog resource → its role] ∥ [access package → policy]
+//            → role scope(s) → request (adminAdd) → read until delivered → verify each resource
 //            → clean up now | keep | hold until a teardown signal or the expiry
 //
 // Every step that leaves something behind is registered with the saga before it runs (steps.ts); any failure or a
@@ -24,7 +24,7 @@ import type { Holder } from '../common/object-keys.js';
 import type { ProvisioningInput, ProvisioningResult, UndoRecord } from '../common/provisioning.js';
 import { AccessPackageName, RequestorDomain, RequestorUpn } from '../common/search-attributes.js';
 import { type ValidProvisioningInput, formatIssues, validateProvisioningInput } from '../common/validation.js';
-import { awaitDelivery, verifyAccess } from './delivery.js';
+import { awaitDelivery, partialDeliveryFailure, verifyAccess } from './delivery.js';
 import { joinSteps } from './join.js';
 import { progressQuery, teardownSignal } from './messages.js';
 import { RunState, describeError } from './run-state.js';
@@ -61,45 +61,74 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
   let request = { id: '', state: '' };
   try {
     state.setStage('Provisioning');
+    const resources = steps.resources();
     if (input.dryRun) {
-      ({ catalogId } = await steps.preflight());
+      // Read-only: the preflight, and each application and site with its role.
+      [{ catalogId }] = await joinSteps([
+        steps.preflight(),
+        joinSteps(resources.map((r, i) => steps.findApplication(r, i))),
+        joinSteps(resources.map((r, i) => steps.findSite(r, i))),
+      ]);
       state.setOutcome('completed');
       return { ...result, catalogId, objects: [], undone: [] };
     }
-    // Tutorial step 1: the requestor and the group — beside the read-only preflight, whose rare failure the rollback
-    // covers (runs started by 1.0.0 preflight first).
-    let user: MadeObject, group: MadeObject;
+    // Tutorial step 1: the requestor and the groups — beside the read-only preflight and the look-up of each
+    // application, whose rare failure the rollback covers (runs started by 1.0.0 preflight first).
+    let user: MadeObject;
     if (patched('preflight-beside-first-creates')) {
-      [{ catalogId }, user, group] = await joinSteps([steps.preflight(), steps.createUser(), steps.createGroup()]);
+      [{ catalogId }, user] = await joinSteps([
+        steps.preflight(),
+        steps.createUser(),
+        joinSteps(resources.map((r) => steps.createGroup(r))),
+        joinSteps(resources.map((r, i) => steps.findApplication(r, i))),
+      ]);
     } else {
       ({ catalogId } = await steps.preflight());
-      [user, group] = await joinSteps([steps.createUser(), steps.createGroup()]);
+      [user] = await joinSteps([steps.createUser(), joinSteps(resources.map((r) => steps.createGroup(r)))]);
     }
-    // Step 2: the group into the catalog, with its Member role, beside the access package and its policy.
+    // Step 2: each resource into the catalog, with the role the package grants, beside the package and its policy;
+    // then the roles into the package.
     const packageMade = steps.createAccessPackage(catalogId);
-    const [{ resource, role }, accessPackage, policy] = await joinSteps([
-      steps.addGroupToCatalog(catalogId, group).then(async () => {
-        const found = await steps.findCatalogResource(catalogId, group);
-        return { resource: found, role: await steps.findMemberRole(catalogId, found) };
-      }),
+    const [, accessPackage, policy] = await joinSteps([
+      joinSteps(resources.map((r) => steps.addToCatalog(catalogId, r))),
       packageMade,
       packageMade.then((made) => steps.createPolicy(made, user)),
     ]);
-    await steps.addRoleScope(accessPackage, resource, role);
+    await joinSteps(resources.map((r) => steps.addRoleScope(accessPackage, r)));
     // Step 3: request the assignment and wait until it is delivered.
     const requested = await steps.requestAssignment(accessPackage, policy, user);
+    const toVerify = resources.map((r) => ({
+      kind: r.spec.kind,
+      label: r.label,
+      groupId: r.group?.id,
+      app:
+        r.app && r.role
+          ? { servicePrincipalId: r.app.servicePrincipalId, appRoleIds: [r.role.roleOriginId] }
+          : undefined,
+    }));
     state.setStage('AwaitingDelivery');
     request = await state.step(
       'awaitDelivery',
-      () => awaitDelivery(requested, input.deliveryTimeoutSeconds, state),
+      async () => {
+        try {
+          return await awaitDelivery(requested, input.deliveryTimeoutSeconds, state);
+        } catch (error) {
+          // One resource failed and others were delivered: name which, from what Graph shows.
+          const partial =
+            error instanceof ApplicationFailure &&
+            (error.details?.[0] as { state?: string })?.state === 'partiallyDelivered';
+          throw partial ? await partialDeliveryFailure(requested.requestId, user.id, toVerify) : error;
+        }
+      },
       (r) => r.state,
     );
-    // Step 4: the assignment is listed for the policy, and the requestor is in the group.
+    // Step 4: the assignment is listed for the policy, and the requestor holds each resource's role.
     state.setStage('Verifying');
     facts.assignmentId = await state.step(
       'verify',
-      () => verifyAccess({ policyId: policy.id, groupId: group.id, userId: user.id }),
-      () => 'assignment delivered and membership seen',
+      () => verifyAccess({ policyId: policy.id, userId: user.id, resources: toVerify }),
+      () =>
+        resources.length === 1 ? 'assignment delivered and membership seen' : 'assignment delivered and each role seen',
     );
     facts.requestDelivered = true;
   } catch (error) {

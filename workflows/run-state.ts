@@ -2,8 +2,18 @@
 // attributes, and the current details the Web UI renders while the run is open. Nothing here may hold a secret.
 
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import type { ObjectRecord, Outcome, Progress, Stage, StepName, UndoRecord } from '../common/provisioning.js';
-import { stepNames } from '../common/provisioning.js';
+import type {
+  ObjectRecord,
+  Outcome,
+  Progress,
+  Stage,
+  StepKey,
+  StepProgress,
+  UndoRecord,
+} from '../common/provisioning.js';
+import { orderedSteps } from '../common/provisioning.js';
+
+export type { StepKey };
 import { ProvisioningOutcome, ProvisioningStage } from '../common/search-attributes.js';
 
 function now(): string {
@@ -44,8 +54,8 @@ export class RunState {
   }
 
   /** Runs one step of the saga, recording when it started and ended and whether it failed. */
-  async step<T>(name: StepName, run: () => Promise<T>, detail?: (result: T) => string): Promise<T> {
-    const entry: Progress['steps'][StepName] = { state: 'running', startedAt: now() };
+  async step<T>(name: StepKey, run: () => Promise<T>, detail?: (result: T) => string): Promise<T> {
+    const entry: StepProgress = { state: 'running', startedAt: now() };
     this.progress.steps[name] = entry;
     this.render();
     try {
@@ -67,7 +77,7 @@ export class RunState {
   }
 
   recordObject(object: ObjectRecord): void {
-    const index = this.progress.objects.findIndex((o) => o.kind === object.kind);
+    const index = this.progress.objects.findIndex((o) => o.kind === object.kind && o.name === object.name);
     if (index >= 0) this.progress.objects[index] = object;
     else this.progress.objects.push(object);
     this.render();
@@ -87,10 +97,8 @@ export class RunState {
   private render(): void {
     const p = this.progress;
     const lines = [`**Stage:** ${p.stage}${p.requestState ? ` · request \`${p.requestState}\`` : ''}`, ''];
-    for (const name of stepNames) {
-      const step = p.steps[name];
-      if (step) lines.push(`- ${name}: ${step.state}${step.detail ? ` — ${step.detail}` : ''}`);
-    }
+    for (const [name, step] of orderedSteps(p))
+      lines.push(`- ${name}: ${step.state}${step.detail ? ` — ${step.detail}` : ''}`);
     if (p.objects.length) {
       lines.push(
         '',

@@ -59,9 +59,13 @@ function releaseKeyed(holder: Holder, key: ObjectKey, name: string) {
     case 'group':
       return undo.deleteGroup.executeWithOptions(summary(`delete group ${name}`), [{ holder, ...key }]);
     case 'catalogResource':
-      return undo.removeGroupFromCatalog.executeWithOptions(summary(`remove group ${key.groupId} from the catalog`), [
-        { holder, ...key },
-      ]);
+      return 'groupId' in key
+        ? undo.removeGroupFromCatalog.executeWithOptions(summary(`remove group ${key.groupId} from the catalog`), [
+            { holder, ...key },
+          ])
+        : undo.removeResourceFromCatalog.executeWithOptions(summary(`remove ${name} from the catalog`), [
+            { holder, ...key },
+          ]);
     case 'accessPackage':
       return undo.deleteAccessPackage.executeWithOptions(summary(`delete access package ${name}`), [
         { holder, ...key },

@@ -1,6 +1,7 @@
 // `status`, `list` and `result`: read-only views of runs.
 
 import { WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
+import { orderedSteps } from '../../common/provisioning.js';
 import { ProvisioningOutcome, ProvisioningStage } from '../../common/search-attributes.js';
 import { progressQuery } from '../../workflows/messages.js';
 import { type Connected, webUiLink } from '../connect.js';
@@ -47,7 +48,7 @@ export async function statusCommand(
   ];
   if (progress) {
     if (progress.requestState) lines.push(`  request state: ${progress.requestState}`);
-    for (const [name, step] of Object.entries(progress.steps))
+    for (const [name, step] of orderedSteps(progress))
       lines.push(`  ${name}: ${step.state}${step.detail ? ` — ${step.detail}` : ''}`);
     for (const o of progress.objects)
       lines.push(`  ${o.created ? 'created' : 'adopted'} ${o.kind} ${o.name} (${o.id})`);

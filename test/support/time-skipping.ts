@@ -64,6 +64,19 @@ export function stubActivities(overrides: Partial<StubActivities> = {}): {
     findCatalogResource: () =>
       Promise.resolve({ resourceId: 'resource-1', scopeId: 'scope-1', scopeOriginId: 'group-1' }),
     findMemberRole: () => Promise.resolve({ roleId: 'role-1', roleOriginId: 'Member_group-1' }),
+    findResourceRole: (input) =>
+      Promise.resolve({ roleId: `role-${input.role}`, roleOriginId: input.originIds?.[0] ?? input.role }),
+    findApplication: (input) =>
+      Promise.resolve({
+        servicePrincipalId: 'sp-1',
+        appId: input.app,
+        displayName: input.app,
+        roleIds: ['app-role-1'],
+        roleNames: [input.role],
+      }),
+    listAppRoleAssignedTo: () => Promise.resolve({ assignments: [{ principalId: 'user-1', appRoleId: 'app-role-1' }] }),
+    findSite: () => Promise.resolve({ siteId: 'site-1' }),
+    addResourceToCatalog: (input) => made(input.originId),
     createAccessPackage: () => made('package-1'),
     createPolicy: () => made('policy-1'),
     addRoleScope: () => made('scope-1'),
@@ -76,6 +89,7 @@ export function stubActivities(overrides: Partial<StubActivities> = {}): {
     deleteUser: removed,
     deleteGroup: removed,
     removeGroupFromCatalog: removed,
+    removeResourceFromCatalog: removed,
     deleteAccessPackage: removed,
     removeRoleScope: removed,
     deletePolicy: removed,

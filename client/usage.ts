@@ -30,6 +30,11 @@ Provisioning options (run, start), defaults reproduce the Microsoft Learn tutori
   --cleanup now|keep|hold    after verification: remove everything now (default), keep it, or hold until
                              \`entra-saga teardown\` or the expiry
   --delivery-timeout S       seconds to wait for delivery before rolling back, ${limits.deliveryTimeoutSeconds.min}-${limits.deliveryTimeoutSeconds.max} (default ${d.deliveryTimeoutSeconds})
+  --resource KIND:REF[:ROLE]  a resource of the package, instead of the one group; repeat for several:
+                               group:NAME[:Member|Owner]   a security group, created or adopted
+                               app:APPID-OR-NAME[:ROLE]    an application's app role (default "Default Access")
+                               site:URL:ROLE               a SharePoint Online site's role, e.g. Members
+                             applications and sites must exist; the run never creates or deletes them
   --spec FILE                read the options from a JSON or YAML file (flags override it)
   --dry-run                  validate and run the read-only preflight only: nothing is written
 
@@ -47,6 +52,8 @@ Examples:
   entra-saga run
   entra-saga run --requestor-upn alice@contoso.onmicrosoft.com --package-name "Sales Tools" --group-name "Sales" --cleanup keep
   entra-saga run --dry-run --catalog "Marketing"
+  entra-saga run --package-name "Campaign kit" --resource "group:Marketing resources" \\
+    --resource "app:Expenses:Reader" --resource "site:https://contoso.sharepoint.com/sites/Marketing:Members"
   entra-saga start --cleanup hold --duration-days 7 --json
   entra-saga list --query 'ProvisioningOutcome = "compensated"'
   entra-saga status provision/general/marketing-campaign/requestor1@contoso.onmicrosoft.com

@@ -133,11 +133,22 @@ const activityCalls: Record<keyof Activities, readonly GraphCallName[]> = {
  * when the run has such a resource.
  */
 const resourceKindCalls: Record<ResourceKind, readonly GraphCallName[]> = {
-  group: [],
+  group: [
+    ...groups,
+    ...resources,
+    'POST /v1.0/groups',
+    'DELETE /v1.0/groups/{id}',
+    'GET /v1.0/groups/{id}/members',
+  ],
   app: [...appResources, 'GET /v1.0/servicePrincipals', 'GET /v1.0/servicePrincipals/{id}/appRoleAssignedTo'],
   site: [...siteResources, 'GET /v1.0/sites/{id}'],
 };
 const kindOnlyActivities: readonly (keyof Activities)[] = [
+  'createGroup',
+  'deleteGroup',
+  'listGroupMembers',
+  'addGroupToCatalog',
+  'removeGroupFromCatalog',
   'findApplication',
   'listAppRoleAssignedTo',
   'findSite',
@@ -221,6 +232,14 @@ export const requiredPermissions: readonly GraphPermission[] = requiredPermissio
 
 /** Every permission some run may need, for the README's table. */
 export const allRequiredPermissions: readonly GraphPermission[] = requiredPermissionsFor(['group', 'app', 'site']);
+
+/** The kinds of resource a permission is needed for, or none when every run needs it, for the README's table. */
+export function resourceKindsNeeding(permission: GraphPermission): ResourceKind[] {
+  if (requiredPermissionsFor([]).includes(permission)) return [];
+  return (Object.keys(resourceKindCalls) as ResourceKind[]).filter((kind) =>
+    requiredPermissionsFor([kind]).includes(permission),
+  );
+}
 
 /** The activities whose calls a required permission covers, for the README's table. */
 export function activitiesCoveredBy(required: GraphPermission): (keyof Activities)[] {

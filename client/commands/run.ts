@@ -18,8 +18,19 @@ export interface RunOptions {
   wait: boolean;
 }
 
+/** What the package grants: the tutorial's group, or each resource with its role. */
+function grants(input: ProvisioningInput): string {
+  if (!input.resources) return `group "${input.groupName}"`;
+  return input.resources
+    .map((r) => {
+      const ref = r.kind === 'group' ? `"${r.name}"` : r.kind === 'app' ? `"${r.app}"` : r.url;
+      return `${r.kind} ${ref}${r.role ? ` (${r.role})` : ''}`;
+    })
+    .join(', ');
+}
+
 function summary(input: ProvisioningInput): string {
-  return `${input.dryRun ? 'Dry run: ' : ''}Grant ${input.requestorUpn} "${input.packageName}" (group "${input.groupName}", catalog "${input.catalogName}")`.slice(
+  return `${input.dryRun ? 'Dry run: ' : ''}Grant ${input.requestorUpn} "${input.packageName}" (${grants(input)}, catalog "${input.catalogName}")`.slice(
     0,
     200,
   );
@@ -29,7 +40,7 @@ function details(input: ProvisioningInput): string {
   return [
     `**Requestor:** ${input.requestorUpn}`,
     `**Access package:** ${input.packageName} in catalog ${input.catalogName}`,
-    `**Group:** ${input.groupName}`,
+    input.resources ? `**Resources:** ${grants(input)}` : `**Group:** ${input.groupName}`,
     `**Policy:** ${input.policyName ?? tutorialDefaults.policyName}, expires after ${input.durationDays} days`,
     `**Cleanup:** ${input.cleanup}${input.dryRun ? ' · dry run' : ''}`,
   ].join('\n');

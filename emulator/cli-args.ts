@@ -30,7 +30,17 @@ export const flags: Record<string, FlagSpec> = {
   '--delivery-delay-ms': {
     option: 'deliveryDelayMs',
     kind: 'number',
-    help: 'submitted → delivered time of assignment requests (default 1500)',
+    help: "submitted → delivered time of an assignment request's group roles (default 1500)",
+  },
+  '--app-delivery-delay-ms': {
+    option: 'appDeliveryDelayMs',
+    kind: 'number',
+    help: 'the same for application roles (default: as --delivery-delay-ms)',
+  },
+  '--site-delivery-delay-ms': {
+    option: 'siteDeliveryDelayMs',
+    kind: 'number',
+    help: 'the same for SharePoint Online site roles (default: as --delivery-delay-ms)',
   },
   '--consistency-lag-ms': {
     option: 'consistencyLagMs',
@@ -56,7 +66,7 @@ export const flags: Record<string, FlagSpec> = {
 };
 
 export function usage(): string {
-  const lines = Object.entries(flags).map(([flag, spec]) => `  ${`${flag} <value>`.padEnd(28)}${spec.help}`);
+  const lines = Object.entries(flags).map(([flag, spec]) => `  ${`${flag} <value>`.padEnd(34)}${spec.help}`);
   return [
     'Usage: npm run emulator -- [options]',
     '',
@@ -64,7 +74,7 @@ export function usage(): string {
     '',
     'Options:',
     ...lines,
-    `  ${'--help'.padEnd(28)}show this help`,
+    `  ${'--help'.padEnd(34)}show this help`,
   ].join('\n');
 }
 

@@ -9,7 +9,7 @@ import type { EmulatorContext } from './context.js';
 import { emulatorInfo, type EmulatorInfo } from './control/control-plane.js';
 import { createGraphRouter } from './graph/routes.js';
 import { loadOrCreateSigningKey } from './identity/signing-key.js';
-import { resolveOptions, type EmulatorOptions } from './options.js';
+import { resolveOptions, startConfig, type EmulatorOptions } from './options.js';
 import { createRandom } from './rng.js';
 import { FaultInjector } from './server/faults.js';
 import { createListener } from './server/listener.js';
@@ -29,21 +29,14 @@ export interface RunningEmulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const resolved = resolveOptions(options);
   const store: StateStore = resolved.dataFile
-    ? FileStateStore.open(resolved.dataFile, () => seedState(resolved.domain))
-    : new MemoryStateStore(seedState(resolved.domain));
+    ? FileStateStore.open(resolved.dataFile, () => seedState(resolved))
+    : new MemoryStateStore(seedState(resolved));
   const tls = await loadOrCreateTlsMaterial(resolved.stateDir);
   const signingKey = await loadOrCreateSigningKey(resolved.stateDir);
   const random = createRandom(resolved.seed);
   const ctx: EmulatorContext = {
     options: resolved,
-    config: {
-      latencyMs: resolved.latencyMs,
-      deliveryDelayMs: resolved.deliveryDelayMs,
-      consistencyLagMs: resolved.consistencyLagMs,
-      permissions: [...resolved.permissions],
-      throttleScale: resolved.throttleScale,
-      tokenLifetimeSeconds: resolved.tokenLifetimeSeconds,
-    },
+    config: startConfig(resolved),
     store,
     clock: createClock(() => store.state.clockOffsetMs),
     random,

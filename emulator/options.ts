@@ -15,8 +15,15 @@ export interface EmulatorOptions {
   dataFile?: string;
   /** Added to every Graph call. Default 0. */
   latencyMs?: number;
-  /** Time an assignment request (add or remove) takes from submitted to delivered on the emulator clock. Default 1500. */
+  /**
+   * Time an assignment request (add or remove) takes to deliver a group's roles, from submitted, on the emulator
+   * clock; a request is delivered once every resource of its package is. Default 1500.
+   */
   deliveryDelayMs?: number;
+  /** The same for an application's roles. Default: follows deliveryDelayMs. */
+  appDeliveryDelayMs?: number;
+  /** The same for a SharePoint Online site's roles. Default: follows deliveryDelayMs. */
+  siteDeliveryDelayMs?: number;
   /** For this long after creation an object is invisible to reads, lists and references. Default 0. */
   consistencyLagMs?: number;
   /** App roles granted to client-credential tokens. */
@@ -54,6 +61,9 @@ export const identityDefaults = Object.freeze({
 export interface RuntimeConfig {
   latencyMs: number;
   deliveryDelayMs: number;
+  /** null: follows deliveryDelayMs. */
+  appDeliveryDelayMs: number | null;
+  siteDeliveryDelayMs: number | null;
   consistencyLagMs: number;
   permissions: string[];
   throttleScale: number;
@@ -85,6 +95,20 @@ export class EmulatorOptionError extends Error {
     super(`${option}: ${message}`);
     this.name = 'EmulatorOptionError';
   }
+}
+
+/** The run-time knobs as the emulator starts (and as reset restores them). */
+export function startConfig(options: ResolvedOptions): RuntimeConfig {
+  return {
+    latencyMs: options.latencyMs,
+    deliveryDelayMs: options.deliveryDelayMs,
+    appDeliveryDelayMs: options.appDeliveryDelayMs,
+    siteDeliveryDelayMs: options.siteDeliveryDelayMs,
+    consistencyLagMs: options.consistencyLagMs,
+    permissions: [...options.permissions],
+    throttleScale: options.throttleScale,
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds,
+  };
 }
 
 function nonNegative(option: string, value: number | undefined, fallback: number): number {
@@ -119,6 +143,14 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     dataFile: options.dataFile === undefined ? undefined : resolve(options.dataFile),
     latencyMs: nonNegative('latencyMs', options.latencyMs, 0),
     deliveryDelayMs: nonNegative('deliveryDelayMs', options.deliveryDelayMs, 1500),
+    appDeliveryDelayMs:
+      options.appDeliveryDelayMs === undefined
+        ? null
+        : nonNegative('appDeliveryDelayMs', options.appDeliveryDelayMs, 0),
+    siteDeliveryDelayMs:
+      options.siteDeliveryDelayMs === undefined
+        ? null
+        : nonNegative('siteDeliveryDelayMs', options.siteDeliveryDelayMs, 0),
     consistencyLagMs: nonNegative('consistencyLagMs', options.consistencyLagMs, 0),
     permissions,
     throttleScale: nonNegative('throttleScale', options.throttleScale, 1),

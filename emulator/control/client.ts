@@ -37,7 +37,8 @@ export class EmulatorControl<Objects = Record<string, unknown>> {
     this.#call<{ rules: (FaultRuleInput & { fired: number; remaining: number | null })[] }>('GET', 'faults');
   setFaults = (rules: FaultRuleInput[]) => this.#call<unknown>('POST', 'faults', { rules });
   clearFaults = () => this.#call<void>('DELETE', 'faults');
-  setDeliveryFaults = (rules: { outcome: string; requestType?: string; times?: number }[]) =>
+  /** With `originSystem` (AadGroup, AadApplication, SharePointOnline) a rule fails or holds that kind of resource only. */
+  setDeliveryFaults = (rules: { outcome: string; requestType?: string; originSystem?: string; times?: number }[]) =>
     this.#call<unknown>('POST', 'delivery-faults', { rules });
   advanceClock = (advanceMs: number) => this.#call<unknown>('POST', 'clock', { advanceMs });
   configure = (patch: Record<string, unknown>) => this.#call<unknown>('POST', 'config', patch);

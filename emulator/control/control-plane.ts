@@ -9,12 +9,15 @@ import { show } from '../graph/body.js';
 import { thumbprints } from '../identity/client-assertion.js';
 import { passwordMatches } from '../identity/passwords.js';
 import { issueAppToken, issueUserToken } from '../identity/tokens.js';
+import { startConfig } from '../options.js';
 import { seedState } from '../store/seed.js';
-import type { DeliveryFaultRule } from '../store/state.js';
+import { originSystems } from '../em/delivery.js';
+import type { DeliveryFaultRule, OriginSystem } from '../store/state.js';
 import type { Exchange, Reply } from '../server/exchange.js';
 import { FaultRuleError } from '../server/faults.js';
 import { applyConfig, ConfigError } from './config.js';
 import { objectsSnapshot } from './objects.js';
+import { addSite, SiteError, siteJson } from './sites.js';
 
 export interface EmulatorInfo {
   tenantId: string;
@@ -59,15 +62,8 @@ function jsonBody(exchange: Exchange): Record<string, unknown> {
 }
 
 function resetEmulator(ctx: EmulatorContext): void {
-  ctx.store.replace(seedState(ctx.options.domain));
-  ctx.config = {
-    latencyMs: ctx.options.latencyMs,
-    deliveryDelayMs: ctx.options.deliveryDelayMs,
-    consistencyLagMs: ctx.options.consistencyLagMs,
-    permissions: [...ctx.options.permissions],
-    throttleScale: ctx.options.throttleScale,
-    tokenLifetimeSeconds: ctx.options.tokenLifetimeSeconds,
-  };
+  ctx.store.replace(seedState(ctx.options));
+  ctx.config = startConfig(ctx.options);
   ctx.faults.clear();
   ctx.stats.clear();
   ctx.throttle.reset();
@@ -79,6 +75,8 @@ function clockReply(ctx: EmulatorContext): Reply {
 }
 
 const outcomes = ['deliveryFailed', 'partiallyDelivered', 'denied', 'stuck'];
+/** What a rule for one kind of resource may do to it. */
+const kindOutcomes = ['deliveryFailed', 'stuck'];
 
 function deliveryFaults(body: Record<string, unknown>): DeliveryFaultRule[] {
   if (!Array.isArray(body.rules)) throw badRequest('rules must be a list');
@@ -88,6 +86,17 @@ function deliveryFaults(body: Record<string, unknown>): DeliveryFaultRule[] {
       throw badRequest(`rules[${index}].outcome must be one of ${outcomes.join(', ')}`);
     if (rule.requestType !== undefined && typeof rule.requestType !== 'string')
       throw badRequest(`rules[${index}].requestType must be a string`);
+    const originSystem = rule.originSystem;
+    if (originSystem !== undefined) {
+      if (typeof originSystem !== 'string' || !originSystems.includes(originSystem as OriginSystem))
+        throw badRequest(`rules[${index}].originSystem must be one of ${originSystems.join(', ')}`);
+      if (!kindOutcomes.includes(rule.outcome))
+        throw badRequest(
+          `rules[${index}].outcome must be one of ${kindOutcomes.join(', ')} with an originSystem (the request's outcome follows from its resources)`,
+        );
+      if (typeof rule.requestType === 'string' && !rule.requestType.endsWith('Add'))
+        throw badRequest(`rules[${index}].requestType must be an add request type with an originSystem`);
+    }
     const times = rule.times ?? 1;
     if (typeof times !== 'number' || !Number.isInteger(times) || times < 1)
       throw badRequest(`rules[${index}].times must be a positive integer`);
@@ -95,6 +104,7 @@ function deliveryFaults(body: Record<string, unknown>): DeliveryFaultRule[] {
       outcome: rule.outcome as DeliveryFaultRule['outcome'],
       times,
       ...(typeof rule.requestType === 'string' ? { requestType: rule.requestType } : {}),
+      ...(originSystem !== undefined ? { originSystem: originSystem as OriginSystem } : {}),
     };
   });
 }
@@ -177,6 +187,10 @@ function route(ctx: EmulatorContext, exchange: Exchange): Reply | undefined {
     case 'DELETE delivery-faults':
       ctx.store.mutate((s) => (s.deliveryFaults = []));
       return { status: 204 };
+    case 'GET sites':
+      return ok({ sites: ctx.store.state.sites.map(siteJson) });
+    case 'POST sites':
+      return { status: 201, body: addSite(ctx, jsonBody(exchange)) };
     case 'GET config':
       return ok(ctx.config);
     case 'POST config':
@@ -225,7 +239,7 @@ export function serveControl(ctx: EmulatorContext, exchange: Exchange): Promise<
     );
   } catch (error) {
     if (error instanceof GraphError) return Promise.resolve(fail(error));
-    if (error instanceof FaultRuleError || error instanceof ConfigError)
+    if (error instanceof FaultRuleError || error instanceof ConfigError || error instanceof SiteError)
       return Promise.resolve(fail(badRequest(error.message)));
     throw error;
   }

@@ -1,10 +1,12 @@
 // GET /_emulator/objects: every live object, for leak checks after a run (objects still inside their replication
-// lag are included; deleted users and groups are not). Each list item is deliberately small and stable.
+// lag are included; deleted users and groups are not), with what access packages grant now (group members, app role
+// assignments, site access). Each list item is deliberately small and stable.
 
 import { isoTime } from '../clock.js';
 import type { EmulatorContext } from '../context.js';
 import { assignmentView, requestView } from '../em/lifecycle.js';
-import { allGroupMembers } from '../em/membership.js';
+import { appRoleGrants } from '../em/app-role-assignments.js';
+import { allGroupMembers, siteAccess } from '../em/membership.js';
 
 export function objectsSnapshot(ctx: EmulatorContext): Record<string, unknown> {
   const state = ctx.store.state;
@@ -31,6 +33,37 @@ export function objectsSnapshot(ctx: EmulatorContext): Record<string, unknown> {
         mailEnabled: g.mailEnabled,
         createdDateTime: isoTime(g.createdAt),
       })),
+    applications: state.applications
+      .filter((a) => a.deletedAt === undefined)
+      .map((a) => ({
+        id: a.id,
+        appId: a.appId,
+        displayName: a.displayName,
+        appRoles: a.appRoles.map((r) => ({ id: r.id, value: r.value, displayName: r.displayName })),
+        createdDateTime: isoTime(a.createdAt),
+      })),
+    servicePrincipals: state.servicePrincipals
+      .filter((sp) => sp.deletedAt === undefined)
+      .map((sp) => ({
+        id: sp.id,
+        appId: sp.appId,
+        displayName: state.applications.find((a) => a.appId === sp.appId)?.displayName ?? null,
+        createdDateTime: isoTime(sp.createdAt),
+      })),
+    sites: state.sites.map((site) => ({
+      id: site.id,
+      url: site.url,
+      title: site.title,
+      // Who the tenant's access packages give which of the site's roles now (Graph shows no site membership).
+      access: siteAccess(state, site.url, now),
+    })),
+    appRoleAssignments: appRoleGrants(state, now).map((g) => ({
+      id: g.id,
+      appRoleId: g.appRoleId,
+      principalId: g.principalId,
+      resourceId: g.resourceId,
+      createdDateTime: isoTime(g.createdAt),
+    })),
     catalogs: state.catalogs.map((c) => ({ id: c.id, displayName: c.displayName, catalogType: c.catalogType })),
     catalogResources: state.resources.map((r) => ({
       id: r.id,

@@ -2,7 +2,7 @@
 //
 //   request  submitted ─(deliveringAt)→ delivering ─(completesAt)→ delivered | deliveryFailed | partiallyDelivered
 //            (pendingApproval when the policy requires approval; denied skips delivering; `stuck` never completes)
-//   assignment  delivering ─(deliveredAt)→ delivered ─(removedAt | expiresAt)→ expired
+//   assignment  delivering ─(deliveredAt)→ delivered | partiallyDelivered ─(removedAt | expiresAt)→ expired
 //
 // Nothing is scheduled: whoever reads computes the state for "now", so a persisted in-flight request finishes
 // after a restart and advancing the clock finishes it at once.
@@ -68,8 +68,7 @@ export function assignmentView(assignment: AssignmentRecord, now: number): Assig
     return { state: 'delivering', status: 'Delivering', expiredAt: null };
   if (assignment.outcome === 'deliveryFailed')
     return { state: 'deliveryFailed', status: 'DeliveryFailed', expiredAt: null };
-  if (assignment.outcome === 'partiallyDelivered')
-    return { state: 'partiallyDelivered', status: 'PartiallyDelivered', expiredAt: null };
+  // A partially delivered assignment holds what was delivered until it is removed or expires, like a delivered one.
   const removedAt = assignment.removedAt;
   const expiresAt = assignment.expiresAt;
   if (removedAt !== undefined && now >= removedAt && (expiresAt === null || removedAt <= expiresAt)) {
@@ -77,12 +76,14 @@ export function assignmentView(assignment: AssignmentRecord, now: number): Assig
   }
   if (expiresAt !== null && now >= expiresAt)
     return { state: 'expired', status: 'ExpiredNotificationTriggered', expiredAt: expiresAt };
+  if (assignment.outcome === 'partiallyDelivered')
+    return { state: 'partiallyDelivered', status: 'PartiallyDelivered', expiredAt: null };
   if (expiresAt !== null && expiresAt - now <= dayMs)
     return { state: 'delivered', status: 'NearExpiry1DayNotificationTriggered', expiredAt: null };
   return { state: 'delivered', status: 'Delivered', expiredAt: null };
 }
 
-/** Grants the package's resource roles right now. */
+/** Delivered as a whole (see em/delivery.ts for the roles of each kind of resource). */
 export function grantsAccess(assignment: AssignmentRecord, now: number): boolean {
   return assignmentView(assignment, now)?.state === 'delivered';
 }

@@ -102,6 +102,18 @@ export const graphErrors = {
       'Request_UnsupportedQuery',
       `Unsupported or invalid query filter clause specified for property '${property}' of resource '${resource}'.`,
     ),
+  /** Seen in public reports (with PropertyErrorCode NoBackingApplicationObject). */
+  noBackingApplication: (appId: string) => {
+    const message = `The appId '${appId}' of the service principal does not reference a valid application object.`;
+    return bad('Request_BadRequest', message, [{ code: 'NoBackingApplicationObject', message, target: 'appId' }]);
+  },
+  /** Seen in public reports: a second service principal for one appId. */
+  servicePrincipalNameInUse: (appId: string) =>
+    new GraphError(
+      409,
+      'Request_MultipleObjectsWithSameKeyValue',
+      `The service principal cannot be created, updated, or restored because the service principal name ${appId} is already in use.`,
+    ),
   invalidPageSize: (value: string) =>
     bad('Request_UnsupportedQuery', `Invalid page size specified: '${value}'. Must be between 1 and 999 inclusive.`),
 
@@ -117,11 +129,10 @@ export const graphErrors = {
   emNotFound: (kind: string, id: string) =>
     new GraphError(404, 'ResourceNotFound', `The ${kind} '${id}' was not found.`),
   roleNotFound: () => new GraphError(404, 'RoleNotFound', 'The role was not found.'),
-  callerNotResourceOwner: () =>
-    bad(
-      'CallerNotResourceOwner',
-      'The caller is not an owner of the resource and does not have permission to add it to a catalog.',
-    ),
+  /** A role scope naming a resource or a role by what is not its id (e.g. a site's URL as a role originId). */
+  resourceNotFound: () => new GraphError(404, 'ResourceNotFound', 'The resource was not found.'),
+  /** An app-only caller without the resource kind's owner permission (Group/Application.ReadWrite.All, Sites.FullControl.All). */
+  callerNotResourceOwner: () => bad('CallerNotResourceOwner', 'The caller is not the resource owner.'),
   /** Message seen in public reports; the code is unverified. */
   resourceAlreadyOnboarded: () =>
     bad('ResourceAlreadyOnboarded', 'The specified resource is already onboarded to ELM.'),

@@ -2,9 +2,11 @@
 // Microsoft Graph reference page. Delegated callers in the emulator are ordinary users without admin roles, so
 // admin-only operations accept no delegated scope (a user token gets 403).
 
+import type { OriginSystem } from '../store/state.js';
 import type { PermissionRule } from './route.js';
 
 const directoryRead = ['Directory.Read.All', 'Directory.ReadWrite.All'];
+const applicationRead = ['Application.Read.All', 'Application.ReadWrite.OwnedBy', 'Application.ReadWrite.All'];
 
 export const permissions = {
   usersRead: {
@@ -21,6 +23,24 @@ export const permissions = {
     delegated: ['GroupMember.Read.All'],
   },
   domainsRead: { app: ['Domain.Read.All', 'Domain.ReadWrite.All', ...directoryRead], delegated: [] },
+  /** Applications and service principals, and who holds a service principal's app roles (appRoleAssignedTo). */
+  applicationsRead: {
+    app: [...applicationRead, ...directoryRead],
+    delegated: ['Application.Read.All', 'Application.ReadWrite.All', ...directoryRead],
+  },
+  applicationsCreate: {
+    app: ['AppRegistration.Create', 'Application.ReadWrite.OwnedBy', 'Application.ReadWrite.All'],
+    delegated: ['AppRegistration.Create', 'Application.ReadWrite.All'],
+  },
+  servicePrincipalsCreate: {
+    app: ['Application.ReadWrite.OwnedBy', 'Application.ReadWrite.All', 'Directory.ReadWrite.All'],
+    delegated: ['Application.ReadWrite.All', 'Directory.ReadWrite.All'],
+  },
+  /** A user's app role assignments. */
+  userAppRoleAssignmentsRead: {
+    app: ['Directory.Read.All', 'AppRoleAssignment.ReadWrite.All', 'Directory.ReadWrite.All'],
+    delegated: ['AppRoleAssignment.ReadWrite.All', 'Directory.Read.All'],
+  },
   emRead: {
     app: ['EntitlementManagement.Read.All', 'EntitlementManagement.ReadWrite.All'],
     delegated: ['EntitlementManagement.Read.All'],
@@ -37,5 +57,15 @@ export const permissions = {
   },
 } satisfies Record<string, PermissionRule>;
 
+/**
+ * An app-only resource request (adminAdd) also needs the right to manage the resource itself, per kind; without
+ * one of these Graph answers 400 CallerNotResourceOwner.
+ */
+export const resourceOwnerAppPermissions: Record<OriginSystem, readonly string[]> = {
+  AadGroup: ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  AadApplication: ['Application.ReadWrite.All'],
+  SharePointOnline: ['Sites.FullControl.All'],
+};
+
 /** App-only resource requests for groups also need a group-modifying permission (else 400 CallerNotResourceOwner). */
-export const groupOwnerAppPermissions: readonly string[] = ['Group.ReadWrite.All', 'Directory.ReadWrite.All'];
+export const groupOwnerAppPermissions: readonly string[] = resourceOwnerAppPermissions.AadGroup;

@@ -1,5 +1,7 @@
 // Every Graph v1.0 route the emulator serves.
 
+import { appRoleAssignmentRoutes } from './directory/app-role-assignments.js';
+import { applicationRoutes } from './directory/applications.js';
 import { domainRoutes } from './directory/domains.js';
 import { groupRoutes } from './directory/groups.js';
 import { userRoutes } from './directory/users.js';
@@ -15,6 +17,8 @@ export const graphRoutes: readonly RouteDefinition[] = [
   ...userRoutes,
   ...groupRoutes,
   ...domainRoutes,
+  ...applicationRoutes,
+  ...appRoleAssignmentRoutes,
   ...catalogRoutes,
   ...resourceRequestRoutes,
   ...accessPackageRoutes,

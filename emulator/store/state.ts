@@ -52,10 +52,50 @@ export interface CatalogRecord extends DirectoryRecord {
   modifiedAt: number;
 }
 
+/** An app role as an application defines it (and its service principal shows it). */
+export interface AppRole {
+  id: string;
+  value: string | null;
+  displayName: string;
+  description: string | null;
+  allowedMemberTypes: string[];
+  isEnabled: boolean;
+}
+
+export interface ApplicationRecord extends DirectoryRecord {
+  appId: string;
+  displayName: string;
+  description: string | null;
+  signInAudience: string;
+  notes: string | null;
+  tags: string[];
+  appRoles: AppRole[];
+  deletedAt?: number;
+}
+
+/** A service principal; its app roles are its application's, read through `appId`. */
+export interface ServicePrincipalRecord extends DirectoryRecord {
+  appId: string;
+  accountEnabled: boolean;
+  appRoleAssignmentRequired: boolean;
+  tags: string[];
+  deletedAt?: number;
+}
+
+/** A SharePoint Online site collection. The emulator has no SharePoint API: sites are seeded or added on the control plane. */
+export interface SiteRecord extends DirectoryRecord {
+  /** The absolute URL, without a trailing slash, as added. */
+  url: string;
+  title: string;
+}
+
+/** The kinds of catalog resources, by their origin system. */
+export type OriginSystem = 'AadGroup' | 'AadApplication' | 'SharePointOnline';
+
 export interface CatalogResourceRecord extends DirectoryRecord {
   catalogId: string;
   originId: string;
-  originSystem: string;
+  originSystem: OriginSystem;
   displayName: string;
   description: string | null;
   modifiedAt: number;
@@ -64,16 +104,18 @@ export interface CatalogResourceRecord extends DirectoryRecord {
 export interface ResourceRoleRecord extends DirectoryRecord {
   catalogId: string;
   resourceId: string;
-  displayName: 'Member' | 'Owner';
+  displayName: string;
+  /** Absent on records written before app and site roles existed (groups' roles have none). */
+  description?: string | null;
   originId: string;
-  originSystem: string;
+  originSystem: OriginSystem;
 }
 
 export interface ResourceScopeRecord extends DirectoryRecord {
   catalogId: string;
   resourceId: string;
   originId: string;
-  originSystem: string;
+  originSystem: OriginSystem;
   isRootScope: boolean;
   displayName: string;
   description: string;
@@ -84,7 +126,7 @@ export interface ResourceRequestRecord extends DirectoryRecord {
   catalogId: string;
   resourceId: string;
   originId: string;
-  originSystem: string;
+  originSystem: OriginSystem;
 }
 
 export interface AccessPackageRecord extends DirectoryRecord {
@@ -145,6 +187,12 @@ export interface SubjectSnapshot {
   email: string | null;
 }
 
+/** How one kind of resource of an assignment's package is delivered: at its own time, or not at all. */
+export interface ResourceDelivery {
+  at: number;
+  outcome: 'delivered' | 'deliveryFailed' | 'stuck';
+}
+
 export interface AssignmentRecord extends DirectoryRecord {
   accessPackageId: string;
   policyId: string;
@@ -162,6 +210,13 @@ export interface AssignmentRecord extends DirectoryRecord {
   removeRequestId?: string;
   /** When the removal request completes and access ends. */
   removedAt?: number;
+  /**
+   * Per kind of resource in the package when it was requested: when its roles are granted. Absent on records written
+   * before resources were delivered one by one; a kind not listed is granted while the assignment is delivered.
+   */
+  deliveries?: Partial<Record<OriginSystem, ResourceDelivery>>;
+  /** Per kind: when the removal takes that kind's roles away (removedAt, the last of them, ends the assignment). */
+  removals?: Partial<Record<OriginSystem, number>>;
 }
 
 interface AppCertificateRecord {
@@ -172,6 +227,8 @@ interface AppCertificateRecord {
 
 export interface DeliveryFaultRule {
   requestType?: string;
+  /** Fails (or holds) only this kind of resource of an add request; the request ends by what its other resources do. */
+  originSystem?: OriginSystem;
   outcome: Exclude<DeliveryOutcome, 'delivered'>;
   times: number;
 }
@@ -185,6 +242,9 @@ export interface EmulatorState {
   /** Members added directly (not through an access package), by group id. */
   directMembers: Record<string, string[]>;
   domains: DomainRecord[];
+  applications: ApplicationRecord[];
+  servicePrincipals: ServicePrincipalRecord[];
+  sites: SiteRecord[];
   catalogs: CatalogRecord[];
   resources: CatalogResourceRecord[];
   resourceRoles: ResourceRoleRecord[];

@@ -78,7 +78,7 @@ export class FileStateStore extends MemoryStateStore {
         `The emulator data file ${path} is not emulator state (${problem}); refusing to start. The file was left untouched: move it aside or delete it.`,
       );
     }
-    return new FileStateStore(path, parsed as EmulatorState);
+    return new FileStateStore(path, withLaterCollections(parsed as EmulatorState, seed));
   }
 
   protected override persist(): void {
@@ -104,6 +104,16 @@ const collections = [
   'appCertificates',
 ] as const;
 
+/** Collections added after the format's first release: a file written before them gets the seeded ones. */
+const laterCollections = ['applications', 'servicePrincipals', 'sites'] as const;
+
+function withLaterCollections(state: EmulatorState, seed: () => EmulatorState): EmulatorState {
+  const missing = laterCollections.filter((name) => !Array.isArray(state[name]));
+  if (missing.length === 0) return state;
+  const seeded = seed();
+  return { ...state, ...Object.fromEntries(missing.map((name) => [name, seeded[name]])) };
+}
+
 function describeInvalidState(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return 'not a JSON object';
   const state = value as Record<string, unknown>;
@@ -112,5 +122,7 @@ function describeInvalidState(value: unknown): string | undefined {
   if (typeof state.clockOffsetMs !== 'number') return 'clockOffsetMs is not a number';
   if (typeof state.directMembers !== 'object' || state.directMembers === null) return 'directMembers is missing';
   for (const name of collections) if (!Array.isArray(state[name])) return `${name} is not a list`;
+  for (const name of laterCollections)
+    if (state[name] !== undefined && !Array.isArray(state[name])) return `${name} is not a list`;
   return undefined;
 }

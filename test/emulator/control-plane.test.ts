@@ -31,6 +31,8 @@ describe('inspection', () => {
     const objects = await h.control.get<Json>('objects');
     expect(Object.keys(objects).sort()).toEqual([
       'accessPackages',
+      'appRoleAssignments',
+      'applications',
       'assignmentPolicies',
       'assignmentRequests',
       'assignments',
@@ -41,6 +43,8 @@ describe('inspection', () => {
       'now',
       'resourceRequests',
       'resourceRoleScopes',
+      'servicePrincipals',
+      'sites',
       'users',
     ]);
     expect(objects.assignmentRequests).toEqual([
@@ -99,6 +103,18 @@ describe('control', () => {
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as Json).error.message).toMatch(/^colour is not a configurable setting/);
     expect((await h.control.request('POST', 'config', { latencyMs: -5 })).status).toBe(400);
+  });
+
+  test('the app and site delivery delays follow deliveryDelayMs until set; null makes them follow again', async () => {
+    expect(await h.control.get<Json>('config')).toMatchObject({ appDeliveryDelayMs: null, siteDeliveryDelayMs: null });
+    expect(await h.control.post<Json>('config', { appDeliveryDelayMs: 5000, siteDeliveryDelayMs: 0 })).toMatchObject({
+      appDeliveryDelayMs: 5000,
+      siteDeliveryDelayMs: 0,
+    });
+    expect((await h.control.post<Json>('config', { appDeliveryDelayMs: null })).appDeliveryDelayMs).toBeNull();
+    const bad = await h.control.request('POST', 'config', { siteDeliveryDelayMs: 'slow' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as Json).error.message).toMatch(/^siteDeliveryDelayMs must be a non-negative number/);
   });
 
   test('delivery-fault rules are validated', async () => {

@@ -2,16 +2,22 @@
 // the type lacks (navigation properties only when expanded), JSON types and enum values from the CSDL, GUID ids.
 /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- Graph responses are untyped JSON; the tests assert their shape. */
 
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { defaultPermissions } from '../../emulator/index.js';
 import { enumMembers, validateCollection, validateEntity } from './support/csdl.js';
 import { startHarness, type EmulatorHarness } from './support/harness.js';
 import {
+  addResourceToCatalog,
+  addRoleScope,
+  catalogResource,
   createUser,
   em,
   password,
   provision,
   removeAssignment,
   requestAssignment,
+  servicePrincipalNamed,
   type Json,
   type Provisioned,
 } from './support/steps.js';
@@ -21,10 +27,25 @@ let p: Provisioned;
 let requestId: string;
 let assignmentId: string;
 let removalId: string;
+let expenses: Json;
 
 beforeAll(async () => {
-  h = await startHarness({ deliveryDelayMs: 1000 });
+  h = await startHarness({
+    deliveryDelayMs: 1000,
+    permissions: [...defaultPermissions, 'Application.ReadWrite.All', 'Sites.FullControl.All', 'Directory.Read.All'],
+  });
   p = await provision(h.graph(), h.info.domain);
+  // The package also holds an app role and a site role, so every kind of resource and an app role assignment exist.
+  expenses = await servicePrincipalNamed(h.graph(), 'Contoso Expenses');
+  const site = 'https://contoso.sharepoint.com/sites/Marketing';
+  for (const [originSystem, originId] of [
+    ['AadApplication', expenses.id],
+    ['SharePointOnline', site],
+  ] as const) {
+    await addResourceToCatalog(h.graph(), p.catalogId, originSystem, originId);
+    const resource = await catalogResource(h.graph(), p.catalogId, originId);
+    await addRoleScope(h.graph(), p.accessPackage.id, resource.roles[0], resource.scopes[0], resource.id);
+  }
   const asUser = h.graph(h.userCredential(p.user.userPrincipalName, password));
   requestId = (await requestAssignment(asUser, 'userAdd', p.user.id, p.policy.id, p.accessPackage.id)).id;
   await h.control.post('clock', { advanceMs: 1000 });
@@ -62,6 +83,48 @@ describe('directory entities', () => {
     expect(validateEntity(await createUser(h.graph(), h.info.domain), 'user')).toEqual([]);
   });
 
+  test('applications and service principals: list, get, $select of every known property, POST responses', async () => {
+    expect(validateCollection(await get('/applications'), 'application')).toEqual([]);
+    expect(validateCollection(await get('/servicePrincipals'), 'servicePrincipal')).toEqual([]);
+    expect(validateEntity(await get(`/servicePrincipals/${expenses.id}`), 'servicePrincipal')).toEqual([]);
+    const app = await h
+      .graph()
+      .api('/applications')
+      .post({
+        displayName: 'Payroll',
+        description: 'Pay slips',
+        tags: ['HR'],
+        appRoles: [{ id: randomUUID(), value: 'Approver', displayName: 'Approver', allowedMemberTypes: ['User'] }],
+      });
+    expect(validateEntity(app, 'application')).toEqual([]);
+    expect(
+      validateEntity(
+        await get(`/applications/${app.id}`, {
+          select:
+            'authenticationBehaviors,createdByAppId,isDisabled,oauth2RequirePostResponse,servicePrincipalLockConfiguration,uniqueName',
+        }),
+        'application',
+      ),
+    ).toEqual([]);
+    const sp = await h.graph().api('/servicePrincipals').post({ appId: app.appId });
+    expect(validateEntity(sp, 'servicePrincipal')).toEqual([]);
+    expect(
+      validateEntity(
+        await get(`/servicePrincipals/${sp.id}`, { select: 'createdByAppId,isDisabled' }),
+        'servicePrincipal',
+      ),
+    ).toEqual([]);
+  });
+
+  test('app role assignments: of a service principal and of a user', async () => {
+    const assignedTo = await get(`/servicePrincipals/${expenses.id}/appRoleAssignedTo`);
+    expect(assignedTo.value).toHaveLength(1);
+    expect(validateCollection(assignedTo, 'appRoleAssignment')).toEqual([]);
+    const ofUser = await get(`/users/${p.user.id}/appRoleAssignments`);
+    expect(ofUser.value.map((a: Json) => a.id)).toEqual(assignedTo.value.map((a: Json) => a.id));
+    expect(validateCollection(ofUser, 'appRoleAssignment')).toEqual([]);
+  });
+
   test('groups, group members (as directoryObject with @odata.type user) and domains', async () => {
     expect(validateCollection(await get('/groups'), 'group')).toEqual([]);
     expect(validateEntity(await get(`/groups/${p.group.id}`), 'group')).toEqual([]);
@@ -81,12 +144,13 @@ describe('entitlement-management entities', () => {
   });
 
   test('catalog resources with roles and scopes; resource roles with their resource; resource scopes', async () => {
-    expect(
-      validateCollection(
-        await get(`${em}/catalogs/${p.catalogId}/resources`, { expand: 'roles,scopes' }),
-        'accessPackageResource',
-      ),
-    ).toEqual([]);
+    const resources = await get(`${em}/catalogs/${p.catalogId}/resources`, { expand: 'roles,scopes' });
+    expect(resources.value.map((r: Json) => r.originSystem).sort()).toEqual([
+      'AadApplication',
+      'AadGroup',
+      'SharePointOnline',
+    ]);
+    expect(validateCollection(resources, 'accessPackageResource')).toEqual([]);
     expect(
       validateCollection(
         await get(`${em}/catalogs/${p.catalogId}/resourceRoles`, { expand: 'resource' }),
@@ -115,7 +179,7 @@ describe('entitlement-management entities', () => {
       expand: 'catalog,resourceRoleScopes($expand=role,scope),assignmentPolicies',
     });
     expect(validateCollection(packages, 'accessPackage')).toEqual([]);
-    expect(packages.value[0].resourceRoleScopes).toHaveLength(1);
+    expect(packages.value[0].resourceRoleScopes).toHaveLength(3);
     expect(
       validateCollection(
         await get(`${em}/accessPackages/${p.accessPackage.id}/resourceRoleScopes`, { expand: 'role,scope' }),

@@ -101,6 +101,25 @@ describe('restart with a data file', () => {
     expect(p.user.id).toBeDefined();
   });
 
+  test('a data file written before apps and sites existed gets the seeded ones', async () => {
+    let h = await start();
+    await provision(h.graph(), h.info.domain);
+    await h.close();
+    open.splice(open.indexOf(h), 1);
+    const older = JSON.parse(readFileSync(dataFile, 'utf8'));
+    for (const name of ['applications', 'servicePrincipals', 'sites']) delete older[name];
+    writeFileSync(dataFile, JSON.stringify(older));
+    h = await start();
+    const objects = await h.control.get<Json>('objects');
+    expect(objects.users).toHaveLength(1);
+    expect(objects.servicePrincipals.map((sp: Json) => sp.displayName).sort()).toEqual([
+      'Contoso Expenses',
+      'Contoso Wiki',
+      'entra-saga',
+    ]);
+    expect(objects.sites.map((s: Json) => s.title)).toEqual(['Marketing', 'Sales']);
+  });
+
   test('reset persists the seeded state', async () => {
     let h = await start();
     await provision(h.graph(), h.info.domain);

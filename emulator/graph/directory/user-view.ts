@@ -2,6 +2,7 @@
 // properties $filter supports on /users.
 
 import { isoTime } from '../../clock.js';
+import { guidBytes } from '../../guid.js';
 import type { FilterSchema } from '../../odata/filter-eval.js';
 import type { UserRecord } from '../../store/state.js';
 import type { Json } from '../responses.js';
@@ -91,13 +92,6 @@ export function securityIdentifier(id: string): string {
   const bytes = Buffer.from(guidBytes(id));
   const words = [0, 4, 8, 12].map((offset) => bytes.readUInt32LE(offset));
   return `S-1-12-1-${words.join('-')}`;
-}
-
-function guidBytes(id: string): number[] {
-  const hex = id.replaceAll('-', '');
-  const b = (i: number) => parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  // .NET GUID byte order: first three groups little-endian.
-  return [b(3), b(2), b(1), b(0), b(5), b(4), b(7), b(6), ...Array.from({ length: 8 }, (_, i) => b(8 + i))];
 }
 
 export function userFull(user: UserRecord): Json {

@@ -31,7 +31,7 @@ export function findUser(call: GraphCall, idOrUpn: string): UserRecord | undefin
   );
 }
 
-function requireUser(call: GraphCall, idOrUpn: string): UserRecord {
+export function requireUser(call: GraphCall, idOrUpn: string): UserRecord {
   const user = findUser(call, idOrUpn);
   if (!user) throw graphErrors.directoryObjectNotFound(idOrUpn);
   return user;

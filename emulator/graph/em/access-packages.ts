@@ -1,11 +1,11 @@
 // Access packages (create in a catalog, get, list, update, delete — refused while assignments exist) and their
-// resource role scopes (id `<roleId>_<scopeId>`), whose Member roles decide group membership of assignees.
+// resource role scopes (id `<roleId>_<scopeId>`) on group, app and site roles, which decide what assignees get.
 
 import { randomUUID } from 'node:crypto';
 import { blocksDeletion } from '../../em/lifecycle.js';
 import { graphErrors } from '../../errors/graph-errors.js';
 import type { FilterSchema } from '../../odata/filter-eval.js';
-import type { AccessPackageRecord, RoleScopeRecord } from '../../store/state.js';
+import type { AccessPackageRecord, ResourceScopeRecord, RoleScopeRecord } from '../../store/state.js';
 import { isPlainObject, show } from '../body.js';
 import { permissions } from '../permissions.js';
 import { noContent } from '../responses.js';
@@ -22,6 +22,7 @@ import {
   requiredString,
 } from './em-common.js';
 import { accessPackageType, roleScopeType } from './em-types.js';
+import { sameOrigin } from './resource-kinds.js';
 
 const packageFilter: FilterSchema<AccessPackageRecord> = {
   typeName: 'accessPackage',
@@ -138,8 +139,15 @@ function createRoleScope(call: GraphCall) {
   ) {
     throw graphErrors.emNotFound('resource', resourceId);
   }
-  // Roles and scopes resolve within the package's catalog, by id or by origin id, and only once replicated.
-  const role = state.resourceRoles.find(
+  // Roles and scopes resolve within the package's catalog, by id or by origin id, and only once replicated. Site
+  // roles share their origin ids ("3", "4", "5") across sites: without a resource id, the scope tells them apart.
+  const matchesScope = (s: ResourceScopeRecord) =>
+    s.visibleAt <= call.now &&
+    (scopeRef.id !== undefined
+      ? s.id === lower(scopeRef.id)
+      : sameOrigin(s.originSystem, s.originId, show(scopeRef.originId ?? '')) &&
+        (scopeRef.isRootScope === undefined || s.isRootScope === scopeRef.isRootScope));
+  const candidates = state.resourceRoles.filter(
     (r) =>
       r.catalogId === pkg.catalogId &&
       r.visibleAt <= call.now &&
@@ -148,16 +156,16 @@ function createRoleScope(call: GraphCall) {
         : r.originId.toLowerCase() === lower(roleRef.originId) && (!resourceId || r.resourceId === resourceId)) &&
       (roleRef.originSystem === undefined || r.originSystem === roleRef.originSystem),
   );
-  if (!role) throw graphErrors.roleNotFound();
-  const scope = state.resourceScopes.find(
-    (s) =>
-      s.resourceId === role.resourceId &&
-      s.visibleAt <= call.now &&
-      (scopeRef.id !== undefined
-        ? s.id === lower(scopeRef.id)
-        : s.originId.toLowerCase() === lower(scopeRef.originId) &&
-          (scopeRef.isRootScope === undefined || s.isRootScope === scopeRef.isRootScope)),
-  );
+  const role =
+    candidates.find((r) => state.resourceScopes.some((s) => s.resourceId === r.resourceId && matchesScope(s))) ??
+    candidates[0];
+  if (!role) {
+    // A site's URL where its role's sequence number belongs names no role: the service answers ResourceNotFound.
+    if (typeof roleRef.originId === 'string' && /^https?:\/\//i.test(roleRef.originId))
+      throw graphErrors.resourceNotFound();
+    throw graphErrors.roleNotFound();
+  }
+  const scope = state.resourceScopes.find((s) => s.resourceId === role.resourceId && matchesScope(s));
   if (!scope) throw graphErrors.emNotFound('resource scope', show(scopeRef.id ?? scopeRef.originId ?? ''));
   const id = `${role.id}_${scope.id}`;
   if (state.roleScopes.some((rs) => rs.accessPackageId === pkg.id && rs.id === id)) throw graphErrors.roleScopeExists();

@@ -80,7 +80,10 @@ function cancelRequest(call: GraphCall) {
     s.assignments = s.assignments.filter((a) => a.addRequestId !== request.id);
     if (stored.requestType.endsWith('Remove')) {
       const assignment = s.assignments.find((a) => a.id === stored.assignmentId);
-      if (assignment) delete assignment.removedAt;
+      if (assignment) {
+        delete assignment.removedAt;
+        delete assignment.removals;
+      }
     }
   });
   return { status: 200 };

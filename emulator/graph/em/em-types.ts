@@ -121,7 +121,7 @@ export const roleType: EntityType<ResourceRoleRecord> = {
   properties: (r) => ({
     id: r.id,
     displayName: r.displayName,
-    description: null,
+    description: r.description ?? null,
     originId: r.originId,
     originSystem: r.originSystem,
   }),

@@ -2,9 +2,11 @@
 //   adminAdd / adminRemove — an app (or admin) with EntitlementManagement.ReadWrite.All; a user token gets 403;
 //   userAdd / userRemove  — only the target user themself (delegated token), and only when the policy lets targets
 //                            add/remove their own access and the user is among its allowed targets.
-// The request is answered `submitted` / `Accepted`; delivery then runs on the emulator clock (see em/lifecycle.ts).
+// The request is answered `submitted` / `Accepted`; delivery then runs on the emulator clock, each kind of resource
+// in the package on its own delay (see em/delivery.ts and em/lifecycle.ts).
 
 import { randomUUID } from 'node:crypto';
+import { packageKinds, planDelivery, planRemoval, takeDeliveryFaults } from '../../em/delivery.js';
 import { expiryTime, isOpenRequest, assignmentView, blocksDeletion, requestView } from '../../em/lifecycle.js';
 import { groupMemberIds } from '../../em/membership.js';
 import { graphErrors } from '../../errors/graph-errors.js';
@@ -13,8 +15,8 @@ import {
   isVisible,
   type AssignmentRecord,
   type AssignmentRequestRecord,
-  type DeliveryOutcome,
   type ExpirationSnapshot,
+  type OriginSystem,
   type PolicyRecord,
   type SubjectSnapshot,
   type UserRecord,
@@ -78,17 +80,13 @@ function callerSubject(call: GraphCall): SubjectSnapshot {
   };
 }
 
-/** Takes the first scripted delivery fault for this request type, if any (see /_emulator/delivery-faults). */
-function nextOutcome(call: GraphCall, requestType: SupportedType): DeliveryOutcome {
+/** Takes the scripted delivery faults that apply to this request (see /_emulator/delivery-faults). */
+function takeFaults(call: GraphCall, requestType: SupportedType, kinds: readonly OriginSystem[]) {
   const rules = call.ctx.store.state.deliveryFaults;
-  const index = rules.findIndex((r) => r.times > 0 && (r.requestType === undefined || r.requestType === requestType));
-  if (index < 0) return 'delivered';
-  const outcome = rules[index]!.outcome;
-  call.ctx.store.mutate((s) => {
-    s.deliveryFaults[index]!.times -= 1;
-    s.deliveryFaults = s.deliveryFaults.filter((r) => r.times > 0);
-  });
-  return outcome;
+  const taken = takeDeliveryFaults(rules, requestType, kinds);
+  if (JSON.stringify(taken.remaining) !== JSON.stringify(rules))
+    call.ctx.store.mutate((s) => (s.deliveryFaults = taken.remaining));
+  return taken;
 }
 
 function expirationOf(policy: PolicyRecord): ExpirationSnapshot {
@@ -212,10 +210,12 @@ function add(
 
   const approval = policy.body.requestApprovalSettings as Record<string, unknown>;
   const needsApproval = type === 'userAdd' && approval.isApprovalRequiredForAdd === true;
-  const outcome = needsApproval ? 'delivered' : nextOutcome(call, type);
-  const delay = call.ctx.config.deliveryDelayMs;
-  const deliveringAt = needsApproval ? null : call.now + Math.round(delay / 3);
-  const completesAt = needsApproval ? null : call.now + delay;
+  const kinds = packageKinds(state, pkg.id);
+  const faults = needsApproval ? undefined : takeFaults(call, type, kinds);
+  const plan = faults && planDelivery(call.now, kinds, call.ctx.config, faults.outcome, faults.kindFaults);
+  const outcome = plan?.outcome ?? 'delivered';
+  const deliveringAt = plan?.deliveringAt ?? null;
+  const completesAt = plan?.completesAt ?? null;
   const expiration = expirationOf(policy);
   const requestId = randomUUID();
   const assignmentId = needsApproval || outcome === 'denied' ? null : randomUUID();
@@ -237,7 +237,7 @@ function add(
     expiration,
   };
   const assignment: AssignmentRecord | undefined =
-    assignmentId === null || deliveringAt === null || completesAt === null
+    assignmentId === null || plan === undefined || deliveringAt === null || completesAt === null
       ? undefined
       : {
           id: assignmentId,
@@ -255,6 +255,7 @@ function add(
           scheduleStart: call.now,
           expiresAt: expiryTime(expiration, call.now),
           expiration,
+          deliveries: plan.deliveries,
         };
   call.ctx.store.mutate((s) => {
     s.assignmentRequests.push(request);
@@ -281,11 +282,21 @@ function remove(
   }
   const previous = call.ctx.store.state.assignmentRequests.find((r) => r.id === assignment.removeRequestId);
   if (previous && isOpenRequest(previous, call.now)) throw graphErrors.existingOpenRequest();
-  if (view.state !== 'delivered' || (previous && requestView(previous, call.now).state === 'delivered'))
+  // Delivered and partially delivered assignments can be removed (the latter losing what was delivered).
+  if (
+    (view.state !== 'delivered' && view.state !== 'partiallyDelivered') ||
+    (previous && requestView(previous, call.now).state === 'delivered')
+  )
     throw graphErrors.invalidAssignmentState(assignment.id);
 
-  const outcome = nextOutcome(call, type);
-  const delay = call.ctx.config.deliveryDelayMs;
+  const kinds = [
+    ...new Set([
+      ...packageKinds(call.ctx.store.state, assignment.accessPackageId),
+      ...(Object.keys(assignment.deliveries ?? {}) as OriginSystem[]),
+    ]),
+  ];
+  const { outcome } = takeFaults(call, type, kinds);
+  const plan = planRemoval(call.now, kinds, call.ctx.config);
   const request: AssignmentRequestRecord = {
     id: randomUUID(),
     createdAt: call.now,
@@ -297,8 +308,8 @@ function remove(
     targetUserId: assignment.targetUserId,
     requestor: callerSubject(call),
     justification,
-    deliveringAt: call.now + Math.round(delay / 3),
-    completesAt: call.now + delay,
+    deliveringAt: plan.deliveringAt,
+    completesAt: plan.completesAt,
     outcome,
     scheduleStart: call.now,
     expiration: assignment.expiration,
@@ -307,8 +318,13 @@ function remove(
     s.assignmentRequests.push(request);
     const stored = s.assignments.find((a) => a.id === assignment.id)!;
     stored.removeRequestId = request.id;
-    if (outcome === 'delivered') stored.removedAt = request.completesAt!;
-    else delete stored.removedAt;
+    if (outcome === 'delivered') {
+      stored.removedAt = plan.completesAt;
+      stored.removals = plan.removals;
+    } else {
+      delete stored.removedAt;
+      delete stored.removals;
+    }
   });
   return submittedReply(call, request);
 }

@@ -1,23 +1,26 @@
-// Resource requests: `adminAdd` puts a group into a catalog (creating the catalog resource, its Member and Owner
-// roles and its root scope), `adminRemove` takes it out. Both answer 201 `delivered` at once, as the service does,
-// but what they create is subject to replication lag like any other write.
+// Resource requests: `adminAdd` puts a group, an application (its service principal) or a SharePoint Online site
+// into a catalog, creating the catalog resource, its roles (resource-kinds.ts) and its root scope; `adminRemove`
+// takes it out. Both answer 201 `delivered` at once, as the service does, but what they create is subject to
+// replication lag like any other write. An app-only caller also needs the kind's owner permission.
 
 import { randomUUID } from 'node:crypto';
 import { graphErrors } from '../../errors/graph-errors.js';
 import type { FilterSchema } from '../../odata/filter-eval.js';
+import { originSystems } from '../../em/delivery.js';
 import type {
   CatalogResourceRecord,
+  OriginSystem,
   ResourceRequestRecord,
   ResourceRoleRecord,
   ResourceScopeRecord,
 } from '../../store/state.js';
 import { isPlainObject, show } from '../body.js';
-import { findGroup } from '../directory/groups.js';
-import { groupOwnerAppPermissions, permissions } from '../permissions.js';
+import { permissions, resourceOwnerAppPermissions } from '../permissions.js';
 import type { GraphCall, RouteDefinition } from '../route.js';
 import { requireCatalog } from './catalogs.js';
 import { checkEmBody, createdReply, emBase, findById, getReply, listReply, requiredReferenceId } from './em-common.js';
 import { resourceRequestType } from './em-types.js';
+import { resourceKinds, sameOrigin } from './resource-kinds.js';
 
 const requestTypes = [
   'notSpecified',
@@ -79,34 +82,37 @@ function createResourceRequest(call: GraphCall) {
   for (const key of Object.keys(resource))
     if (!resourceFields.includes(key)) throw graphErrors.unknownEmProperty(key, 'accessPackageResource');
   const originSystem = resource.originSystem;
-  const originId = typeof resource.originId === 'string' ? resource.originId.toLowerCase() : undefined;
+  const originId =
+    typeof resource.originId === 'string' && resource.originId.trim() !== '' ? resource.originId : undefined;
   const resourceId = typeof resource.id === 'string' ? resource.id.toLowerCase() : undefined;
-  if (originSystem !== undefined && originSystem !== 'AadGroup') {
+  if (originSystem !== undefined && !originSystems.includes(originSystem as OriginSystem)) {
     throw graphErrors.invalidModel(
       'resource.originSystem',
-      `Origin system '${show(originSystem)}' is not supported; the emulator manages AadGroup resources.`,
+      `Origin system '${show(originSystem)}' is not supported; the emulator manages ${originSystems.join(', ')} resources.`,
     );
   }
+  const kind = originSystem as OriginSystem | undefined;
   if (requestType === 'adminAdd') {
-    if (originSystem !== 'AadGroup')
-      throw graphErrors.invalidModel('resource.originSystem', "The resource's 'originSystem' is required.");
+    if (!kind) throw graphErrors.invalidModel('resource.originSystem', "The resource's 'originSystem' is required.");
     if (!originId) throw graphErrors.invalidModel('resource.originId', "The resource's 'originId' is required.");
-    return addResource(call, catalog.id, originId);
+    return addResource(call, catalog.id, kind, originId);
   }
   if (!originId && !resourceId)
     throw graphErrors.invalidModel('resource', "The resource's 'id' or 'originId' is required.");
-  return removeResource(call, catalog.id, resourceId, originId);
+  return removeResource(call, catalog.id, resourceId, originId === undefined ? undefined : { originId, kind });
 }
 
-function addResource(call: GraphCall, catalogId: string, groupId: string) {
-  // App-only callers must be able to modify the group: Group.ReadWrite.All (delegated callers would need ownership).
-  if (call.caller.kind === 'app' && !groupOwnerAppPermissions.some((p) => call.caller.permissions.has(p))) {
+function addResource(call: GraphCall, catalogId: string, kind: OriginSystem, originId: string) {
+  // App-only callers must be able to manage the resource itself (delegated callers would need ownership).
+  if (call.caller.kind === 'app' && !resourceOwnerAppPermissions[kind].some((p) => call.caller.permissions.has(p))) {
     throw graphErrors.callerNotResourceOwner();
   }
-  const group = findGroup(call, groupId);
-  if (!group) throw graphErrors.emNotFound('resource', groupId);
+  const origin = resourceKinds[kind].find(call, originId);
+  if (!origin) throw graphErrors.emNotFound('resource', originId);
   const state = call.ctx.store.state;
-  if (state.resources.some((r) => r.catalogId === catalogId && r.originId === group.id))
+  if (
+    state.resources.some((r) => r.catalogId === catalogId && r.originSystem === kind && r.originId === origin.originId)
+  )
     throw graphErrors.resourceAlreadyOnboarded();
 
   const { now } = call;
@@ -117,20 +123,21 @@ function addResource(call: GraphCall, catalogId: string, groupId: string) {
     visibleAt,
     modifiedAt: now,
     catalogId,
-    originId: group.id,
-    originSystem: 'AadGroup',
-    displayName: group.displayName,
-    description: group.description,
+    originId: origin.originId,
+    originSystem: kind,
+    displayName: origin.displayName,
+    description: origin.description,
   };
-  const roles: ResourceRoleRecord[] = (['Member', 'Owner'] as const).map((name) => ({
+  const roles: ResourceRoleRecord[] = origin.roles.map((role) => ({
     id: randomUUID(),
     createdAt: now,
     visibleAt,
     catalogId,
     resourceId: resource.id,
-    displayName: name,
-    originId: `${name}_${group.id}`,
-    originSystem: 'AadGroup',
+    displayName: role.displayName,
+    description: role.description,
+    originId: role.originId,
+    originSystem: kind,
   }));
   const scope: ResourceScopeRecord = {
     id: randomUUID(),
@@ -138,8 +145,8 @@ function addResource(call: GraphCall, catalogId: string, groupId: string) {
     visibleAt,
     catalogId,
     resourceId: resource.id,
-    originId: group.id,
-    originSystem: 'AadGroup',
+    originId: origin.originId,
+    originSystem: kind,
     isRootScope: true,
     displayName: 'Root',
     description: 'Root Scope',
@@ -151,8 +158,8 @@ function addResource(call: GraphCall, catalogId: string, groupId: string) {
     requestType: 'adminAdd',
     catalogId,
     resourceId: resource.id,
-    originId: group.id,
-    originSystem: 'AadGroup',
+    originId: origin.originId,
+    originSystem: kind,
   };
   call.ctx.store.mutate((s) => {
     s.resources.push(resource);
@@ -167,16 +174,19 @@ function removeResource(
   call: GraphCall,
   catalogId: string,
   resourceId: string | undefined,
-  originId: string | undefined,
+  origin: { originId: string; kind: OriginSystem | undefined } | undefined,
 ) {
   const state = call.ctx.store.state;
   const resource = state.resources.find(
     (r) =>
       r.catalogId === catalogId &&
       r.visibleAt <= call.now &&
-      (resourceId ? r.id === resourceId : r.originId === originId),
+      (resourceId
+        ? r.id === resourceId
+        : (origin!.kind === undefined || origin!.kind === r.originSystem) &&
+          sameOrigin(r.originSystem, r.originId, origin!.originId)),
   );
-  if (!resource) throw graphErrors.emNotFound('resource', resourceId ?? originId ?? '');
+  if (!resource) throw graphErrors.emNotFound('resource', resourceId ?? origin?.originId ?? '');
   const roleIds = new Set(state.resourceRoles.filter((r) => r.resourceId === resource.id).map((r) => r.id));
   if (state.roleScopes.some((rs) => roleIds.has(rs.roleId)))
     throw graphErrors.resourceHasEntitlements(resource.displayName);

@@ -34,6 +34,8 @@ const duration = /^-?P(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$|^P\d+W$|^P(\d+Y)
 /** Ids that are not GUIDs by design. */
 const idRules: Record<string, RegExp> = {
   accessPackageResourceRoleScope: /^[0-9a-f-]{36}_[0-9a-f-]{36}$/,
+  /** base64url of the principal's id bytes and 16 more bytes. */
+  appRoleAssignment: /^[A-Za-z0-9_-]{43}$/,
   domain: /^[a-z0-9.-]+$/,
 };
 

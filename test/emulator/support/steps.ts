@@ -51,6 +51,42 @@ export async function addGroupToCatalog(graph: Client, catalogId: string, groupI
   });
 }
 
+/** adminAdd of any kind of resource: a group or service principal id, or a site URL. */
+export async function addResourceToCatalog(
+  graph: Client,
+  catalogId: string,
+  originSystem: 'AadGroup' | 'AadApplication' | 'SharePointOnline',
+  originId: string,
+): Promise<Json> {
+  return graph.api(`${em}/resourceRequests`).post({
+    requestType: 'adminAdd',
+    resource: { originId, originSystem },
+    catalog: { id: catalogId },
+  });
+}
+
+/** A seeded (or created) service principal, found by its display name. */
+export async function servicePrincipalNamed(graph: Client, displayName: string): Promise<Json> {
+  const list = await graph.api('/servicePrincipals').filter(`displayName eq '${displayName}'`).get();
+  expect(list.value).toHaveLength(1);
+  return list.value[0];
+}
+
+/** The roles of one catalog resource, as the tutorial's filter lists them. */
+export async function resourceRoles(
+  graph: Client,
+  catalogId: string,
+  originSystem: string,
+  resourceId: string,
+): Promise<Json[]> {
+  const list = await graph
+    .api(`${em}/catalogs/${catalogId}/resourceRoles`)
+    .filter(`(originSystem eq '${originSystem}' and resource/id eq '${resourceId}')`)
+    .expand('resource')
+    .get();
+  return list.value;
+}
+
 export async function catalogResource(graph: Client, catalogId: string, groupId: string): Promise<Json> {
   const list = await graph
     .api(`${em}/catalogs/${catalogId}/resources`)
@@ -89,8 +125,8 @@ export async function addRoleScope(
   resourceId: string,
 ): Promise<Json> {
   return graph.api(`${em}/accessPackages/${packageId}/resourceRoleScopes`).post({
-    role: { id: role.id, originId: role.originId, originSystem: 'AadGroup', resource: { id: resourceId } },
-    scope: { id: scope.id, originId: scope.originId, originSystem: 'AadGroup', isRootScope: true },
+    role: { id: role.id, originId: role.originId, originSystem: role.originSystem, resource: { id: resourceId } },
+    scope: { id: scope.id, originId: scope.originId, originSystem: scope.originSystem, isRootScope: true },
   });
 }
 

@@ -102,7 +102,7 @@ export function applicationActivities(graph: Client) {
     async findSite(input: { url: string; field: string }): Promise<{ siteId: string }> {
       const url = new URL(input.url);
       const site = await graphCallOrNotFound(
-        { description: `find site ${input.url}`, call: 'GET /v1.0/sites/{id}' },
+        { description: `find site ${input.url}`, call: 'GET /v1.0/sites/{siteId}' },
         () => graph.api(`/sites/${url.hostname}:${url.pathname}`).select('id,webUrl').get() as Promise<{ id: string }>,
       );
       if (site === notFound) {

@@ -249,9 +249,13 @@ export function catalogActivities(graph: Client) {
       return untilVisible(async () => {
         const roles = await resourceRoles(input.catalogId, input.resourceId, input.originSystem);
         const wanted = input.role.toLowerCase();
-        const role = roles.find(
-          (r) => r.displayName.toLowerCase() === wanted || (input.originIds ?? []).includes(r.originId),
+        // A site's groups are named after it ("Marketing Members"): "Members" names the one such role.
+        const siteGroup = roles.filter(
+          (r) => input.originSystem === 'SharePointOnline' && r.displayName.toLowerCase().endsWith(` ${wanted}`),
         );
+        const role =
+          roles.find((r) => r.displayName.toLowerCase() === wanted || (input.originIds ?? []).includes(r.originId)) ??
+          (siteGroup.length === 1 ? siteGroup[0] : undefined);
         if (role) return { roleId: role.id, roleOriginId: role.originId };
         if (roles.length === 0) throw notYetVisible(`the roles of resource ${input.resourceId}`);
         throw ApplicationFailure.create({

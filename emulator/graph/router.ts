@@ -45,7 +45,7 @@ export class Router {
   }
 
   resolve(method: string, path: string): RouteResolution {
-    const segments = path.split('/').filter(Boolean);
+    const segments = pathAddressed(path.split('/').filter(Boolean));
     const version = segments[0];
     if (version !== 'v1.0') return { ok: false, error: graphErrors.invalidVersion(version ?? ''), template: undefined };
     let node = this.root.literals.get('v1.0')!;
@@ -73,6 +73,19 @@ export class Router {
     const any = [...node.routes.values()][0]!;
     return { ok: false, error: graphErrors.methodNotAllowed(), template: any.template };
   }
+}
+
+/**
+ * Graph's path-based addressing, `sites/{hostname}:/sites/Marketing[:]`: from a segment ending in a colon to the next
+ * one ending in a colon (or the end), the segments are one key.
+ */
+function pathAddressed(segments: string[]): string[] {
+  const start = segments.findIndex((s, i) => i > 1 && s.endsWith(':'));
+  if (start < 0 || start === segments.length - 1) return segments;
+  let end = segments.findIndex((s, i) => i > start && s.endsWith(':'));
+  if (end < 0) end = segments.length - 1;
+  const key = segments.slice(start, end + 1).join('/');
+  return [...segments.slice(0, start), key, ...segments.slice(end + 1)];
 }
 
 function decodeSegment(segment: string): string {

@@ -11,6 +11,7 @@ import { catalogRoutes } from './em/catalogs.js';
 import { policyRoutes } from './em/policies.js';
 import { resourceRequestRoutes } from './em/resource-requests.js';
 import type { RouteDefinition } from './route.js';
+import { siteRoutes } from './sites/sites.js';
 import { Router } from './router.js';
 
 export const graphRoutes: readonly RouteDefinition[] = [
@@ -24,6 +25,7 @@ export const graphRoutes: readonly RouteDefinition[] = [
   ...accessPackageRoutes,
   ...policyRoutes,
   ...assignmentRoutes,
+  ...siteRoutes,
 ];
 
 export function createGraphRouter(): Router {

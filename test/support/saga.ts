@@ -26,13 +26,15 @@ export interface SagaFixture {
   close(): Promise<void>;
 }
 
-/** The tutorial's input with a requestor unique to the test, so parallel files never share a workflow id. */
+/**
+ * The tutorial's input with a requestor unique to the test, so parallel files never share a workflow id. With
+ * `resources`, the package's resources replace the tutorial's group.
+ */
 export function tutorialInput(overrides: Partial<ProvisioningInput> = {}): ProvisioningInput {
   const alias = uniqueId('Requestor1');
   return {
     requestorUpn: `${alias}@contoso.onmicrosoft.com`,
-    groupName: 'Marketing resources',
-    groupMailNickname: `markres${alias.slice(-8)}`,
+    ...(overrides.resources ? {} : { groupName: 'Marketing resources', groupMailNickname: `markres${alias.slice(-8)}` }),
     packageName: 'Marketing Campaign',
     catalogName: 'General',
     policyName: 'Specific users',

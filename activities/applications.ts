@@ -10,7 +10,7 @@ import { graphCall, graphCallOrNotFound, notFound, odataString, type GraphList }
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The id Entra gives the role of an application that defines none ("Default Access"). */
-export const defaultAccessRoleId = '00000000-0000-0000-0000-000000000000';
+const defaultAccessRoleId = '00000000-0000-0000-0000-000000000000';
 
 interface ServicePrincipalRecord {
   id: string;

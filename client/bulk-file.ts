@@ -31,7 +31,10 @@ function lineOf(lines: LineCounter, node: Node | null | undefined): number {
 
 /** The line of a field of an item, `cleanup` or `resources[1].url`; the nearest enclosing one when it is absent. */
 function fieldLine(lines: LineCounter, item: Node, field: string): number {
-  const path = field.split(/[.[\]]+/).filter(Boolean).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  const path = field
+    .split(/[.[\]]+/)
+    .filter(Boolean)
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
   for (let depth = path.length; depth > 0 && isMap(item); depth--) {
     const node = item.getIn(path.slice(0, depth), true) as Node | undefined;
     if (node?.range) return lineOf(lines, node);

@@ -57,7 +57,8 @@ function integerFlag(name: string, value: string | undefined): number | string |
 
 /** The validated input, or a CliError naming the field (exit 2). */
 export function inputFromFlags(flags: InputFlags, env: NodeJS.ProcessEnv = process.env): ProvisioningInput {
-  const raw: Record<string, unknown> = { ...tutorialInput(env), ...(flags.spec ? readSpec(flags.spec) : {}) };
+  const spec = flags.spec ? readSpec(flags.spec) : {};
+  const raw: Record<string, unknown> = { ...tutorialInput(env), ...spec };
   const set = (field: keyof ProvisioningInput, value: unknown) => {
     if (value !== undefined) raw[field] = value;
   };
@@ -76,16 +77,17 @@ export function inputFromFlags(flags: InputFlags, env: NodeJS.ProcessEnv = proce
   set('cleanup', flags.cleanup);
   set('deliveryTimeoutSeconds', integerFlag('delivery-timeout', flags['delivery-timeout']));
   if (flags['dry-run']) raw.dryRun = true;
-  if (flags.resource?.length) {
-    // The package's resources replace the tutorial's group (a --group-name given as well is refused by validation).
-    if (flags['group-name'] === undefined) delete raw.groupName;
-    if (flags['group-mail-nickname'] === undefined) delete raw.groupMailNickname;
-    raw.resources = flags.resource.map(parseResourceFlag);
+  if (flags.resource?.length) raw.resources = flags.resource.map(parseResourceFlag);
+  if (raw.resources !== undefined) {
+    // The package's resources replace the tutorial's group (a group named as well is refused by validation).
+    if (flags['group-name'] === undefined && spec.groupName === undefined) delete raw.groupName;
+    if (flags['group-mail-nickname'] === undefined && spec.groupMailNickname === undefined)
+      delete raw.groupMailNickname;
   }
   const result = validateProvisioningInput(raw);
   if (!result.ok) {
     throw new CliError(
-      `invalid input: ${formatIssues(result.issues.map((i) => ({ ...i, field: flagName(i.field) })))}`,
+      `invalid input: ${formatIssues(result.issues.map((i) => ({ ...i, field: flagName(i.field, Boolean(flags.resource?.length)) })))}`,
       ExitCode.BadInput,
     );
   }
@@ -97,7 +99,7 @@ export function inputFromFlags(flags: InputFlags, env: NodeJS.ProcessEnv = proce
  * `site:https://contoso.sharepoint.com/sites/Marketing:Members`. The role is what follows the last colon — for a site,
  * the last colon after its URL's path begins.
  */
-export function parseResourceFlag(value: string): Record<string, string> {
+function parseResourceFlag(value: string): Record<string, string> {
   const colon = value.indexOf(':');
   const kind = value.slice(0, colon);
   const rest = value.slice(colon + 1);
@@ -109,7 +111,8 @@ export function parseResourceFlag(value: string): Record<string, string> {
   }
   const schemeEnd = kind === 'site' ? rest.indexOf('://') + 3 : 0;
   const roleColon = rest.lastIndexOf(':');
-  const [reference, role] = roleColon >= schemeEnd && roleColon > 0 ? [rest.slice(0, roleColon), rest.slice(roleColon + 1)] : [rest, undefined];
+  const [reference, role] =
+    roleColon >= schemeEnd && roleColon > 0 ? [rest.slice(0, roleColon), rest.slice(roleColon + 1)] : [rest, undefined];
   const field = kind === 'group' ? 'name' : kind === 'app' ? 'app' : 'url';
   return { kind, [field]: reference, ...(role ? { role } : {}) };
 }
@@ -128,9 +131,16 @@ const flagNames: Record<string, string> = {
   resources: '--resource',
 };
 
-/** The flag an operator would fix for a field: `resources[1].role` → `--resource 2 (role)`. */
-function flagName(field: string): string {
-  const resource = /^resources\[(\d+)\](?:\.(\w+))?$/.exec(field);
-  if (resource) return `--resource ${Number(resource[1]) + 1}${resource[2] ? ` (${resource[2]})` : ''}`;
+/**
+ * The flag an operator would fix for a field: `resources[1].role` → `--resource 2 (role)` when the resources came from
+ * --resource flags (else the spec file's field name stands).
+ */
+function flagName(field: string, resourcesFromFlags: boolean): string {
+  const resource = /^resources(?:\[(\d+)\](?:\.(\w+))?)?$/.exec(field);
+  if (resource?.[1]) {
+    if (!resourcesFromFlags) return field;
+    return `--resource ${Number(resource[1]) + 1}${resource[2] ? ` (${resource[2]})` : ''}`;
+  }
+  if (resource && !resourcesFromFlags) return field;
   return flagNames[field] ?? field;
 }

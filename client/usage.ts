@@ -31,7 +31,7 @@ Provisioning options (run, start), defaults reproduce the Microsoft Learn tutori
                              \`entra-saga teardown\` or the expiry
   --delivery-timeout S       seconds to wait for delivery before rolling back, ${limits.deliveryTimeoutSeconds.min}-${limits.deliveryTimeoutSeconds.max} (default ${d.deliveryTimeoutSeconds})
   --resource KIND:REF[:ROLE]  a resource of the package, instead of the one group; repeat for several:
-                               group:NAME[:Member|Owner]   a security group, created or adopted
+                               group:NAME                  a security group's membership, created or adopted
                                app:APPID-OR-NAME[:ROLE]    an application's app role (default "Default Access")
                                site:URL:ROLE               a SharePoint Online site's role, e.g. Members
                              applications and sites must exist; the run never creates or deletes them

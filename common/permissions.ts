@@ -51,7 +51,7 @@ export const graphCallPermissions = {
   [`POST ${EM}/resourceRequests (SharePointOnline)`]: ['EntitlementManagement.ReadWrite.All', 'Sites.FullControl.All'],
   'GET /v1.0/servicePrincipals': ['Application.Read.All'],
   'GET /v1.0/servicePrincipals/{id}/appRoleAssignedTo': ['Application.Read.All'],
-  'GET /v1.0/sites/{id}': ['Sites.Read.All'],
+  'GET /v1.0/sites/{siteId}': ['Sites.Read.All'],
   [`GET ${EM}/accessPackages`]: ['EntitlementManagement.Read.All'],
   [`GET ${EM}/accessPackages/{id}`]: ['EntitlementManagement.Read.All'],
   [`POST ${EM}/accessPackages`]: ['EntitlementManagement.ReadWrite.All'],
@@ -107,7 +107,7 @@ const activityCalls: Record<keyof Activities, readonly GraphCallName[]> = {
   findResourceRole: [`GET ${EM}/catalogs/{catalogId}/resourceRoles`],
   findApplication: ['GET /v1.0/servicePrincipals'],
   listAppRoleAssignedTo: ['GET /v1.0/servicePrincipals/{id}/appRoleAssignedTo'],
-  findSite: ['GET /v1.0/sites/{id}'],
+  findSite: ['GET /v1.0/sites/{siteId}'],
   addResourceToCatalog: [...appResources, ...siteResources],
   removeResourceFromCatalog: [...appResources, ...siteResources],
   createAccessPackage: [...packages, `POST ${EM}/accessPackages`],
@@ -133,15 +133,9 @@ const activityCalls: Record<keyof Activities, readonly GraphCallName[]> = {
  * when the run has such a resource.
  */
 const resourceKindCalls: Record<ResourceKind, readonly GraphCallName[]> = {
-  group: [
-    ...groups,
-    ...resources,
-    'POST /v1.0/groups',
-    'DELETE /v1.0/groups/{id}',
-    'GET /v1.0/groups/{id}/members',
-  ],
+  group: [...groups, ...resources, 'POST /v1.0/groups', 'DELETE /v1.0/groups/{id}', 'GET /v1.0/groups/{id}/members'],
   app: [...appResources, 'GET /v1.0/servicePrincipals', 'GET /v1.0/servicePrincipals/{id}/appRoleAssignedTo'],
-  site: [...siteResources, 'GET /v1.0/sites/{id}'],
+  site: [...siteResources, 'GET /v1.0/sites/{siteId}'],
 };
 const kindOnlyActivities: readonly (keyof Activities)[] = [
   'createGroup',

@@ -58,7 +58,7 @@ export type ResourceSpec =
   | { kind: 'site'; url: string; role: string };
 
 /** The saga's steps, in the order an operator reads them. */
-export const stepNames = [
+const stepNames = [
   'validate',
   'preflight',
   'findApplication',
@@ -78,7 +78,7 @@ export const stepNames = [
   'verify',
   'teardown',
 ] as const;
-export type StepName = (typeof stepNames)[number];
+type StepName = (typeof stepNames)[number];
 /** A step, or one resource's step of a package of several: `addRoleScope (app "Expenses")`. */
 export type StepKey = StepName | `${StepName} (${string})`;
 

@@ -170,7 +170,8 @@ const resourceFields: Record<ResourceSpec['kind'], readonly string[]> = {
 /** The package's resources: 1 to `limits.resources`, each checked field by field, none named twice. */
 function checkResources(issues: ValidationIssue[], value: unknown): ValidResource[] {
   if (!Array.isArray(value) || value.length === 0 || value.length > limits.resources) {
-    issues.push({ field: 'resources', problem: `must be a list of 1 to ${limits.resources} resources` });
+    const got = Array.isArray(value) ? `${value.length}` : typeof value;
+    issues.push({ field: 'resources', problem: `must be a list of 1 to ${limits.resources} resources (got ${got})` });
     return [];
   }
   const resources: ValidResource[] = [];
@@ -196,7 +197,10 @@ function checkResources(issues: ValidationIssue[], value: unknown): ValidResourc
     if (kind === 'group') {
       const name = checkName(issues, `${at}.name`, item.name, true);
       const mailNickname = checkNickname(issues, `${at}.mailNickname`, item.mailNickname, name, `${at}.name`);
-      const role = checkName(issues, `${at}.role`, item.role, false) ?? defaultGroupRole;
+      // Graph also offers a group's Owner role; its delivery (ownership) is not verified here, so it is not granted.
+      const role = defaultGroupRole;
+      if (item.role !== undefined && (typeof item.role !== 'string' || item.role.toLowerCase() !== role.toLowerCase()))
+        issues.push({ field: `${at}.role`, problem: `must be ${role} (got ${JSON.stringify(item.role)})` });
       if (name !== undefined && mailNickname !== undefined) resource = { kind, name, mailNickname, role };
     } else if (kind === 'app') {
       const app = checkName(issues, `${at}.app`, item.app, true);
@@ -239,7 +243,7 @@ function checkSiteUrl(issues: ValidationIssue[], field: string, value: unknown):
 }
 
 /** What names a resource, for messages and to find one named twice: "group markres", "app <appId>", "site <url>". */
-export function resourceIdentity(resource: ValidResource): string {
+function resourceIdentity(resource: ValidResource): string {
   switch (resource.kind) {
     case 'group':
       return `group ${resource.mailNickname.toLowerCase()}`;

@@ -40,7 +40,7 @@ export interface PackageResource {
 
 const originSystems = { app: 'AadApplication', site: 'SharePointOnline' } as const;
 
-export function resourceLabel(spec: ValidResource): string {
+function resourceLabel(spec: ValidResource): string {
   switch (spec.kind) {
     case 'group':
       return `group "${spec.name}"`;

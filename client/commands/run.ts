@@ -29,11 +29,10 @@ function grants(input: ProvisioningInput): string {
     .join(', ');
 }
 
+/** One line for the Web UI's list of runs: at most 200 characters, cut with an ellipsis. */
 function summary(input: ProvisioningInput): string {
-  return `${input.dryRun ? 'Dry run: ' : ''}Grant ${input.requestorUpn} "${input.packageName}" (${grants(input)}, catalog "${input.catalogName}")`.slice(
-    0,
-    200,
-  );
+  const line = `${input.dryRun ? 'Dry run: ' : ''}Grant ${input.requestorUpn} "${input.packageName}" (${grants(input)}, catalog "${input.catalogName}")`;
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 
 function details(input: ProvisioningInput): string {

@@ -66,6 +66,3 @@ export const resourceOwnerAppPermissions: Record<OriginSystem, readonly string[]
   AadApplication: ['Application.ReadWrite.All'],
   SharePointOnline: ['Sites.FullControl.All'],
 };
-
-/** App-only resource requests for groups also need a group-modifying permission (else 400 CallerNotResourceOwner). */
-export const groupOwnerAppPermissions: readonly string[] = resourceOwnerAppPermissions.AadGroup;

@@ -34,7 +34,9 @@ export function tutorialInput(overrides: Partial<ProvisioningInput> = {}): Provi
   const alias = uniqueId('Requestor1');
   return {
     requestorUpn: `${alias}@contoso.onmicrosoft.com`,
-    ...(overrides.resources ? {} : { groupName: 'Marketing resources', groupMailNickname: `markres${alias.slice(-8)}` }),
+    ...(overrides.resources
+      ? {}
+      : { groupName: 'Marketing resources', groupMailNickname: `markres${alias.slice(-8)}` }),
     packageName: 'Marketing Campaign',
     catalogName: 'General',
     policyName: 'Specific users',

@@ -35,7 +35,11 @@ function readmeTable(): Record<string, { neededFor: string; activities: string[]
   return table;
 }
 
-const kindWords = { group: 'a package with a group', app: 'a package with an application', site: 'a package with a SharePoint site' };
+const kindWords = {
+  group: 'a package with a group',
+  app: 'a package with an application',
+  site: 'a package with a SharePoint site',
+};
 
 describe('the permission table', () => {
   it('asks the worker for the least set of application permissions that covers every call', () => {

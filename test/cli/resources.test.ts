@@ -128,6 +128,32 @@ describe('--resource', () => {
     const refused = await cli(['bulk', bulk], env);
     expect(refused.code).toBe(ExitCode.BadInput);
     expect(refused.stderr).toMatch(/bulk\.yaml:7: resources\[1\]\.role is required/);
+
+    // Two requestors of one package of an app role and a site: the package and its catalog resources made once.
+    const items = ['c', 'd'].map((who) => ({
+      requestorUpn: `${id}-${who}@contoso.onmicrosoft.com`,
+      packageName: `Kit ${id} bulk`,
+      resources: [
+        { kind: 'app', app: 'Contoso Expenses', role: 'Writer' },
+        { kind: 'site', url: 'https://contoso.sharepoint.com/sites/Sales', role: 'Visitors' },
+      ],
+    }));
+    writeFileSync(bulk, JSON.stringify({ defaults: { cleanup: 'keep' }, items }));
+    const bulkBefore = await saga.emulator.control.objects();
+    const provisioned = await cli(['bulk', bulk, '--json'], env);
+    expect(provisioned.code).toBe(ExitCode.Ok);
+    expect(provisioned.json()).toMatchObject({ status: 'completed', counts: { completed: 2 } });
+    const held = await saga.emulator.control.objects();
+    expect(held.accessPackages.filter((p) => p.displayName === `Kit ${id} bulk`)).toHaveLength(1);
+    const sales = (held.sites as { url: string; access: { roleDisplayName: string }[] }[]).find((s) =>
+      s.url.endsWith('/sites/Sales'),
+    );
+    expect(sales?.access.map((a) => a.roleDisplayName)).toEqual(['Sales Visitors', 'Sales Visitors']);
+    for (const item of items) {
+      const teardown = await cli(['teardown', `provision/general/kit-${id}-bulk/${item.requestorUpn}`, '--json'], env);
+      expect(teardown.code).toBe(ExitCode.Ok);
+    }
+    expectNothingLeaked(bulkBefore, await saga.emulator.control.objects());
   });
 });
 

@@ -8,6 +8,7 @@
 // after a restart and advancing the clock finishes it at once.
 
 import type { AssignmentRecord, AssignmentRequestRecord, ExpirationSnapshot } from '../store/state.js';
+import { parseDuration } from './durations.js';
 
 type RequestState =
   | 'submitted'
@@ -92,16 +93,6 @@ export function grantsAccess(assignment: AssignmentRecord, now: number): boolean
 export function blocksDeletion(assignment: AssignmentRecord, now: number): boolean {
   const state = assignmentView(assignment, now)?.state;
   return state === 'delivering' || state === 'delivered' || state === 'partiallyDelivered';
-}
-
-/** ISO 8601 durations as policies carry them (P30D, PT12H, P1W, P1Y2M10DT2H30M). Years and months are 365 and 30 days. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
-    text,
-  );
-  if (!match || text === 'P' || text.endsWith('T')) return undefined;
-  const [, y, mo, w, d, h, mi, s] = match.map((v) => (v === undefined ? 0 : Number(v)));
-  return ((((y! * 365 + mo! * 30 + w! * 7 + d!) * 24 + h!) * 60 + mi!) * 60 + s!) * 1000;
 }
 
 export function expiryTime(expiration: ExpirationSnapshot, start: number): number | null {

@@ -43,12 +43,12 @@ function assignmentFilter(now: number): FilterSchema<AssignmentRecord> {
   };
 }
 
-/** Delegated callers act for themselves: they see requests they made or that target them. */
+/**
+ * Delegated callers are ordinary users (no entitlement-management role), whatever their scopes: they see requests they
+ * made or that target them.
+ */
 const mine = (call: GraphCall, targetUserId: string, requestorId?: string) =>
-  call.caller.kind === 'app' ||
-  call.caller.permissions.has('EntitlementManagement.Read.All') ||
-  targetUserId === call.caller.objectId ||
-  requestorId === call.caller.objectId;
+  call.caller.kind === 'app' || targetUserId === call.caller.objectId || requestorId === call.caller.objectId;
 
 function visibleRequests(call: GraphCall): AssignmentRequestRecord[] {
   return call.ctx.store.state.assignmentRequests.filter((r) => mine(call, r.targetUserId, r.requestor.objectId));

@@ -2,7 +2,7 @@
 // specificAllowedTargets (singleUser / groupMembers), expiration, requestorSettings, requestApprovalSettings.
 // The stored body is the full v1.0 shape with defaults filled in, which is what GET returns.
 
-import { parseDuration } from '../../em/lifecycle.js';
+import { parseDuration } from '../../em/durations.js';
 import { graphErrors } from '../../errors/graph-errors.js';
 import { isVisible } from '../../store/state.js';
 import { isPlainObject, show } from '../body.js';

@@ -5,6 +5,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { accessPackageActivities } from './access-packages.js';
 import { applicationActivities } from './applications.js';
+import { approvalActivities } from './approvals.js';
 import { assignmentActivities } from './assignments.js';
 import { catalogActivities } from './catalog.js';
 import { directoryActivities } from './directory.js';
@@ -32,6 +33,7 @@ export function createActivities({ graph, credential, scope }: ActivityDependenc
     ...accessPackageActivities(graph),
     ...policyActivities(graph),
     ...assignmentActivities(graph),
+    ...approvalActivities(graph),
   };
   // Every activity heartbeats while it runs (heartbeat.ts): a dead worker's step is retried within seconds.
   return Object.fromEntries(

@@ -126,16 +126,22 @@ const activityCalls: Record<keyof Activities, readonly GraphCallName[]> = {
   getRequestState: [`GET ${EM}/assignmentRequests/{id}`],
   listPolicyAssignments: [`GET ${EM}/assignments`],
   requestRemoval: [`GET ${EM}/assignments`, `GET ${EM}/assignmentRequests`, `POST ${EM}/assignmentRequests`],
+  resolveApprovers: ['GET /v1.0/users/{id}', 'GET /v1.0/groups'],
+  findRequestorRequest: [`GET ${EM}/assignmentRequests`],
 };
 
+/** What a run may need beyond every run's calls: each kind of resource in its package, and approvers named by group. */
+export type PermissionNeed = ResourceKind | 'approverGroups';
+
 /**
- * The calls a run makes only for resources of a kind (an application, a site): their permissions are asked for only
- * when the run has such a resource.
+ * The calls a run makes only for resources of a kind (a group, an application, a site) or for approvers named by
+ * group: their permissions are asked for only when the run has them.
  */
-const resourceKindCalls: Record<ResourceKind, readonly GraphCallName[]> = {
+const needCalls: Record<PermissionNeed, readonly GraphCallName[]> = {
   group: [...groups, ...resources, 'POST /v1.0/groups', 'DELETE /v1.0/groups/{id}', 'GET /v1.0/groups/{id}/members'],
   app: [...appResources, 'GET /v1.0/servicePrincipals', 'GET /v1.0/servicePrincipals/{id}/appRoleAssignedTo'],
   site: [...siteResources, 'GET /v1.0/sites/{siteId}'],
+  approverGroups: ['GET /v1.0/groups'],
 };
 const kindOnlyActivities: readonly (keyof Activities)[] = [
   'createGroup',
@@ -148,6 +154,7 @@ const kindOnlyActivities: readonly (keyof Activities)[] = [
   'findSite',
   'addResourceToCatalog',
   'removeResourceFromCatalog',
+  'resolveApprovers',
 ];
 
 /** Broader application permissions that also grant one (Microsoft's permissions reference). */
@@ -213,11 +220,11 @@ function leastCovering(needed: readonly GraphPermission[]): GraphPermission[] {
  * What the worker must be granted for runs with resources of these kinds: every call their activities make, an
  * application's or a site's only when the run has one, leaving out the permissions another one grants.
  */
-export function requiredPermissionsFor(kinds: readonly ResourceKind[]): GraphPermission[] {
+export function requiredPermissionsFor(needs: readonly PermissionNeed[]): GraphPermission[] {
   const base = (Object.keys(activityCalls) as (keyof Activities)[]).filter((a) => !kindOnlyActivities.includes(a));
   return leastCovering([
     ...base.flatMap(permissionsOf),
-    ...kinds.flatMap((kind) => resourceKindCalls[kind].flatMap((call) => graphCallPermissions[call])),
+    ...needs.flatMap((need) => needCalls[need].flatMap((call) => graphCallPermissions[call])),
   ]);
 }
 
@@ -225,13 +232,18 @@ export function requiredPermissionsFor(kinds: readonly ResourceKind[]): GraphPer
 export const requiredPermissions: readonly GraphPermission[] = requiredPermissionsFor(['group']);
 
 /** Every permission some run may need, for the README's table. */
-export const allRequiredPermissions: readonly GraphPermission[] = requiredPermissionsFor(['group', 'app', 'site']);
+export const allRequiredPermissions: readonly GraphPermission[] = requiredPermissionsFor([
+  'group',
+  'app',
+  'site',
+  'approverGroups',
+]);
 
-/** The kinds of resource a permission is needed for, or none when every run needs it, for the README's table. */
-export function resourceKindsNeeding(permission: GraphPermission): ResourceKind[] {
+/** What a permission is needed for (kinds of resource, approver groups), or none when every run needs it. */
+export function needsFor(permission: GraphPermission): PermissionNeed[] {
   if (requiredPermissionsFor([]).includes(permission)) return [];
-  return (Object.keys(resourceKindCalls) as ResourceKind[]).filter((kind) =>
-    requiredPermissionsFor([kind]).includes(permission),
+  return (Object.keys(needCalls) as PermissionNeed[]).filter((need) =>
+    requiredPermissionsFor([need]).includes(permission),
   );
 }
 
@@ -242,12 +254,12 @@ export function activitiesCoveredBy(required: GraphPermission): (keyof Activitie
   );
 }
 
-/** The permissions a run with resources of these kinds needs that a token's `roles` claim does not grant. */
+/** The permissions a run with these needs (kinds of resource, approver groups) lacks in a token's `roles` claim. */
 export function missingPermissions(
   roles: readonly string[],
-  kinds: readonly ResourceKind[] = ['group'],
+  needs: readonly PermissionNeed[] = ['group'],
 ): GraphPermission[] {
-  return requiredPermissionsFor(kinds).filter(
+  return requiredPermissionsFor(needs).filter(
     (needed) => !roles.some((held) => grants(held as GraphPermission, needed)),
   );
 }

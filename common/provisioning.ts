@@ -1,5 +1,6 @@
 // Types shared by the workflow, the worker and the client, so that none of them can drift from the others.
 
+import type { ApprovalProgress, ApprovalSettings, RequestedBy } from './approvals.js';
 import type { ObjectKey } from './object-keys.js';
 
 export const TASK_QUEUE = 'entra-saga';
@@ -44,6 +45,12 @@ export interface ProvisioningInput {
   deliveryTimeoutSeconds?: number;
   /** Validate and run the read-only preflight, then stop: nothing is written. */
   dryRun?: boolean;
+  /** Who asks for the assignment: the worker (`operator`, adminAdd — the default) or the requestor (userAdd). */
+  requestedBy?: RequestedBy;
+  /** When the requestor asks: hours the run waits for the request before rolling back (1–2160, default 168). */
+  requestTimeoutHours?: number;
+  /** Approval stages on the policy the run creates; without them, no approval. */
+  approval?: ApprovalSettings;
 }
 
 export type ResourceKind = 'group' | 'app' | 'site';
@@ -61,6 +68,7 @@ export type ResourceSpec =
 const stepNames = [
   'validate',
   'preflight',
+  'resolveApprovers',
   'findApplication',
   'findSite',
   'createUser',
@@ -74,6 +82,8 @@ const stepNames = [
   'addRoleScope',
   'createPolicy',
   'requestAssignment',
+  'awaitRequest',
+  'awaitApproval',
   'awaitDelivery',
   'verify',
   'teardown',
@@ -94,6 +104,8 @@ type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 export type Stage =
   | 'Validating'
   | 'Provisioning'
+  | 'AwaitingRequest'
+  | 'AwaitingApproval'
   | 'AwaitingDelivery'
   | 'Verifying'
   | 'Holding'
@@ -152,6 +164,8 @@ export interface Progress {
   objects: ObjectRecord[];
   undone: UndoRecord[];
   error?: string;
+  /** Who asks, and the approval stages, when the requestor asks or the policy needs approval. */
+  approval?: ApprovalProgress;
 }
 
 export interface ProvisioningResult {

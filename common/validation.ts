@@ -1,6 +1,15 @@
 // Input validation for a provisioning run. Pure and deterministic: the workflow runs it first (before any side
 // effect), and the CLI runs it before starting anything so that an operator sees the problem at once.
 
+import {
+  type ApprovalSettings,
+  type ApprovalStageSpec,
+  approvalDefaults,
+  approvalLimits,
+  parseApprover,
+  requestedByValues,
+  type RequestedBy,
+} from './approvals.js';
 import { tutorialDefaults, upnAlias } from './defaults.js';
 import { cleanupModes, type CleanupMode, type ProvisioningInput, type ResourceSpec } from './provisioning.js';
 
@@ -63,6 +72,9 @@ const knownFields: readonly (keyof ProvisioningInput)[] = [
   'deliveryTimeoutSeconds',
   'dryRun',
   'resources',
+  'requestedBy',
+  'requestTimeoutHours',
+  'approval',
 ];
 
 /** A mailNickname derived from a group name: ASCII letters and digits, lower case, at most 64 characters. */
@@ -254,6 +266,128 @@ function resourceIdentity(resource: ValidResource): string {
   }
 }
 
+/** A list of approvers: 1 to 25 references, each a UPN, `group:<name>` or `manager[:2]`, none twice. */
+function checkApprovers(
+  issues: ValidationIssue[],
+  field: string,
+  value: unknown,
+  options: { required: boolean; manager: boolean },
+): string[] | undefined {
+  if (value === undefined && !options.required) return undefined;
+  if (!Array.isArray(value) || value.length === 0 || value.length > approvalLimits.approversPerList) {
+    issues.push({
+      field,
+      problem: `must be a list of 1 to ${approvalLimits.approversPerList} approvers (a UPN, group:<name> or manager)`,
+    });
+    return undefined;
+  }
+  const refs: string[] = [];
+  value.forEach((item: unknown, i) => {
+    const at = `${field}[${i}]`;
+    const before = issues.length;
+    const ref = checkName(issues, at, item, true);
+    if (ref === undefined || issues.length > before) return;
+    const parsed = parseApprover(ref);
+    if (!parsed) {
+      issues.push({ field: at, problem: `must be a UPN, group:<name>, manager or manager:2 (got "${ref.slice(0, 80)}")` });
+    } else if (parsed.kind === 'user') {
+      const upn = checkUpn(ref, at);
+      if (upn) issues.push(upn);
+    } else if (parsed.kind === 'manager' && !options.manager) {
+      issues.push({ field: at, problem: 'may not be the manager here (a fallback is for when there is no manager)' });
+    }
+    if (refs.some((r) => r.toLowerCase() === ref.toLowerCase()))
+      issues.push({ field: at, problem: `names ${ref} a second time` });
+    refs.push(ref);
+  });
+  return refs;
+}
+
+/** The approval stages of the policy the run creates: 1 to 3, with Microsoft's rules for escalation and fallback. */
+function checkApproval(issues: ValidationIssue[], value: unknown): ApprovalSettings | undefined {
+  if (value === undefined) return undefined;
+  const known = ['stages', 'remindEveryHours'];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    issues.push({ field: 'approval', problem: 'must be an object with stages' });
+    return undefined;
+  }
+  const approval = value as Record<string, unknown>;
+  for (const key of Object.keys(approval))
+    if (!known.includes(key)) issues.push({ field: `approval.${key}`, problem: 'is not a field of approval' });
+  const remindEveryHours =
+    approval.remindEveryHours === undefined
+      ? approvalDefaults.remindEveryHours
+      : checkInteger(issues, 'approval.remindEveryHours', approval.remindEveryHours, approvalLimits.remindEveryHours);
+  const { min, max } = approvalLimits.stages;
+  if (!Array.isArray(approval.stages) || approval.stages.length < min || approval.stages.length > max) {
+    issues.push({ field: 'approval.stages', problem: `must be a list of ${min} to ${max} stages` });
+    return undefined;
+  }
+  const stageFields = ['approvers', 'fallbackApprovers', 'escalationApprovers', 'escalateAfterDays', 'denyAfterDays'];
+  const stages: ApprovalStageSpec[] = [];
+  approval.stages.forEach((raw: unknown, i) => {
+    const at = `approval.stages[${i}]`;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      issues.push({ field: at, problem: 'must be an object with approvers' });
+      return;
+    }
+    const stage = raw as Record<string, unknown>;
+    for (const key of Object.keys(stage))
+      if (!stageFields.includes(key)) issues.push({ field: `${at}.${key}`, problem: 'is not a field of a stage' });
+    const approvers = checkApprovers(issues, `${at}.approvers`, stage.approvers, { required: true, manager: true });
+    const fallbackApprovers = checkApprovers(issues, `${at}.fallbackApprovers`, stage.fallbackApprovers, {
+      required: false,
+      manager: false,
+    });
+    const escalationApprovers = checkApprovers(issues, `${at}.escalationApprovers`, stage.escalationApprovers, {
+      required: false,
+      manager: true,
+    });
+    const hasManager = (approvers ?? []).some((a) => parseApprover(a)?.kind === 'manager');
+    if (hasManager && !fallbackApprovers) {
+      issues.push({
+        field: `${at}.fallbackApprovers`,
+        problem: 'is required when the manager approves (a requestor without a manager is decided by them)',
+      });
+    }
+    const denyAfterDays =
+      stage.denyAfterDays === undefined
+        ? approvalDefaults.denyAfterDays
+        : checkInteger(issues, `${at}.denyAfterDays`, stage.denyAfterDays, approvalLimits.denyAfterDays);
+    const escalateAfterDays =
+      stage.escalateAfterDays === undefined
+        ? undefined
+        : checkInteger(issues, `${at}.escalateAfterDays`, stage.escalateAfterDays, approvalLimits.escalateAfterDays);
+    if ((escalationApprovers === undefined) !== (stage.escalateAfterDays === undefined)) {
+      issues.push({
+        field: escalationApprovers ? `${at}.escalateAfterDays` : `${at}.escalationApprovers`,
+        problem: 'is required with escalation: give both escalationApprovers and escalateAfterDays',
+      });
+    }
+    if (escalateAfterDays !== undefined && denyAfterDays !== undefined) {
+      if (escalateAfterDays >= denyAfterDays)
+        issues.push({
+          field: `${at}.escalateAfterDays`,
+          problem: `must be less than denyAfterDays (${denyAfterDays}): escalation comes before the automatic denial`,
+        });
+      else if (denyAfterDays < approvalLimits.denyAfterDaysWithEscalation)
+        issues.push({
+          field: `${at}.denyAfterDays`,
+          problem: `must be at least ${approvalLimits.denyAfterDaysWithEscalation} with escalation (Microsoft's rule for alternate approvers)`,
+        });
+    }
+    if (approvers && denyAfterDays !== undefined) {
+      stages.push({
+        approvers,
+        ...(fallbackApprovers ? { fallbackApprovers } : {}),
+        ...(escalationApprovers && escalateAfterDays !== undefined ? { escalationApprovers, escalateAfterDays } : {}),
+        denyAfterDays,
+      });
+    }
+  });
+  return remindEveryHours === undefined ? undefined : { stages, remindEveryHours };
+}
+
 export function validateProvisioningInput(raw: unknown): ValidationResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, issues: [{ field: 'input', problem: 'must be an object' }] };
@@ -299,6 +433,23 @@ export function validateProvisioningInput(raw: unknown): ValidationResult {
     : typeof groupName === 'string' && groupMailNickname !== undefined
       ? [{ kind: 'group' as const, name: groupName, mailNickname: groupMailNickname, role: defaultGroupRole }]
       : [];
+  const requestedBy = value.requestedBy as RequestedBy | undefined;
+  if (requestedBy !== undefined && !requestedByValues.includes(requestedBy)) {
+    issues.push({
+      field: 'requestedBy',
+      problem: `must be one of ${requestedByValues.join(', ')} (got ${JSON.stringify(value.requestedBy)})`,
+    });
+  }
+  if (value.requestTimeoutHours !== undefined && requestedBy !== 'requestor') {
+    issues.push({ field: 'requestTimeoutHours', problem: 'is only for runs the requestor asks for (requestedBy requestor)' });
+  }
+  const requestTimeoutHours =
+    requestedBy !== 'requestor'
+      ? undefined
+      : value.requestTimeoutHours === undefined
+        ? approvalDefaults.requestTimeoutHours
+        : checkInteger(issues, 'requestTimeoutHours', value.requestTimeoutHours, approvalLimits.requestTimeoutHours);
+  const approval = checkApproval(issues, value.approval);
   if (issues.length > 0) return { ok: false, issues };
   const requestorUpn = value.requestorUpn as string;
   return {
@@ -316,6 +467,9 @@ export function validateProvisioningInput(raw: unknown): ValidationResult {
       cleanup: value.cleanup as CleanupMode,
       deliveryTimeoutSeconds: deliveryTimeoutSeconds as number,
       dryRun: value.dryRun === true,
+      ...(requestedBy === undefined ? {} : { requestedBy }),
+      ...(requestTimeoutHours === undefined ? {} : { requestTimeoutHours }),
+      ...(approval === undefined ? {} : { approval }),
     },
   };
 }

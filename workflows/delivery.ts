@@ -2,7 +2,12 @@
 
 import { ApplicationFailure, sleep } from '@temporalio/workflow';
 import { FailureType } from '../common/failure-types.js';
-import { type DeliveryWindow, deliveredState, isFailedRequestState } from '../common/request-states.js';
+import {
+  type DeliveryWindow,
+  deliveredState,
+  isFailedRequestState,
+  pendingApprovalState,
+} from '../common/request-states.js';
 import { reads } from './activity-proxies.js';
 import { type ReadSchedule, readScheduleFor } from './read-schedule.js';
 import type { RunState } from './run-state.js';
@@ -31,17 +36,28 @@ export async function readWhenDue(
 
 /**
  * Reads the assignment request until it is `delivered`, on its read schedule (read-schedule.ts), with a deadline.
- * deliveryFailed, partiallyDelivered, denied, canceled and the deadline end the run (and so compensate it).
+ * deliveryFailed, partiallyDelivered, denied, canceled and the deadline end the run (and so compensate it). A request
+ * waiting for approval is handed to `approve` (people.ts), when the run expects approval, and the deadline counts
+ * from the approval.
  */
 export async function awaitDelivery(
   requested: { requestId: string; state: string; expected?: DeliveryWindow },
   timeoutSeconds: number,
   state: RunState,
+  approve?: (requestState: string) => Promise<string>,
 ): Promise<{ id: string; state: string }> {
-  const deadline = Date.now() + timeoutSeconds * 1000;
+  let deadline = Date.now() + timeoutSeconds * 1000;
   let current = requested.state;
-  const schedule = readScheduleFor(requested.expected);
+  let schedule = readScheduleFor(requested.expected);
   while (current !== deliveredState) {
+    if (approve && current === pendingApprovalState) {
+      // Delivery starts when the last stage is approved: its deadline and read plan count from then.
+      current = await approve(current);
+      deadline = Date.now() + timeoutSeconds * 1000;
+      schedule = readScheduleFor(requested.expected);
+      state.setRequestState(current);
+      continue;
+    }
     if (isFailedRequestState(current)) {
       throw ApplicationFailure.create({
         type: FailureType.DeliveryFailed,

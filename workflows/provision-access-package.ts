@@ -21,15 +21,24 @@ import {
 import { upnDomain } from '../common/defaults.js';
 import { FailureType } from '../common/failure-types.js';
 import type { Holder } from '../common/object-keys.js';
+import { type ApprovalProgress, approvalDefaults } from '../common/approvals.js';
 import type { ProvisioningInput, ProvisioningResult, UndoRecord } from '../common/provisioning.js';
+import type { ResolvedStage } from '../activities/approvals.js';
 import { AccessPackageName, RequestorDomain, RequestorUpn } from '../common/search-attributes.js';
 import { type ValidProvisioningInput, formatIssues, validateProvisioningInput } from '../common/validation.js';
 import { awaitDelivery, partialDeliveryFailure, verifyAccess } from './delivery.js';
 import { joinSteps } from './join.js';
-import { progressQuery, teardownSignal } from './messages.js';
+import {
+  approvalDecidedSignal,
+  progressQuery,
+  requestCancelledSignal,
+  requestMadeSignal,
+  teardownSignal,
+} from './messages.js';
+import { Waker, awaitApproval, recordDecision } from './people.js';
 import { RunState, describeError } from './run-state.js';
 import { Saga } from './saga.js';
-import { type MadeObject, sagaSteps } from './steps.js';
+import { type AssignmentRequest, type MadeObject, sagaSteps } from './steps.js';
 import { type AssignmentFacts, undoFor } from './undo.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -41,6 +50,14 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
   setHandler(progressQuery, () => state.progress);
   setHandler(teardownSignal, () => {
     teardownRequested = true;
+  });
+  // People in the loop: entra-saga's commands tell the run to look at Graph now (people.ts).
+  const waker = new Waker();
+  setHandler(requestMadeSignal, () => waker.wake());
+  setHandler(requestCancelledSignal, () => waker.wake());
+  setHandler(approvalDecidedSignal, (decision) => {
+    recordDecision(state, decision);
+    waker.wake();
   });
   const input = await validate(rawInput, state);
   const saga = new Saga();
@@ -68,6 +85,7 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
         steps.preflight(),
         joinSteps(resources.map((r, i) => steps.findApplication(r, i))),
         joinSteps(resources.map((r, i) => steps.findSite(r, i))),
+        steps.resolveApprovers(),
       ]);
       state.setOutcome('completed');
       return { ...result, catalogId, objects: [], undone: [] };
@@ -75,12 +93,14 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
     // Tutorial step 1: the requestor and the groups — beside the read-only preflight and the look-up of each
     // application, whose rare failure the rollback covers (runs started by 1.0.0 preflight first).
     let user: MadeObject;
+    let approvalStages: ResolvedStage[] | undefined;
     if (patched('preflight-beside-first-creates')) {
-      [{ catalogId }, user] = await joinSteps([
+      [{ catalogId }, user, , , approvalStages] = await joinSteps([
         steps.preflight(),
         steps.createUser(),
         joinSteps(resources.map((r) => steps.createGroup(r))),
         joinSteps(resources.map((r, i) => steps.findApplication(r, i))),
+        steps.resolveApprovers(),
       ]);
     } else {
       ({ catalogId } = await steps.preflight());
@@ -92,11 +112,52 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
     const [, accessPackage, policy] = await joinSteps([
       joinSteps(resources.map((r) => steps.addToCatalog(catalogId, r))),
       packageMade,
-      packageMade.then((made) => steps.createPolicy(made, user)),
+      packageMade.then((made) => steps.createPolicy(made, user, approvalStages)),
     ]);
     await joinSteps(resources.map((r) => steps.addRoleScope(accessPackage, r)));
-    // Step 3: request the assignment and wait until it is delivered.
-    const requested = await steps.requestAssignment(accessPackage, policy, user);
+    // Step 3: the request — the worker's adminAdd, or the requestor's own (people.ts) — and its approval when the
+    // policy asks for one; then wait until it is delivered.
+    const asking = input.requestedBy === 'requestor';
+    const approval = input.approval;
+    if (asking || approval) {
+      state.setApproval(approvalProgress(input));
+      const stageDays = (approval?.stages ?? []).reduce(
+        (days, s) => days + (s.denyAfterDays ?? approvalDefaults.denyAfterDays),
+        0,
+      );
+      facts.people = {
+        state,
+        waker,
+        requestorAsks: asking,
+        since: runStartedAt(),
+        deniedByMs: () => {
+          const since = state.progress.approval?.approvalSince;
+          return (since ? Date.parse(since) : Date.now()) + (stageDays + 1) * DAY_MS;
+        },
+      };
+    }
+    const requested: AssignmentRequest & { createdDateTime?: string } = asking
+      ? await steps.awaitRequest(accessPackage, user, waker, runStartedAt())
+      : await steps.requestAssignment(accessPackage, policy, user);
+    // A stage's deadlines count from when the request began waiting: its creation, as Graph recorded it.
+    const created = requested.createdDateTime ? Date.parse(requested.createdDateTime) : NaN;
+    const approve =
+      asking || approval
+        ? (requestState: string) =>
+            state.step(
+              'awaitApproval',
+              () =>
+                awaitApproval({
+                  state,
+                  waker,
+                  requestId: requested.requestId,
+                  requestState,
+                  sinceMs: Number.isNaN(created) ? Date.now() : Math.min(created, Date.now()),
+                  settings: approval ?? { stages: [] },
+                }),
+              (final) => `approved; request ${final}`,
+            )
+        : undefined;
     const toVerify = resources.map((r) => ({
       kind: r.spec.kind,
       label: r.label,
@@ -111,7 +172,7 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
       'awaitDelivery',
       async () => {
         try {
-          return await awaitDelivery(requested, input.deliveryTimeoutSeconds, state);
+          return await awaitDelivery(requested, input.deliveryTimeoutSeconds, state, approve);
         } catch (error) {
           // One resource failed and others were delivered: name which, from what Graph shows.
           const partial =
@@ -156,6 +217,24 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
   }
   state.setOutcome('completed');
   return { ...result, catalogId, request, tornDown: input.cleanup !== 'keep', objects: saga.records, undone };
+}
+
+/** What the run shows of its approval before the request: who asks, and each stage's approvers. */
+function approvalProgress(input: ValidProvisioningInput): ApprovalProgress {
+  return {
+    requestedBy: input.requestedBy ?? 'operator',
+    stages: (input.approval?.stages ?? []).map((stage) => ({
+      approvers: stage.approvers,
+      ...(stage.fallbackApprovers ? { fallbackApprovers: stage.fallbackApprovers } : {}),
+      ...(stage.escalationApprovers ? { escalationApprovers: stage.escalationApprovers } : {}),
+    })),
+    reminders: 0,
+  };
+}
+
+/** Requests made before this run started, less a margin for clocks, are an earlier run's. */
+function runStartedAt(): string {
+  return new Date(workflowInfo().startTime.getTime() - 5 * 60_000).toISOString();
 }
 
 /** Validates the input before any side effect, and makes the run findable by it. */

@@ -14,7 +14,8 @@ import type {
 import { orderedSteps } from '../common/provisioning.js';
 
 export type { StepKey };
-import { ProvisioningOutcome, ProvisioningStage } from '../common/search-attributes.js';
+import type { ApprovalProgress } from '../common/approvals.js';
+import { AwaitingSince, ProvisioningOutcome, ProvisioningStage } from '../common/search-attributes.js';
 
 function now(): string {
   return new Date().toISOString();
@@ -88,6 +89,24 @@ export class RunState {
     this.render();
   }
 
+  /** Who asks and the approval stages, shown while people are in the loop. */
+  setApproval(approval: ApprovalProgress): void {
+    this.progress.approval = approval;
+    this.render();
+  }
+
+  /** Changes what the run shows of its approval. */
+  updateApproval(change: (approval: ApprovalProgress) => void): void {
+    if (!this.progress.approval) return;
+    change(this.progress.approval);
+    this.render();
+  }
+
+  /** The start of a wait for people (AwaitingSince, for the Web UI's queries), or its end. */
+  setAwaitingSince(since: Date | undefined): void {
+    upsertSearchAttributes([{ key: AwaitingSince, value: since ?? null }]);
+  }
+
   setError(message: string): void {
     this.progress.error = message;
     this.render();
@@ -119,7 +138,26 @@ export class RunState {
         ),
       );
     }
+    if (p.approval) lines.push('', ...approvalLines(p.approval));
     if (p.error) lines.push('', `**Error:** ${p.error}`);
     setCurrentDetails(lines.join('\n'));
   }
+}
+
+/** The approval as the Web UI shows it: who asks, each stage's approvers, deadlines and decision. */
+function approvalLines(approval: ApprovalProgress): string[] {
+  const lines = [
+    `**Requested by:** ${approval.requestedBy}${approval.requestId ? ` · request \`${approval.requestId}\`` : ''}${approval.requestDeadline && !approval.requestId ? ` · asks by ${approval.requestDeadline}` : ''}`,
+  ];
+  approval.stages.forEach((stage, i) => {
+    const decided = stage.decision
+      ? `${stage.decision.reviewResult === 'Approve' ? 'approved' : 'denied'} by ${stage.decision.by} at ${stage.decision.at}${stage.decision.justification ? ` — “${stage.decision.justification}”` : ''}`
+      : approval.currentStage === i + 1
+        ? `waiting${stage.escalatesAt ? `; escalates to ${stage.escalationApprovers?.join(', ')} at ${stage.escalatesAt}` : ''}${stage.deniesAt ? `; denied automatically at ${stage.deniesAt}` : ''}`
+        : 'not reached';
+    lines.push(`- approval stage ${i + 1} (${stage.approvers.join(', ')}): ${decided}`);
+  });
+  if (approval.reminders) lines.push(`- reminders: ${approval.reminders}`);
+  if (approval.cancelHint) lines.push('', `**To finish the rollback:** ${approval.cancelHint}`);
+  return lines;
 }

@@ -6,11 +6,14 @@ import type { Holder, ObjectKey } from '../common/object-keys.js';
 import type { ResourceKind } from '../common/provisioning.js';
 import type { DeliveryWindow } from '../common/request-states.js';
 import { type ValidProvisioningInput, type ValidResource, defaultGroupRole } from '../common/validation.js';
+import { approvalDefaults, parseApprover } from '../common/approvals.js';
+import type { ResolvedStage } from '../activities/approvals.js';
 import type { FoundApplication } from '../activities/applications.js';
 import type { MadeObject } from '../activities/types.js';
 import type { CatalogResource, ResourceRoleFound } from '../activities/catalog.js';
 import { forwardReads, forwardWrites } from './activity-proxies.js';
 import { joinSteps } from './join.js';
+import { type Waker, awaitRequestorsRequest } from './people.js';
 import type { RunState, StepKey } from './run-state.js';
 import type { Saga } from './saga.js';
 
@@ -70,6 +73,11 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
   const stepOf = (base: StepKey, resource: PackageResource): StepKey =>
     tutorialShape ? base : `${base} (${resource.label})`;
   const kinds = [...new Set(input.resources.map((r) => r.kind))] satisfies ResourceKind[];
+  const approverGroups = (input.approval?.stages ?? []).some((stage) =>
+    [...stage.approvers, ...(stage.fallbackApprovers ?? []), ...(stage.escalationApprovers ?? [])].some(
+      (ref) => parseApprover(ref)?.kind === 'group',
+    ),
+  );
 
   /** Registers the object under its key before the step runs, and records what the step made or adopted. */
   async function make(
@@ -103,7 +111,7 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
         async () => {
           const [, , catalog] = await joinSteps([
             forwardReads.checkPermissions.executeWithOptions({ summary: 'check the Graph permissions of the worker' }, [
-              { resourceKinds: kinds },
+              { resourceKinds: kinds, ...(approverGroups ? { approverGroups } : {}) },
             ]),
             forwardReads.checkRequestorDomain.executeWithOptions({ summary: `check domain of ${input.requestorUpn}` }, [
               { userPrincipalName: input.requestorUpn },
@@ -147,6 +155,22 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
           ]),
         (s) => `site ${s.siteId}`,
       );
+    },
+
+    /** The approvers of each stage found in the directory (read-only, beside the preflight). */
+    resolveApprovers: async (): Promise<ResolvedStage[] | undefined> => {
+      const approval = input.approval;
+      if (!approval) return undefined;
+      const { stages } = await state.step(
+        'resolveApprovers',
+        () =>
+          forwardReads.resolveApprovers.executeWithOptions(
+            { summary: `find the approvers of ${approval.stages.length} approval stage(s)` },
+            [{ approval }],
+          ),
+        (r) => `${r.stages.length} stage(s): ${r.stages.map((s) => s.primaryApprovers.length).join(', ')} approver(s)`,
+      );
+      return stages;
     },
 
     createUser: () =>
@@ -249,7 +273,7 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
           ]),
       ),
 
-    createPolicy: (accessPackage: MadeObject, user: MadeObject) =>
+    createPolicy: (accessPackage: MadeObject, user: MadeObject, approvalStages?: ResolvedStage[]) =>
       make(
         'createPolicy',
         {
@@ -269,6 +293,7 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
               description: `${input.policyName} can request assignment`,
               requestorId: user.id,
               durationDays: input.durationDays,
+              ...(approvalStages ? { approvalStages } : {}),
             },
           ]),
       ),
@@ -309,6 +334,40 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
             ],
           ),
       );
+    },
+
+    /**
+     * The requestor asks themself (userAdd, in My Access or with `entra-saga request`): the run waits for the request.
+     * The assignment is registered first, so that a request made after the run stopped waiting is undone too.
+     */
+    async awaitRequest(
+      accessPackage: MadeObject,
+      user: MadeObject,
+      waker: Waker,
+      since: string,
+    ): Promise<AssignmentRequest & { createdDateTime?: string }> {
+      const tracked = saga.register('assignment', input.requestorUpn);
+      tracked.record = { kind: 'assignment', name: input.requestorUpn, id: '', created: true };
+      const found = await state.step(
+        'awaitRequest',
+        () =>
+          awaitRequestorsRequest({
+            state,
+            waker,
+            accessPackageId: accessPackage.id,
+            targetId: user.id,
+            requestorUpn: input.requestorUpn,
+            timeoutHours: input.requestTimeoutHours ?? approvalDefaults.requestTimeoutHours,
+            remindEveryHours: input.approval?.remindEveryHours ?? approvalDefaults.remindEveryHours,
+            since,
+          }),
+        (r) => `request ${r.requestId} ${r.state}`,
+      );
+      tracked.record = { kind: 'assignment', name: input.requestorUpn, id: found.requestId, created: true };
+      state.recordObject(tracked.record);
+      state.setRequestState(found.state);
+      state.updateApproval((a) => (a.requestId = found.requestId));
+      return { ...found, ownedByRun: true };
     },
 
     /** adminAdd; the assignment is registered before the request, so that a request made but never reported is undone. */

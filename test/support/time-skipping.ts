@@ -25,7 +25,9 @@ export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
     searchAttributes: Object.fromEntries(
       projectSearchAttributes.map((key) => [
         key.name,
-        proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+        key.type === 'DATETIME'
+          ? proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
+          : proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
       ]),
     ),
   });
@@ -76,6 +78,20 @@ export function stubActivities(overrides: Partial<StubActivities> = {}): {
       }),
     listAppRoleAssignedTo: () => Promise.resolve({ assignments: [{ principalId: 'user-1', appRoleId: 'app-role-1' }] }),
     findSite: () => Promise.resolve({ siteId: 'site-1' }),
+    resolveApprovers: (input) =>
+      Promise.resolve({
+        stages: input.approval.stages.map((stage) => ({
+          primaryApprovers: stage.approvers.map((ref) => ({
+            '@odata.type': '#microsoft.graph.singleUser' as const,
+            userId: `id-of-${ref}`,
+            description: ref,
+          })),
+          fallbackPrimaryApprovers: [],
+          escalationApprovers: [],
+          denyAfterDays: stage.denyAfterDays ?? 14,
+        })),
+      }),
+    findRequestorRequest: () => Promise.resolve({}),
     addResourceToCatalog: (input) => made(input.originId),
     createAccessPackage: () => made('package-1'),
     createPolicy: () => made('policy-1'),

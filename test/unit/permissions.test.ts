@@ -10,7 +10,7 @@ import {
   missingPermissions,
   requiredPermissions,
   requiredPermissionsFor,
-  resourceKindsNeeding,
+  needsFor,
 } from '../../common/permissions.js';
 import { graphRoutes } from '../../emulator/graph/routes.js';
 import { resourceOwnerAppPermissions } from '../../emulator/graph/permissions.js';
@@ -39,6 +39,7 @@ const kindWords = {
   group: 'a package with a group',
   app: 'a package with an application',
   site: 'a package with a SharePoint site',
+  approverGroups: 'approvers named by group',
 };
 
 describe('the permission table', () => {
@@ -76,7 +77,7 @@ describe('the permission table', () => {
   it('is what the README says', () => {
     const fromCode = Object.fromEntries(
       allRequiredPermissions.map((p) => {
-        const kinds = resourceKindsNeeding(p);
+        const kinds = needsFor(p);
         return [
           p,
           {

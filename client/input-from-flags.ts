@@ -31,6 +31,14 @@ export interface InputFlags {
   'delivery-timeout'?: string;
   'dry-run'?: boolean;
   resource?: string[];
+  'requested-by'?: string;
+  'request-timeout-hours'?: string;
+  approver?: string[];
+  'fallback-approver'?: string;
+  'escalate-to'?: string;
+  'escalate-after-days'?: string;
+  'deny-after-days'?: string;
+  'remind-every-hours'?: string;
 }
 
 function readSpec(path: string): Record<string, unknown> {
@@ -77,6 +85,10 @@ export function inputFromFlags(flags: InputFlags, env: NodeJS.ProcessEnv = proce
   set('cleanup', flags.cleanup);
   set('deliveryTimeoutSeconds', integerFlag('delivery-timeout', flags['delivery-timeout']));
   if (flags['dry-run']) raw.dryRun = true;
+  set('requestedBy', flags['requested-by']);
+  set('requestTimeoutHours', integerFlag('request-timeout-hours', flags['request-timeout-hours']));
+  const approval = approvalFromFlags(flags);
+  if (approval) raw.approval = approval;
   if (flags.resource?.length) raw.resources = flags.resource.map(parseResourceFlag);
   if (raw.resources !== undefined) {
     // The package's resources replace the tutorial's group (a group named as well is refused by validation).
@@ -87,11 +99,54 @@ export function inputFromFlags(flags: InputFlags, env: NodeJS.ProcessEnv = proce
   const result = validateProvisioningInput(raw);
   if (!result.ok) {
     throw new CliError(
-      `invalid input: ${formatIssues(result.issues.map((i) => ({ ...i, field: flagName(i.field, Boolean(flags.resource?.length)) })))}`,
+      `invalid input: ${formatIssues(
+        result.issues.map((i) => ({
+          ...i,
+          field: flagName(i.field, Boolean(flags.resource?.length), Boolean(flags.approver?.length)),
+        })),
+      )}`,
       ExitCode.BadInput,
     );
   }
   return workflowInput(result.input);
+}
+
+const stageFlags = ['fallback-approver', 'escalate-to', 'escalate-after-days', 'deny-after-days'] as const;
+
+/** A comma-separated list of approvers: `alice@contoso.com, group:Finance approvers`. */
+const approverList = (value: string) =>
+  value
+    .split(',')
+    .map((ref) => ref.trim())
+    .filter(Boolean);
+
+/**
+ * Approval stages from flags: each `--approver` is a stage, in order (a comma-separated list of who may decide it);
+ * the fallback, escalation and automatic-denial flags apply to every stage. A spec file can set each stage apart.
+ */
+function approvalFromFlags(flags: InputFlags): Record<string, unknown> | undefined {
+  const given = stageFlags.filter((name) => flags[name] !== undefined);
+  if (!flags.approver?.length) {
+    const first = [...given, ...(flags['remind-every-hours'] !== undefined ? ['remind-every-hours'] : [])][0];
+    if (first) throw new CliError(`--${first} needs --approver (one per approval stage)`, ExitCode.BadInput);
+    return undefined;
+  }
+  const stage = {
+    ...(flags['fallback-approver'] ? { fallbackApprovers: approverList(flags['fallback-approver']) } : {}),
+    ...(flags['escalate-to'] ? { escalationApprovers: approverList(flags['escalate-to']) } : {}),
+    ...(flags['escalate-after-days'] !== undefined
+      ? { escalateAfterDays: integerFlag('escalate-after-days', flags['escalate-after-days']) }
+      : {}),
+    ...(flags['deny-after-days'] !== undefined
+      ? { denyAfterDays: integerFlag('deny-after-days', flags['deny-after-days']) }
+      : {}),
+  };
+  return {
+    stages: flags.approver.map((list) => ({ approvers: approverList(list), ...stage })),
+    ...(flags['remind-every-hours'] !== undefined
+      ? { remindEveryHours: integerFlag('remind-every-hours', flags['remind-every-hours']) }
+      : {}),
+  };
 }
 
 /**
@@ -129,13 +184,30 @@ const flagNames: Record<string, string> = {
   cleanup: '--cleanup',
   deliveryTimeoutSeconds: '--delivery-timeout',
   resources: '--resource',
+  requestedBy: '--requested-by',
+  requestTimeoutHours: '--request-timeout-hours',
+  'approval.remindEveryHours': '--remind-every-hours',
+};
+
+/** The flag of an approval stage's field: `approval.stages[1].approvers[0]` → `--approver 2`. */
+const stageFieldFlags: Record<string, string> = {
+  approvers: '--approver',
+  fallbackApprovers: '--fallback-approver',
+  escalationApprovers: '--escalate-to',
+  escalateAfterDays: '--escalate-after-days',
+  denyAfterDays: '--deny-after-days',
 };
 
 /**
  * The flag an operator would fix for a field: `resources[1].role` → `--resource 2 (role)` when the resources came from
  * --resource flags (else the spec file's field name stands).
  */
-function flagName(field: string, resourcesFromFlags: boolean): string {
+function flagName(field: string, resourcesFromFlags: boolean, approvalFromFlags = false): string {
+  const stage = /^approval\.stages(?:\[(\d+)\](?:\.(\w+))?)?/.exec(field);
+  if (stage && approvalFromFlags) {
+    const flag = stage[2] ? stageFieldFlags[stage[2]] : '--approver';
+    return flag === '--approver' && stage[1] ? `--approver ${Number(stage[1]) + 1}` : (flag ?? field);
+  }
   const resource = /^resources(?:\[(\d+)\](?:\.(\w+))?)?$/.exec(field);
   if (resource?.[1]) {
     if (!resourcesFromFlags) return field;

@@ -1,13 +1,16 @@
 // Assignment requests and assignments as pure functions of their stored timestamps and the emulator clock:
 //
 //   request  submitted ─(deliveringAt)→ delivering ─(completesAt)→ delivered | deliveryFailed | partiallyDelivered
-//            (pendingApproval when the policy requires approval; denied skips delivering; `stuck` never completes)
+//            (denied skips delivering; `stuck` never completes)
+//            or, when the policy requires approval: pendingApproval ─(every stage approved)→ delivering → …,
+//            or ─(a stage denied, or not decided in time)→ denied (see approval.ts)
 //   assignment  delivering ─(deliveredAt)→ delivered | partiallyDelivered ─(removedAt | expiresAt)→ expired
 //
 // Nothing is scheduled: whoever reads computes the state for "now", so a persisted in-flight request finishes
 // after a restart and advancing the clock finishes it at once.
 
 import type { AssignmentRecord, AssignmentRequestRecord, ExpirationSnapshot } from '../store/state.js';
+import { approvalView } from './approval.js';
 import { parseDuration } from './durations.js';
 
 type RequestState =
@@ -37,8 +40,15 @@ const dayMs = 24 * 60 * 60 * 1000;
 
 export function requestView(request: AssignmentRequestRecord, now: number): RequestView {
   if (request.canceled) return { state: 'canceled', status: 'Canceled', completedAt: request.completesAt };
-  if (request.deliveringAt === null || request.completesAt === null)
+  if (request.deliveringAt === null || request.completesAt === null) {
+    const approval = request.approval && approvalView(request.approval, request.createdAt, now);
+    // A stage left undecided is "automatically denied"; the process docs call it Expired.
+    if (approval?.outcome === 'denied') return { state: 'denied', status: 'Denied', completedAt: approval.endedAt };
+    if (approval?.outcome === 'expired') return { state: 'denied', status: 'Expired', completedAt: approval.endedAt };
+    if (approval?.current?.escalated)
+      return { state: 'pendingApproval', status: 'PendingApprovalEscalated', completedAt: null };
     return { state: 'pendingApproval', status: 'PendingApproval', completedAt: null };
+  }
   if (request.outcome === 'denied') {
     return now < request.completesAt
       ? { state: 'submitted', status: 'Accepted', completedAt: null }

@@ -4,8 +4,10 @@ import { appRoleAssignmentRoutes } from './directory/app-role-assignments.js';
 import { applicationRoutes } from './directory/applications.js';
 import { domainRoutes } from './directory/domains.js';
 import { groupRoutes } from './directory/groups.js';
+import { managerRoutes } from './directory/manager.js';
 import { userRoutes } from './directory/users.js';
 import { accessPackageRoutes } from './em/access-packages.js';
+import { approvalRoutes } from './em/approvals.js';
 import { assignmentRoutes } from './em/assignments.js';
 import { catalogRoutes } from './em/catalogs.js';
 import { policyRoutes } from './em/policies.js';
@@ -16,6 +18,7 @@ import { Router } from './router.js';
 
 export const graphRoutes: readonly RouteDefinition[] = [
   ...userRoutes,
+  ...managerRoutes,
   ...groupRoutes,
   ...domainRoutes,
   ...applicationRoutes,
@@ -25,6 +28,7 @@ export const graphRoutes: readonly RouteDefinition[] = [
   ...accessPackageRoutes,
   ...policyRoutes,
   ...assignmentRoutes,
+  ...approvalRoutes,
   ...siteRoutes,
 ];
 

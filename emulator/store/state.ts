@@ -190,7 +190,7 @@ export interface ApprovalStageRecord {
   decision?: StageDecision;
 }
 
-export interface StageDecision {
+interface StageDecision {
   result: 'Approved' | 'Denied';
   at: number;
   reviewerId: string;

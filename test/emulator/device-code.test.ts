@@ -5,6 +5,7 @@
 
 import { DeviceCodeCredential, type DeviceCodeInfo } from '@azure/identity';
 import { describe, expect, test } from 'vitest';
+import { EmulatorControl } from '../../emulator/control/client.js';
 import { defaultDelegatedPermissions } from '../../emulator/index.js';
 import { decodeJwt, pollToken, requestDeviceCode } from './support/device-code.js';
 import { useHarness } from './support/harness.js';
@@ -58,14 +59,24 @@ describe('DeviceCodeCredential, unchanged', () => {
     });
   });
 
-  test('a declined sign-in rejects getToken with authorization_declined', async () => {
+  test('a declined sign-in rejects getToken with authorization_declined (EmulatorControl.deviceSignIn)', async () => {
     const user = await createUser(h.graph(), h.info.domain);
     const { credential, prompt } = deviceCodeCredential();
     const token = credential.getToken('https://graph.microsoft.com/.default').then(
       () => undefined,
       (error: unknown) => error as Error,
     );
-    await signIn((await prompt).userCode, user.userPrincipalName, true);
+    const control = new EmulatorControl(h.emulator.url, h.caPem);
+    try {
+      const { userCode } = await prompt;
+      expect((await control.deviceCodes()).deviceCodes.map((c) => c.userCode)).toEqual([userCode]);
+      expect(await control.deviceSignIn(userCode, user.userPrincipalName, true)).toMatchObject({
+        outcome: 'declined',
+        userId: user.id,
+      });
+    } finally {
+      await control.close();
+    }
     expect((await token)?.message).toMatch(/authorization_declined/);
   });
 

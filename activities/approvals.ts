@@ -29,7 +29,6 @@ interface RequestRecord {
   state: string;
   status?: string;
   createdDateTime?: string;
-  target?: { objectId?: string } | null;
 }
 
 /** The requestor's request, as the worker found it. */
@@ -111,35 +110,33 @@ export function approvalActivities(graph: Client) {
     },
 
     /**
-     * GET assignmentRequests?$filter=accessPackage/id eq '…'&$expand=target: the requestor's newest own request
-     * (userAdd) for the package made at or after `since`, or none yet. Graph is the source of truth: a request made in
-     * My Access is found the same as one made with `entra-saga request`.
+     * GET assignmentRequests?$filter=accessPackage/id eq '…' and requestType eq 'userAdd' and requestor/objectId eq
+     * '…': the requestor's newest own request for the package made at or after `since`, or none yet (for a userAdd the
+     * requestor is the target). Graph is the source of truth: a request made in My Access is found the same as one
+     * made with `entra-saga request`.
      */
     async findRequestorRequest(input: {
       accessPackageId: string;
       targetId: string;
       since: string;
     }): Promise<{ request?: FoundRequest }> {
+      const filter = [
+        `accessPackage/id eq ${odataString(input.accessPackageId)}`,
+        `requestType eq 'userAdd'`,
+        `requestor/objectId eq ${odataString(input.targetId)}`,
+      ].join(' and ');
       const mine: RequestRecord[] = [];
-      let url: string | undefined =
-        `${EM}/assignmentRequests?$filter=${encodeURIComponent(`accessPackage/id eq ${odataString(input.accessPackageId)}`)}&$expand=target`;
+      let url: string | undefined = `${EM}/assignmentRequests?$filter=${encodeURIComponent(filter)}`;
       while (url) {
         const next: string = url;
         const page = await graphCall(
           {
-            description: `list requests of access package ${input.accessPackageId}`,
+            description: `list the requests of access package ${input.accessPackageId} by ${input.targetId}`,
             call: `GET /v1.0${EM}/assignmentRequests`,
           },
           () => graph.api(next).get() as Promise<GraphList<RequestRecord>>,
         );
-        mine.push(
-          ...page.value.filter(
-            (r) =>
-              r.requestType.toLowerCase() === 'useradd' &&
-              r.target?.objectId === input.targetId &&
-              (r.createdDateTime ?? '') >= input.since,
-          ),
-        );
+        mine.push(...page.value.filter((r) => Date.parse(r.createdDateTime ?? '') >= Date.parse(input.since)));
         url = page['@odata.nextLink'];
       }
       const newest = mine.sort((a, b) => (b.createdDateTime ?? '').localeCompare(a.createdDateTime ?? ''))[0];

@@ -42,7 +42,7 @@ function approvalSettings(stages: readonly ResolvedStage[]): Record<string, unkn
     stages: stages.map((stage) => ({
       durationBeforeAutomaticDenial: `P${stage.denyAfterDays}D`,
       isApproverJustificationRequired: false,
-      isEscalationEnabled: stage.escalationApprovers.length > 0,
+      isEscalationEnabled: stage.escalateAfterDays !== undefined && stage.escalationApprovers.length > 0,
       durationBeforeEscalation: stage.escalateAfterDays === undefined ? 'PT0S' : `P${stage.escalateAfterDays}D`,
       primaryApprovers: stage.primaryApprovers,
       fallbackPrimaryApprovers: stage.fallbackPrimaryApprovers,

@@ -14,9 +14,7 @@ export const requestedByValues: readonly RequestedBy[] = ['operator', 'requestor
 export type ApproverRef = string;
 
 export type ParsedApprover =
-  | { kind: 'user'; userPrincipalName: string }
-  | { kind: 'group'; name: string }
-  | { kind: 'manager'; level: 1 | 2 };
+  { kind: 'user'; userPrincipalName: string } | { kind: 'group'; name: string } | { kind: 'manager'; level: 1 | 2 };
 
 /** One approval stage of the policy the run creates. */
 export interface ApprovalStageSpec {

@@ -289,7 +289,10 @@ function checkApprovers(
     if (ref === undefined || issues.length > before) return;
     const parsed = parseApprover(ref);
     if (!parsed) {
-      issues.push({ field: at, problem: `must be a UPN, group:<name>, manager or manager:2 (got "${ref.slice(0, 80)}")` });
+      issues.push({
+        field: at,
+        problem: `must be a UPN, group:<name>, manager or manager:2 (got "${ref.slice(0, 80)}")`,
+      });
     } else if (parsed.kind === 'user') {
       const upn = checkUpn(ref, at);
       if (upn) issues.push(upn);
@@ -441,7 +444,10 @@ export function validateProvisioningInput(raw: unknown): ValidationResult {
     });
   }
   if (value.requestTimeoutHours !== undefined && requestedBy !== 'requestor') {
-    issues.push({ field: 'requestTimeoutHours', problem: 'is only for runs the requestor asks for (requestedBy requestor)' });
+    issues.push({
+      field: 'requestTimeoutHours',
+      problem: 'is only for runs the requestor asks for (requestedBy requestor)',
+    });
   }
   const requestTimeoutHours =
     requestedBy !== 'requestor'

@@ -26,5 +26,8 @@ export const approvalDecidedSignal = defineSignal<[ApprovalDecision]>('approvalD
 /** A signed-in person cancelled the run's pending request (`entra-saga cancel-request`): the run reads it now. */
 export const requestCancelledSignal = defineSignal<[{ requestId: string; by: string }]>('requestCancelled');
 
+/** Read Graph now: for an operator who knows the request moved on (a decision made in the portal). */
+export const refreshSignal = defineSignal('refresh');
+
 /** A bulk run's counts and per-item reports. */
 export const bulkProgressQuery = defineQuery<BulkProgress>('bulkProgress');

@@ -31,6 +31,7 @@ import { joinSteps } from './join.js';
 import {
   approvalDecidedSignal,
   progressQuery,
+  refreshSignal,
   requestCancelledSignal,
   requestMadeSignal,
   teardownSignal,
@@ -55,6 +56,7 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
   const waker = new Waker();
   setHandler(requestMadeSignal, () => waker.wake());
   setHandler(requestCancelledSignal, () => waker.wake());
+  setHandler(refreshSignal, () => waker.wake());
   setHandler(approvalDecidedSignal, (decision) => {
     recordDecision(state, decision);
     waker.wake();

@@ -19,7 +19,10 @@ export function findUserByPrincipalName(ctx: EmulatorContext, userPrincipalName:
   return ctx.store.state.users.find((u) => u.deletedAt === undefined && u.userPrincipalName.toLowerCase() === key);
 }
 
-/** `password` null: the caller vouches for the person (control plane). */
+/**
+ * `password` null: the caller vouches for the person (the control plane's sign-in, a refresh): a person due to change
+ * their password is taken to have changed it as Entra asks at sign-in.
+ */
 export function signInProblem(
   ctx: EmulatorContext,
   user: UserRecord | undefined,
@@ -46,7 +49,7 @@ export function signInProblem(
       pageMessage: 'Your account has been disabled. Contact your administrator.',
     };
   }
-  if (user.forceChangePasswordNextSignIn) {
+  if (user.forceChangePasswordNextSignIn && password !== null) {
     return {
       aadsts: 50055,
       description: 'The password is expired.',

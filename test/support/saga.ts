@@ -86,6 +86,9 @@ export async function startSagaFixture(
     ENTRA_SAGA_TASK_QUEUE: taskQueue,
     ENTRA_SAGA_DOMAIN: 'contoso.onmicrosoft.com',
     ...(codec ? codec.env : { ENTRA_SAGA_CODEC: 'off' }),
+    // People sign in (device code) to the emulator's tenant, with its app.
+    ...emulator.env,
+    ENTRA_SAGA_SIGN_IN_CLIENT_ID: emulator.env.AZURE_CLIENT_ID,
   };
   return {
     temporal,

@@ -40,6 +40,8 @@ export interface AddRoleScopeInput {
   roleOriginId: string;
   scopeId: string;
   scopeOriginId: string;
+  /** The resource's origin system; the tutorial's group (AadGroup) when not given. */
+  originSystem?: 'AadGroup' | 'AadApplication' | 'SharePointOnline';
 }
 
 export interface RemoveRoleScopeInput {
@@ -108,14 +110,10 @@ export function accessPackageActivities(graph: Client) {
       },
       async create() {
         if (!add) throw new Error('a role scope is created only by addRoleScope');
+        const originSystem = add.originSystem ?? 'AadGroup';
         const created = (await graph.api(scopes).post({
-          role: {
-            id: add.roleId,
-            originId: add.roleOriginId,
-            originSystem: 'AadGroup',
-            resource: { id: add.resourceId },
-          },
-          scope: { id: add.scopeId, originId: add.scopeOriginId, originSystem: 'AadGroup', isRootScope: true },
+          role: { id: add.roleId, originId: add.roleOriginId, originSystem, resource: { id: add.resourceId } },
+          scope: { id: add.scopeId, originId: add.scopeOriginId, originSystem, isRootScope: true },
         })) as FoundObject;
         return created.id;
       },
@@ -151,7 +149,7 @@ export function accessPackageActivities(graph: Client) {
       );
     },
 
-    /** POST accessPackages/{id}/resourceRoleScopes: the group's Member role at its root scope. */
+    /** POST accessPackages/{id}/resourceRoleScopes: a resource's role (the group's Member role) at its root scope. */
     addRoleScope(input: AddRoleScopeInput): Promise<MadeObject> {
       return makeOnce(input.holder, roleScopeKey(input), roleScopeGraph(input, input), {
         parentJustMade: input.packageCreated,

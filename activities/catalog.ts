@@ -1,5 +1,5 @@
-// The catalog side of the tutorial: find the catalog, add the group to it as a resource (and remove it), and find the
-// catalog resource and its Member role once Entra has made them visible.
+// The catalog side: find the catalog, add a resource to it (the tutorial's group, an application, a SharePoint Online
+// site) and remove it, and find the catalog resource and its role once Entra has made them visible.
 
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { GraphError } from '@microsoft/microsoft-graph-client';
@@ -36,6 +36,33 @@ export interface CatalogGroupInput {
   groupId: string;
 }
 
+/** A resource of another kind than a group: an application (its service principal's id) or a site (its URL). */
+export interface CatalogOriginInput {
+  catalogId: string;
+  originSystem: 'AadApplication' | 'SharePointOnline';
+  originId: string;
+}
+
+/** What a catalog resource is known by in Graph: its origin system and its originId. */
+interface Origin {
+  catalogId: string;
+  originSystem: 'AadGroup' | 'AadApplication' | 'SharePointOnline';
+  originId: string;
+}
+
+function originOf(input: CatalogGroupInput | CatalogOriginInput): Origin {
+  return 'groupId' in input
+    ? { catalogId: input.catalogId, originSystem: 'AadGroup', originId: input.groupId }
+    : { catalogId: input.catalogId, originSystem: input.originSystem, originId: input.originId };
+}
+
+const originNames: Record<Origin['originSystem'], string> = {
+  AadGroup: 'group',
+  AadApplication: 'application',
+  SharePointOnline: 'site',
+};
+const describeOrigin = (o: Origin) => `${originNames[o.originSystem]} ${o.originId} in catalog ${o.catalogId}`;
+
 /** The group as a resource of the catalog, and its root scope (the whole group). */
 export interface CatalogResource {
   resourceId: string;
@@ -57,67 +84,93 @@ function notYetVisible(what: string): ApplicationFailure {
   });
 }
 
-const catalogResourceKey = (input: CatalogGroupInput) =>
-  ({ kind: 'catalogResource', catalogId: input.catalogId, groupId: input.groupId }) as const;
+const catalogResourceKey = (input: CatalogGroupInput | CatalogOriginInput) =>
+  'groupId' in input
+    ? ({ kind: 'catalogResource', catalogId: input.catalogId, groupId: input.groupId } as const)
+    : ({
+        kind: 'catalogResource',
+        catalogId: input.catalogId,
+        originSystem: input.originSystem,
+        originId: input.originId,
+      } as const);
 
-/** Graph's answer for a group that is not a resource of the catalog (the resource list has no GET by originId). */
-function notInCatalog(input: CatalogGroupInput): GraphError {
-  return Object.assign(new GraphError(404, `group ${input.groupId} is not a resource of catalog ${input.catalogId}`), {
-    code: 'ResourceNotFound',
-  });
+/** Graph's answer for a resource not in the catalog (the resource list has no GET by originId). */
+function notInCatalog(origin: Origin): GraphError {
+  return Object.assign(new GraphError(404, `${describeOrigin(origin)} is not there`), { code: 'ResourceNotFound' });
+}
+
+/** A role of a catalog resource, as a role scope names it. */
+export interface ResourceRoleFound {
+  roleId: string;
+  roleOriginId: string;
 }
 
 export function catalogActivities(graph: Client) {
-  async function findResource(input: CatalogGroupInput, expandScopes: boolean): Promise<ResourceRecord | undefined> {
+  async function findResource(origin: Origin, expandScopes: boolean): Promise<ResourceRecord | undefined> {
     const page = await graphCall(
-      {
-        description: `look up group ${input.groupId} in catalog ${input.catalogId}`,
-        call: `GET /v1.0${EM}/catalogs/{catalogId}/resources`,
-      },
+      { description: `look up ${describeOrigin(origin)}`, call: `GET /v1.0${EM}/catalogs/{catalogId}/resources` },
       () => {
         const request = graph
-          .api(`${EM}/catalogs/${input.catalogId}/resources`)
-          .filter(`originId eq ${odataString(input.groupId)}`);
+          .api(`${EM}/catalogs/${origin.catalogId}/resources`)
+          .filter(`originId eq ${odataString(origin.originId)}`);
         return (expandScopes ? request.expand('scopes') : request).get() as Promise<GraphList<ResourceRecord>>;
       },
     );
     return page.value[0];
   }
 
-  function resourceRequest(requestType: 'adminAdd' | 'adminRemove', input: CatalogGroupInput) {
+  function resourceRequest(requestType: 'adminAdd' | 'adminRemove', origin: Origin) {
     return graph.api(`${EM}/resourceRequests`).post({
       requestType,
-      resource: { originId: input.groupId, originSystem: 'AadGroup' },
-      catalog: { id: input.catalogId },
+      resource: { originId: origin.originId, originSystem: origin.originSystem },
+      catalog: { id: origin.catalogId },
     }) as Promise<{ id: string; state: string }>;
   }
 
-  /** The group as a keyed object of the catalog; its id is the group's (the resource's originId). */
-  function resourceGraph(input: CatalogGroupInput): KeyedObjectGraph {
+  /** A resource as a keyed object of the catalog; its id is its originId (Graph refuses to onboard one twice). */
+  function resourceGraph(input: CatalogGroupInput | CatalogOriginInput): KeyedObjectGraph {
+    const origin = originOf(input);
     return {
-      what: `group ${input.groupId} in catalog ${input.catalogId}`,
+      what: describeOrigin(origin),
       calls: {
         create: `POST /v1.0${EM}/resourceRequests`,
         remove: `POST /v1.0${EM}/resourceRequests`,
         read: `GET /v1.0${EM}/catalogs/{catalogId}/resources`,
       },
       async findAll() {
-        const found = await findResource(input, false);
-        return found ? [{ id: input.groupId, createdDateTime: found.createdDateTime }] : [];
+        const found = await findResource(origin, false);
+        return found ? [{ id: origin.originId, createdDateTime: found.createdDateTime }] : [];
       },
       create: async () => {
-        await resourceRequest('adminAdd', input);
-        return input.groupId;
+        await resourceRequest('adminAdd', origin);
+        return origin.originId;
       },
       isAlreadyThere: (error) =>
         error instanceof GraphError &&
         (error.statusCode === 400 || error.statusCode === 409) &&
         isAlreadyOnboarded(error),
-      remove: () => resourceRequest('adminRemove', input),
+      remove: () => resourceRequest('adminRemove', origin),
       read: async () => {
-        if (!(await findResource(input, false))) throw notInCatalog(input);
+        if (!(await findResource(origin, false))) throw notInCatalog(origin);
       },
     };
+  }
+
+  /** The roles of a resource, once Entra shows them. */
+  async function resourceRoles(catalogId: string, resourceId: string, originSystem: Origin['originSystem']) {
+    const page = await graphCall(
+      {
+        description: `list the roles of resource ${resourceId}`,
+        call: `GET /v1.0${EM}/catalogs/{catalogId}/resourceRoles`,
+        mayLag: true,
+      },
+      () =>
+        graph
+          .api(`${EM}/catalogs/${catalogId}/resourceRoles`)
+          .filter(`(originSystem eq ${odataString(originSystem)} and resource/id eq ${odataString(resourceId)})`)
+          .get() as Promise<GraphList<RoleRecord>>,
+    );
+    return page.value;
   }
 
   return {
@@ -156,35 +209,67 @@ export function catalogActivities(graph: Client) {
       return removeOnce(input.holder, catalogResourceKey(input), resourceGraph(input));
     },
 
+    /**
+     * POST resourceRequests (adminAdd of an AadApplication — its service principal — or a SharePointOnline site),
+     * unless it is in the catalog (adopted). An app needs Application.ReadWrite.All, a site Sites.FullControl.All, or
+     * Graph answers CallerNotResourceOwner.
+     */
+    addResourceToCatalog(input: CatalogOriginInput & { holder: Holder }): Promise<MadeObject> {
+      return makeOnce(input.holder, catalogResourceKey(input), resourceGraph(input));
+    },
+
+    /** POST resourceRequests (adminRemove) of an app or a site, when this run is the last to hold it. */
+    removeResourceFromCatalog(input: CatalogOriginInput & { holder: Holder }): Promise<RemovedObject> {
+      return removeOnce(input.holder, catalogResourceKey(input), resourceGraph(input));
+    },
+
     /** GET catalogs/{id}/resources?$filter=originId eq '…'&$expand=scopes: the resource id and its root scope. */
-    findCatalogResource(input: CatalogGroupInput): Promise<CatalogResource> {
+    findCatalogResource(input: CatalogGroupInput | CatalogOriginInput): Promise<CatalogResource> {
+      const origin = originOf(input);
       return untilVisible(async () => {
-        const resource = await findResource(input, true);
+        const resource = await findResource(origin, true);
         const scope = resource?.scopes?.find((s) => s.isRootScope) ?? resource?.scopes?.[0];
-        if (!resource || !scope) throw notYetVisible(`group ${input.groupId} in catalog ${input.catalogId}`);
+        if (!resource || !scope) throw notYetVisible(describeOrigin(origin));
         return { resourceId: resource.id, scopeId: scope.id, scopeOriginId: scope.originId };
       });
     },
 
-    /** GET catalogs/{id}/resourceRoles?$filter=(originSystem eq 'AadGroup' and resource/id eq '…'): the Member role. */
-    findMemberRole(input: {
+    /**
+     * GET catalogs/{id}/resourceRoles?$filter=(originSystem eq '…' and resource/id eq '…'): the role named `role` —
+     * by its display name, or by one of `originIds` (an app role's id, found from its value). A role that never shows
+     * is named with the roles the resource has.
+     */
+    findResourceRole(input: {
       catalogId: string;
       resourceId: string;
-    }): Promise<{ roleId: string; roleOriginId: string }> {
+      originSystem: Origin['originSystem'];
+      role: string;
+      originIds?: string[];
+    }): Promise<ResourceRoleFound> {
       return untilVisible(async () => {
-        const page = await graphCall(
-          {
-            description: `find the Member role of resource ${input.resourceId}`,
-            call: `GET /v1.0${EM}/catalogs/{catalogId}/resourceRoles`,
-            mayLag: true,
-          },
-          () =>
-            graph
-              .api(`${EM}/catalogs/${input.catalogId}/resourceRoles`)
-              .filter(`(originSystem eq 'AadGroup' and resource/id eq ${odataString(input.resourceId)})`)
-              .get() as Promise<GraphList<RoleRecord>>,
+        const roles = await resourceRoles(input.catalogId, input.resourceId, input.originSystem);
+        const wanted = input.role.toLowerCase();
+        // A site's groups are named after it ("Marketing Members"): "Members" names the one such role.
+        const siteGroup = roles.filter(
+          (r) => input.originSystem === 'SharePointOnline' && r.displayName.toLowerCase().endsWith(` ${wanted}`),
         );
-        const role = page.value.find((r) => r.displayName === 'Member' || r.originId.startsWith('Member_'));
+        const role =
+          roles.find((r) => r.displayName.toLowerCase() === wanted || (input.originIds ?? []).includes(r.originId)) ??
+          (siteGroup.length === 1 ? siteGroup[0] : undefined);
+        if (role) return { roleId: role.id, roleOriginId: role.originId };
+        if (roles.length === 0) throw notYetVisible(`the roles of resource ${input.resourceId}`);
+        throw ApplicationFailure.create({
+          type: FailureType.PreflightFailed,
+          message: `role "${input.role}" is not a role of resource ${input.resourceId}; it has ${roles.map((r) => `"${r.displayName}"`).join(', ')}`,
+        });
+      });
+    },
+
+    /** GET catalogs/{id}/resourceRoles?$filter=(originSystem eq 'AadGroup' and resource/id eq '…'): the Member role. */
+    findMemberRole(input: { catalogId: string; resourceId: string }): Promise<ResourceRoleFound> {
+      return untilVisible(async () => {
+        const roles = await resourceRoles(input.catalogId, input.resourceId, 'AadGroup');
+        const role = roles.find((r) => r.displayName === 'Member' || r.originId.startsWith('Member_'));
         if (!role) throw notYetVisible(`the Member role of resource ${input.resourceId}`);
         return { roleId: role.id, roleOriginId: role.originId };
       });

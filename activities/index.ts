@@ -4,6 +4,8 @@
 import type { TokenCredential } from '@azure/identity';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { accessPackageActivities } from './access-packages.js';
+import { applicationActivities } from './applications.js';
+import { approvalActivities } from './approvals.js';
 import { assignmentActivities } from './assignments.js';
 import { catalogActivities } from './catalog.js';
 import { directoryActivities } from './directory.js';
@@ -27,9 +29,11 @@ export function createActivities({ graph, credential, scope }: ActivityDependenc
     ...userActivities(graph),
     ...groupActivities(graph),
     ...catalogActivities(graph),
+    ...applicationActivities(graph),
     ...accessPackageActivities(graph),
     ...policyActivities(graph),
     ...assignmentActivities(graph),
+    ...approvalActivities(graph),
   };
   // Every activity heartbeats while it runs (heartbeat.ts): a dead worker's step is retried within seconds.
   return Object.fromEntries(

@@ -5,7 +5,8 @@
 import type { TokenCredential } from '@azure/identity';
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../common/failure-types.js';
-import { missingPermissions } from '../common/permissions.js';
+import { missingPermissions, type PermissionNeed } from '../common/permissions.js';
+import type { ResourceKind } from '../common/provisioning.js';
 import { classifyGraphFailure } from './failures.js';
 import { currentStep } from './graph-call.js';
 
@@ -24,10 +25,15 @@ function tokenRoles(accessToken: string): string[] | undefined {
 export function permissionActivities(credential: TokenCredential, scope: string) {
   return {
     /**
-     * Fails with PreflightFailed naming every missing permission. A token whose roles cannot be read is let through:
-     * each call still meets Graph's own 403, which the classifier names.
+     * Fails with PreflightFailed naming every missing permission the run needs — an application's or a site's only when
+     * it has one, a group reader's only when approvers are named by group. A token whose roles cannot be read is let through: each call still meets Graph's own 403, which the
+     * classifier names.
      */
-    async checkPermissions(): Promise<{ checked: boolean; roles: string[] }> {
+    async checkPermissions(input?: {
+      resourceKinds?: ResourceKind[];
+      /** The policy names approvers by group (Group.Read.All). */
+      approverGroups?: boolean;
+    }): Promise<{ checked: boolean; roles: string[] }> {
       let token: string;
       try {
         const result = await credential.getToken(scope);
@@ -42,7 +48,11 @@ export function permissionActivities(credential: TokenCredential, scope: string)
       }
       const roles = tokenRoles(token);
       if (!roles) return { checked: false, roles: [] };
-      const missing = missingPermissions(roles);
+      const needs: PermissionNeed[] = [
+        ...(input?.resourceKinds ?? ['group']),
+        ...(input?.approverGroups ? (['approverGroups'] as const) : []),
+      ];
+      const missing = missingPermissions(roles, needs);
       if (missing.length) {
         throw ApplicationFailure.create({
           type: FailureType.PreflightFailed,

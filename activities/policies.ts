@@ -1,9 +1,11 @@
-// The assignment policy: who may be assigned (the requestor), with no approval, expiring after N days.
+// The assignment policy: who may be assigned (the requestor), expiring after N days, with the approval stages the
+// operator asked for (none by default).
 
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { EM, graphCall, odataString, visible, type FoundObject, type GraphList } from './graph-call.js';
 import { type KeyedObjectGraph, makeOnce, removeOnce } from './keyed-objects.js';
 import type { Holder } from '../common/object-keys.js';
+import type { ResolvedStage } from './approvals.js';
 import type { MadeObject, RemovedObject } from './types.js';
 
 interface PolicyRecord extends FoundObject {
@@ -21,6 +23,8 @@ export interface CreatePolicyInput {
   durationDays: number;
   /** The run created the package moments ago: it has no policies yet, so a first maker skips the lookup. */
   packageCreated?: boolean;
+  /** Approval stages, approvers found; none: no approval. */
+  approvalStages?: ResolvedStage[];
 }
 
 export interface DeletePolicyInput {
@@ -30,7 +34,25 @@ export interface DeletePolicyInput {
   requestorId: string;
 }
 
-/** The tutorial's policy in its v1.0 shape (the accessPackageAssignmentPolicy resource of Graph v1.0): specific users, no approval, expiry after N days. */
+/** Graph's requestApprovalSettings for the stages: durations in days, escalation only where it has approvers. */
+function approvalSettings(stages: readonly ResolvedStage[]): Record<string, unknown> {
+  return {
+    isApprovalRequiredForAdd: stages.length > 0,
+    isApprovalRequiredForUpdate: false,
+    stages: stages.map((stage) => ({
+      durationBeforeAutomaticDenial: `P${stage.denyAfterDays}D`,
+      isApproverJustificationRequired: false,
+      isEscalationEnabled: stage.escalateAfterDays !== undefined && stage.escalationApprovers.length > 0,
+      durationBeforeEscalation: stage.escalateAfterDays === undefined ? 'PT0S' : `P${stage.escalateAfterDays}D`,
+      primaryApprovers: stage.primaryApprovers,
+      fallbackPrimaryApprovers: stage.fallbackPrimaryApprovers,
+      escalationApprovers: stage.escalationApprovers,
+      fallbackEscalationApprovers: [],
+    })),
+  };
+}
+
+/** The tutorial's policy in its v1.0 shape (the accessPackageAssignmentPolicy resource of Graph v1.0): specific users, expiry after N days, and the approval stages given (none: no approval). */
 export function policyBody(input: Omit<CreatePolicyInput, 'holder'>): Record<string, unknown> {
   return {
     displayName: input.displayName,
@@ -48,7 +70,7 @@ export function policyBody(input: Omit<CreatePolicyInput, 'holder'>): Record<str
       enableOnBehalfRequestorsToRemoveAccess: false,
       onBehalfRequestors: [],
     },
-    requestApprovalSettings: { isApprovalRequiredForAdd: false, isApprovalRequiredForUpdate: false, stages: [] },
+    requestApprovalSettings: approvalSettings(input.approvalStages ?? []),
     accessPackage: { id: input.accessPackageId },
   };
 }

@@ -6,7 +6,7 @@ import { type LineCounter, type Node, isMap, isSeq } from 'yaml';
 import { bulkLimits } from '../common/bulk.js';
 import { tutorialDefaults } from '../common/defaults.js';
 import type { ProvisioningInput } from '../common/provisioning.js';
-import { validateProvisioningInput } from '../common/validation.js';
+import { validateProvisioningInput, workflowInput } from '../common/validation.js';
 import { provisioningWorkflowId } from '../common/workflow-id.js';
 import { readBoundedYaml, toJsOptions } from './bounded-file.js';
 import { CliError, ExitCode } from './exit-codes.js';
@@ -29,10 +29,15 @@ function lineOf(lines: LineCounter, node: Node | null | undefined): number {
   return node?.range ? lines.linePos(node.range[0]).line : 1;
 }
 
+/** The line of a field of an item, `cleanup` or `resources[1].url`; the nearest enclosing one when it is absent. */
 function fieldLine(lines: LineCounter, item: Node, field: string): number {
-  if (isMap(item)) {
-    const pair = item.items.find((p) => (p.key as { value?: unknown } | null)?.value === field);
-    if (pair) return lineOf(lines, pair.key as Node);
+  const path = field
+    .split(/[.[\]]+/)
+    .filter(Boolean)
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+  for (let depth = path.length; depth > 0 && isMap(item); depth--) {
+    const node = item.getIn(path.slice(0, depth), true) as Node | undefined;
+    if (node?.range) return lineOf(lines, node);
   }
   return lineOf(lines, item);
 }
@@ -88,7 +93,8 @@ export function readBulkFile(path: string): BulkFile {
       ...defaults,
       ...(node.toJS(doc, toJsOptions) as Record<string, unknown>),
     };
-    if (raw.groupName === undefined && typeof raw.packageName === 'string') raw.groupName = raw.packageName;
+    if (raw.groupName === undefined && raw.resources === undefined && typeof raw.packageName === 'string')
+      raw.groupName = raw.packageName;
     for (const field of ['requestorUpn', 'packageName']) {
       if (raw[field] === undefined) problems.push(`${path}:${line}: ${field} is required`);
     }
@@ -111,7 +117,7 @@ export function readBulkFile(path: string): BulkFile {
       continue;
     }
     seen.set(id, line);
-    items.push(result.input);
+    items.push(workflowInput(result.input));
   }
   if (problems.length)
     throw new CliError(

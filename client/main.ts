@@ -27,9 +27,35 @@ const options = {
   limit: { type: 'string' },
   'no-wait': { type: 'boolean' },
   concurrency: { type: 'string' },
+  resource: { type: 'string', multiple: true },
+  'requested-by': { type: 'string' },
+  'request-timeout-hours': { type: 'string' },
+  approver: { type: 'string', multiple: true },
+  'fallback-approver': { type: 'string' },
+  'escalate-to': { type: 'string' },
+  'escalate-after-days': { type: 'string' },
+  'deny-after-days': { type: 'string' },
+  'remind-every-hours': { type: 'string' },
+  justification: { type: 'string' },
+  mine: { type: 'boolean' },
+  admin: { type: 'boolean' },
 } as const;
 
-const commands = ['run', 'start', 'status', 'list', 'result', 'teardown', 'cancel', 'bulk'] as const;
+const commands = [
+  'run',
+  'start',
+  'status',
+  'list',
+  'result',
+  'teardown',
+  'cancel',
+  'bulk',
+  'request',
+  'approvals',
+  'approve',
+  'deny',
+  'cancel-request',
+] as const;
 type Command = (typeof commands)[number];
 const provisioningFlags = [
   'spec',
@@ -44,7 +70,23 @@ const provisioningFlags = [
   'cleanup',
   'delivery-timeout',
   'dry-run',
+  'resource',
+  'requested-by',
+  'request-timeout-hours',
+  'approver',
+  'fallback-approver',
+  'escalate-to',
+  'escalate-after-days',
+  'deny-after-days',
+  'remind-every-hours',
 ];
+
+/** Flags of the people's commands, and the commands they apply to. */
+const peopleFlags: Record<string, readonly Command[]> = {
+  justification: ['request', 'approve', 'deny'],
+  mine: ['approvals'],
+  admin: ['cancel-request'],
+};
 
 /**
  * Every argument within inputLimits.argumentChars before anything parses, echoes or sends it: validation bounds the
@@ -97,13 +139,33 @@ export async function main(
     }
     if (!commands.includes(command as Command))
       throw new CliError(`unknown command "${command}"; see \`entra-saga --help\``, ExitCode.BadInput);
-    const takesId = ['status', 'result', 'teardown', 'cancel', 'bulk'].includes(command);
+    const takesId = [
+      'status',
+      'result',
+      'teardown',
+      'cancel',
+      'bulk',
+      'request',
+      'approve',
+      'deny',
+      'cancel-request',
+    ].includes(command);
     if (takesId && rest.length !== 1)
       throw new CliError(`${command} takes one ${command === 'bulk' ? 'file' : 'workflow id'}`, ExitCode.BadInput);
     if (!takesId && rest.length) throw new CliError(`unexpected argument "${rest[0]}"`, ExitCode.BadInput);
     const provisioning = command === 'run' || command === 'start';
     const misplaced = Object.keys(values).find((k) => provisioningFlags.includes(k) && !provisioning);
     if (misplaced) throw new CliError(`--${misplaced} applies to run and start only`, ExitCode.BadInput);
+    for (const [flag, allowed] of Object.entries(peopleFlags)) {
+      if (flag in values && !allowed.includes(command as Command))
+        throw new CliError(`--${flag} applies to ${allowed.join(', ')} only`, ExitCode.BadInput);
+    }
+    const decision = command === 'approve' || command === 'deny';
+    if (decision && !values.justification?.trim())
+      throw new CliError(
+        `${command} needs --justification "why", which the requestor and the audit log see`,
+        ExitCode.BadInput,
+      );
     const concurrency = values.concurrency === undefined ? defaultConcurrency : Number(values.concurrency);
     const { min, max } = bulkLimits.concurrency;
     if (!Number.isInteger(concurrency) || concurrency < min || concurrency > max) {
@@ -125,12 +187,14 @@ export async function main(
       { statusCommand, listCommand, resultCommand },
       { teardownCommand, cancelCommand },
       { bulkCommand },
+      people,
     ] = await Promise.all([
       import('./connect.js'),
       import('./commands/run.js'),
       import('./commands/inspect.js'),
       import('./commands/teardown.js'),
       import('./commands/bulk.js'),
+      import('./commands/people.js'),
     ]);
     const connected = await connect(env);
     try {
@@ -151,6 +215,27 @@ export async function main(
           return await cancelCommand(connected, id, { json, wait: !values['no-wait'] }, out);
         case 'bulk':
           return await bulkCommand(connected, id, bulkFile!, { concurrency, json }, out);
+        case 'request':
+          return await people.requestCommand(connected, id, values.justification, { json, prompt: err, env }, out);
+        case 'approve':
+        case 'deny':
+          return await people.decideCommand(
+            connected,
+            id,
+            { reviewResult: command === 'approve' ? 'Approve' : 'Deny', justification: values.justification ?? '' },
+            { json, prompt: err, env },
+            out,
+          );
+        case 'cancel-request':
+          return await people.cancelRequestCommand(
+            connected,
+            id,
+            values.admin === true,
+            { json, prompt: err, env },
+            out,
+          );
+        case 'approvals':
+          return await people.approvalsCommand(connected, values.mine === true, { json, prompt: err, env }, out);
       }
     } finally {
       await connected.close();

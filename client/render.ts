@@ -1,7 +1,7 @@
 // What the operator sees: the saga's steps while a run is followed (a live list on a terminal, plain lines
 // otherwise), and the outcome at the end.
 
-import { stepNames, type Progress, type StepName } from '../common/provisioning.js';
+import { orderedSteps, type Progress, type StepKey, type StepProgress } from '../common/provisioning.js';
 import type { RunOutcome } from './outcome.js';
 
 export interface Output {
@@ -11,7 +11,7 @@ export interface Output {
 
 const marks: Record<string, string> = { pending: '·', running: '…', done: '✓', failed: '✗', skipped: '-' };
 
-function elapsed(step: NonNullable<Progress['steps'][StepName]>, nowMs: number): string {
+function elapsed(step: StepProgress, nowMs: number): string {
   if (!step.startedAt) return '';
   const end = step.endedAt ? Date.parse(step.endedAt) : nowMs;
   return `${((end - Date.parse(step.startedAt)) / 1000).toFixed(1)}s`;
@@ -19,7 +19,7 @@ function elapsed(step: NonNullable<Progress['steps'][StepName]>, nowMs: number):
 
 export class ProgressView {
   #drawnLines = 0;
-  readonly #printed = new Map<StepName, string>();
+  readonly #printed = new Map<StepKey, string>();
   #lastStage = '';
   #lastRequestState = '';
 
@@ -32,9 +32,7 @@ export class ProgressView {
 
   #redraw(progress: Progress, nowMs: number): void {
     const lines = [`stage ${progress.stage}${progress.requestState ? ` · request ${progress.requestState}` : ''}`];
-    for (const name of stepNames) {
-      const step = progress.steps[name];
-      if (!step) continue;
+    for (const [name, step] of orderedSteps(progress)) {
       const detail = step.detail ? `  ${step.detail}` : '';
       lines.push(
         `  ${marks[step.state] ?? '?'} ${name.padEnd(20)} ${elapsed(step, nowMs).padStart(6)}${detail}`.slice(0, 160),
@@ -54,9 +52,8 @@ export class ProgressView {
       this.out.write(`  request state ${progress.requestState}\n`);
       this.#lastRequestState = progress.requestState;
     }
-    for (const name of stepNames) {
-      const step = progress.steps[name];
-      if (!step || this.#printed.get(name) === step.state) continue;
+    for (const [name, step] of orderedSteps(progress)) {
+      if (this.#printed.get(name) === step.state) continue;
       this.#printed.set(name, step.state);
       const time = step.state === 'running' ? '' : ` (${elapsed(step, nowMs)})`;
       this.out.write(

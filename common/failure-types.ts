@@ -22,6 +22,12 @@ export const FailureType = {
   VerificationFailed: 'VerificationFailed',
   ProvisioningFailed: 'ProvisioningFailed',
   TeardownIncomplete: 'TeardownIncomplete',
+  /** The requestor never asked within the run's deadline. */
+  RequestNotMade: 'RequestNotMade',
+  /** An approver, or Entra once a stage waited too long, denied the request. */
+  ApprovalDenied: 'ApprovalDenied',
+  /** The request was cancelled (by the requestor in My Access, or by a signed-in admin). */
+  RequestCanceled: 'RequestCanceled',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 
@@ -53,6 +59,9 @@ const retryTable: Record<FailureType, { forward: RetryDecision; undo: RetryDecis
   [FailureType.VerificationFailed]: { forward: 'final', undo: 'final' },
   [FailureType.ProvisioningFailed]: { forward: 'final', undo: 'final' },
   [FailureType.TeardownIncomplete]: { forward: 'final', undo: 'final' },
+  [FailureType.RequestNotMade]: { forward: 'final', undo: 'final' },
+  [FailureType.ApprovalDenied]: { forward: 'final', undo: 'final' },
+  [FailureType.RequestCanceled]: { forward: 'final', undo: 'final' },
 };
 
 /** The failure types a forward step or an undo does not retry. */

@@ -7,6 +7,12 @@ export type ObjectKey =
   | { kind: 'user'; userPrincipalName: string }
   | { kind: 'group'; mailNickname: string }
   | { kind: 'catalogResource'; catalogId: string; groupId: string }
+  | {
+      kind: 'catalogResource';
+      catalogId: string;
+      originSystem: 'AadApplication' | 'SharePointOnline';
+      originId: string;
+    }
   | { kind: 'accessPackage'; catalogId: string; displayName: string }
   | { kind: 'roleScope'; accessPackageId: string; roleOriginId: string; scopeOriginId: string }
   | { kind: 'assignmentPolicy'; accessPackageId: string; displayName: string; requestorId: string };
@@ -19,7 +25,10 @@ export function keyParts(key: ObjectKey): string[] {
     case 'group':
       return [key.mailNickname.toLowerCase()];
     case 'catalogResource':
-      return [key.catalogId.toLowerCase(), key.groupId.toLowerCase()];
+      // A group keeps the parts it has had since 1.0.0; an app is its service principal, a site its URL.
+      return 'groupId' in key
+        ? [key.catalogId.toLowerCase(), key.groupId.toLowerCase()]
+        : [key.catalogId.toLowerCase(), key.originSystem, key.originId.toLowerCase()];
     case 'accessPackage':
       return [key.catalogId.toLowerCase(), key.displayName.toLowerCase()];
     case 'roleScope':

@@ -4,6 +4,7 @@
 // the worker's token against them, and the README's table is derived from them (a test compares the two).
 
 import type { Activities } from '../activities/index.js';
+import type { ResourceKind } from './provisioning.js';
 
 export type GraphPermission =
   | 'User.Read.All'
@@ -17,7 +18,11 @@ export type GraphPermission =
   | 'Directory.Read.All'
   | 'Directory.ReadWrite.All'
   | 'EntitlementManagement.Read.All'
-  | 'EntitlementManagement.ReadWrite.All';
+  | 'EntitlementManagement.ReadWrite.All'
+  | 'Application.Read.All'
+  | 'Application.ReadWrite.All'
+  | 'Sites.Read.All'
+  | 'Sites.FullControl.All';
 
 const EM = '/v1.0/identityGovernance/entitlementManagement';
 
@@ -36,8 +41,17 @@ export const graphCallPermissions = {
   [`GET ${EM}/catalogs`]: ['EntitlementManagement.Read.All'],
   [`GET ${EM}/catalogs/{catalogId}/resources`]: ['EntitlementManagement.Read.All'],
   [`GET ${EM}/catalogs/{catalogId}/resourceRoles`]: ['EntitlementManagement.Read.All'],
-  // An app adding or removing a group must be able to manage the group, else Graph answers CallerNotResourceOwner.
+  // An app adding or removing a resource must be able to manage it, else Graph answers CallerNotResourceOwner: a group
+  // needs Group.ReadWrite.All, an application Application.ReadWrite.All, a site Sites.FullControl.All.
   [`POST ${EM}/resourceRequests`]: ['EntitlementManagement.ReadWrite.All', 'Group.ReadWrite.All'],
+  [`POST ${EM}/resourceRequests (AadApplication)`]: [
+    'EntitlementManagement.ReadWrite.All',
+    'Application.ReadWrite.All',
+  ],
+  [`POST ${EM}/resourceRequests (SharePointOnline)`]: ['EntitlementManagement.ReadWrite.All', 'Sites.FullControl.All'],
+  'GET /v1.0/servicePrincipals': ['Application.Read.All'],
+  'GET /v1.0/servicePrincipals/{id}/appRoleAssignedTo': ['Application.Read.All'],
+  'GET /v1.0/sites/{siteId}': ['Sites.Read.All'],
   [`GET ${EM}/accessPackages`]: ['EntitlementManagement.Read.All'],
   [`GET ${EM}/accessPackages/{id}`]: ['EntitlementManagement.Read.All'],
   [`POST ${EM}/accessPackages`]: ['EntitlementManagement.ReadWrite.All'],
@@ -61,6 +75,14 @@ export type GraphCallName = keyof typeof graphCallPermissions;
 const users = ['GET /v1.0/users/{id}'] as const;
 const groups = ['GET /v1.0/groups', 'GET /v1.0/groups/{id}'] as const;
 const resources = [`GET ${EM}/catalogs/{catalogId}/resources`, `POST ${EM}/resourceRequests`] as const;
+const appResources = [
+  `GET ${EM}/catalogs/{catalogId}/resources`,
+  `POST ${EM}/resourceRequests (AadApplication)`,
+] as const;
+const siteResources = [
+  `GET ${EM}/catalogs/{catalogId}/resources`,
+  `POST ${EM}/resourceRequests (SharePointOnline)`,
+] as const;
 const packages = [`GET ${EM}/accessPackages`, `GET ${EM}/accessPackages/{id}`] as const;
 const roleScopes = [
   `GET ${EM}/accessPackages/{id}/resourceRoleScopes`,
@@ -82,6 +104,12 @@ const activityCalls: Record<keyof Activities, readonly GraphCallName[]> = {
   removeGroupFromCatalog: resources,
   findCatalogResource: [`GET ${EM}/catalogs/{catalogId}/resources`],
   findMemberRole: [`GET ${EM}/catalogs/{catalogId}/resourceRoles`],
+  findResourceRole: [`GET ${EM}/catalogs/{catalogId}/resourceRoles`],
+  findApplication: ['GET /v1.0/servicePrincipals'],
+  listAppRoleAssignedTo: ['GET /v1.0/servicePrincipals/{id}/appRoleAssignedTo'],
+  findSite: ['GET /v1.0/sites/{siteId}'],
+  addResourceToCatalog: [...appResources, ...siteResources],
+  removeResourceFromCatalog: [...appResources, ...siteResources],
   createAccessPackage: [...packages, `POST ${EM}/accessPackages`],
   deleteAccessPackage: [...packages, `DELETE ${EM}/accessPackages/{id}`],
   addRoleScope: [...roleScopes, `POST ${EM}/accessPackages/{id}/resourceRoleScopes`, `GET ${EM}/accessPackages/{id}`],
@@ -98,7 +126,36 @@ const activityCalls: Record<keyof Activities, readonly GraphCallName[]> = {
   getRequestState: [`GET ${EM}/assignmentRequests/{id}`],
   listPolicyAssignments: [`GET ${EM}/assignments`],
   requestRemoval: [`GET ${EM}/assignments`, `GET ${EM}/assignmentRequests`, `POST ${EM}/assignmentRequests`],
+  resolveApprovers: ['GET /v1.0/users/{id}', 'GET /v1.0/groups'],
+  findRequestorRequest: [`GET ${EM}/assignmentRequests`],
 };
+
+/** What a run may need beyond every run's calls: each kind of resource in its package, and approvers named by group. */
+export type PermissionNeed = ResourceKind | 'approverGroups';
+
+/**
+ * The calls a run makes only for resources of a kind (a group, an application, a site) or for approvers named by
+ * group: their permissions are asked for only when the run has them.
+ */
+const needCalls: Record<PermissionNeed, readonly GraphCallName[]> = {
+  group: [...groups, ...resources, 'POST /v1.0/groups', 'DELETE /v1.0/groups/{id}', 'GET /v1.0/groups/{id}/members'],
+  app: [...appResources, 'GET /v1.0/servicePrincipals', 'GET /v1.0/servicePrincipals/{id}/appRoleAssignedTo'],
+  site: [...siteResources, 'GET /v1.0/sites/{siteId}'],
+  approverGroups: ['GET /v1.0/groups'],
+};
+const kindOnlyActivities: readonly (keyof Activities)[] = [
+  'createGroup',
+  'deleteGroup',
+  'listGroupMembers',
+  'addGroupToCatalog',
+  'removeGroupFromCatalog',
+  'findApplication',
+  'listAppRoleAssignedTo',
+  'findSite',
+  'addResourceToCatalog',
+  'removeResourceFromCatalog',
+  'resolveApprovers',
+];
 
 /** Broader application permissions that also grant one (Microsoft's permissions reference). */
 const grantedBy: Record<GraphPermission, readonly GraphPermission[]> = {
@@ -114,6 +171,10 @@ const grantedBy: Record<GraphPermission, readonly GraphPermission[]> = {
   'Directory.ReadWrite.All': [],
   'EntitlementManagement.Read.All': ['EntitlementManagement.ReadWrite.All'],
   'EntitlementManagement.ReadWrite.All': [],
+  'Application.Read.All': ['Application.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'Application.ReadWrite.All': [],
+  'Sites.Read.All': ['Sites.FullControl.All'],
+  'Sites.FullControl.All': [],
 };
 
 /** The order permissions are named in: as the saga meets them (users, groups, entitlement management, domains). */
@@ -130,6 +191,10 @@ const permissionOrder: readonly GraphPermission[] = [
   'Domain.ReadWrite.All',
   'Directory.Read.All',
   'Directory.ReadWrite.All',
+  'Application.Read.All',
+  'Application.ReadWrite.All',
+  'Sites.Read.All',
+  'Sites.FullControl.All',
 ];
 
 /** Whether holding `held` grants `needed`, directly or through a broader permission (transitively). */
@@ -142,14 +207,45 @@ function permissionsOf(activity: keyof Activities): GraphPermission[] {
   return [...new Set(activityCalls[activity].flatMap((call) => graphCallPermissions[call]))];
 }
 
-/** What the worker must be granted: every call's permission, leaving out those another one grants. */
-export const requiredPermissions: readonly GraphPermission[] = (() => {
-  const needed = [...new Set((Object.keys(activityCalls) as (keyof Activities)[]).flatMap(permissionsOf))];
+/** The fewest permissions that grant all of `needed`, in the order the saga meets them. */
+function leastCovering(needed: readonly GraphPermission[]): GraphPermission[] {
+  const unique = [...new Set(needed)];
   const order = (p: GraphPermission) => permissionOrder.indexOf(p);
-  return needed
-    .filter((p) => !needed.some((other) => other !== p && grants(other, p)))
+  return unique
+    .filter((p) => !unique.some((other) => other !== p && grants(other, p)))
     .sort((a, b) => order(a) - order(b));
-})();
+}
+
+/**
+ * What the worker must be granted for runs with resources of these kinds: every call their activities make, an
+ * application's or a site's only when the run has one, leaving out the permissions another one grants.
+ */
+export function requiredPermissionsFor(needs: readonly PermissionNeed[]): GraphPermission[] {
+  const base = (Object.keys(activityCalls) as (keyof Activities)[]).filter((a) => !kindOnlyActivities.includes(a));
+  return leastCovering([
+    ...base.flatMap(permissionsOf),
+    ...needs.flatMap((need) => needCalls[need].flatMap((call) => graphCallPermissions[call])),
+  ]);
+}
+
+/** What the worker must be granted for the tutorial's runs (a group); applications and sites add their own. */
+export const requiredPermissions: readonly GraphPermission[] = requiredPermissionsFor(['group']);
+
+/** Every permission some run may need, for the README's table. */
+export const allRequiredPermissions: readonly GraphPermission[] = requiredPermissionsFor([
+  'group',
+  'app',
+  'site',
+  'approverGroups',
+]);
+
+/** What a permission is needed for (kinds of resource, approver groups), or none when every run needs it. */
+export function needsFor(permission: GraphPermission): PermissionNeed[] {
+  if (requiredPermissionsFor([]).includes(permission)) return [];
+  return (Object.keys(needCalls) as PermissionNeed[]).filter((need) =>
+    requiredPermissionsFor([need]).includes(permission),
+  );
+}
 
 /** The activities whose calls a required permission covers, for the README's table. */
 export function activitiesCoveredBy(required: GraphPermission): (keyof Activities)[] {
@@ -158,7 +254,12 @@ export function activitiesCoveredBy(required: GraphPermission): (keyof Activitie
   );
 }
 
-/** The required permissions a token's `roles` claim does not grant. */
-export function missingPermissions(roles: readonly string[]): GraphPermission[] {
-  return requiredPermissions.filter((needed) => !roles.some((held) => grants(held as GraphPermission, needed)));
+/** The permissions a run with these needs (kinds of resource, approver groups) lacks in a token's `roles` claim. */
+export function missingPermissions(
+  roles: readonly string[],
+  needs: readonly PermissionNeed[] = ['group'],
+): GraphPermission[] {
+  return requiredPermissionsFor(needs).filter(
+    (needed) => !roles.some((held) => grants(held as GraphPermission, needed)),
+  );
 }

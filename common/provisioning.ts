@@ -1,5 +1,6 @@
 // Types shared by the workflow, the worker and the client, so that none of them can drift from the others.
 
+import type { ApprovalProgress, ApprovalSettings, RequestedBy } from './approvals.js';
 import type { ObjectKey } from './object-keys.js';
 
 export const TASK_QUEUE = 'entra-saga';
@@ -19,10 +20,18 @@ export interface ProvisioningInput {
   requestorUpn: string;
   /** Display name of the requestor; default: the UPN's alias. */
   requestorDisplayName?: string;
-  /** "Marketing resources": the security group the access package grants membership of. */
-  groupName: string;
+  /**
+   * "Marketing resources": the security group the access package grants membership of — the tutorial's one resource.
+   * Not used when `resources` is given.
+   */
+  groupName?: string;
   /** The group's mailNickname, its lookup key; default derived from groupName. */
   groupMailNickname?: string;
+  /**
+   * The package's resources, when it holds more than the tutorial's group: groups (created or adopted), applications
+   * and SharePoint Online sites (found, never created), each with the role the package grants.
+   */
+  resources?: ResourceSpec[];
   /** "Marketing Campaign". */
   packageName: string;
   /** "General". */
@@ -36,32 +45,67 @@ export interface ProvisioningInput {
   deliveryTimeoutSeconds?: number;
   /** Validate and run the read-only preflight, then stop: nothing is written. */
   dryRun?: boolean;
+  /** Who asks for the assignment: the worker (`operator`, adminAdd — the default) or the requestor (userAdd). */
+  requestedBy?: RequestedBy;
+  /** When the requestor asks: hours the run waits for the request before rolling back (1–2160, default 168). */
+  requestTimeoutHours?: number;
+  /** Approval stages on the policy the run creates; without them, no approval. */
+  approval?: ApprovalSettings;
 }
 
+export type ResourceKind = 'group' | 'app' | 'site';
+
+/** One resource of the access package, and the role of it the package grants. */
+export type ResourceSpec =
+  /** A security group, created or adopted by its mailNickname (derived from the name when not given); role Member. */
+  | { kind: 'group'; name: string; mailNickname?: string; role?: string }
+  /** An application, by its appId or display name; role: an app role's value or display name ("Default Access"). */
+  | { kind: 'app'; app: string; role?: string }
+  /** A SharePoint Online site, by its URL; role: a site role's name, e.g. "Members". */
+  | { kind: 'site'; url: string; role: string };
+
 /** The saga's steps, in the order an operator reads them. */
-export const stepNames = [
+const stepNames = [
   'validate',
   'preflight',
+  'resolveApprovers',
+  'findApplication',
+  'findSite',
   'createUser',
   'createGroup',
   'addGroupToCatalog',
+  'addResourceToCatalog',
   'findCatalogResource',
   'findMemberRole',
+  'findResourceRole',
   'createAccessPackage',
   'addRoleScope',
   'createPolicy',
   'requestAssignment',
+  'awaitRequest',
+  'awaitApproval',
   'awaitDelivery',
   'verify',
   'teardown',
 ] as const;
-export type StepName = (typeof stepNames)[number];
+type StepName = (typeof stepNames)[number];
+/** A step, or one resource's step of a package of several: `addRoleScope (app "Expenses")`. */
+export type StepKey = StepName | `${StepName} (${string})`;
+
+/** The steps of a progress in the order an operator reads them: by step, then by resource in the order they began. */
+export function orderedSteps(progress: Pick<Progress, 'steps'>): [StepKey, StepProgress][] {
+  const rank = (key: string) => stepNames.indexOf(key.split(' (')[0] as StepName);
+  return (Object.entries(progress.steps) as [StepKey, StepProgress][]).sort(([a], [b]) => rank(a) - rank(b));
+}
+
 type StepState = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 
 /** The stage shown in the ProvisioningStage search attribute. */
 export type Stage =
   | 'Validating'
   | 'Provisioning'
+  | 'AwaitingRequest'
+  | 'AwaitingApproval'
   | 'AwaitingDelivery'
   | 'Verifying'
   | 'Holding'
@@ -104,15 +148,24 @@ export interface UndoRecord {
   strays?: string[];
 }
 
+export interface StepProgress {
+  state: StepState;
+  startedAt?: string;
+  endedAt?: string;
+  detail?: string;
+}
+
 export interface Progress {
   workflowId: string;
   stage: Stage;
-  steps: Partial<Record<StepName, { state: StepState; startedAt?: string; endedAt?: string; detail?: string }>>;
+  steps: Partial<Record<StepKey, StepProgress>>;
   /** The assignment request's state while polling, e.g. "delivering". */
   requestState?: string;
   objects: ObjectRecord[];
   undone: UndoRecord[];
   error?: string;
+  /** Who asks, and the approval stages, when the requestor asks or the policy needs approval. */
+  approval?: ApprovalProgress;
 }
 
 export interface ProvisioningResult {

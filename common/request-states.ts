@@ -3,6 +3,9 @@
 /** The request did what was asked. */
 export const deliveredState = 'delivered';
 
+/** The request waits for an approver's decision. */
+export const pendingApprovalState = 'pendingApproval';
+
 /** Final states in which the request did not do what was asked: the run fails and compensates. */
 const failedRequestStates: readonly string[] = ['deliveryFailed', 'partiallyDelivered', 'denied', 'canceled'];
 

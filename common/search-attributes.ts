@@ -9,6 +9,8 @@ export const ProvisioningOutcome = defineSearchAttributeKey('ProvisioningOutcome
 export const AccessPackageName = defineSearchAttributeKey('AccessPackageName', SearchAttributeType.KEYWORD);
 export const RequestorUpn = defineSearchAttributeKey('RequestorUpn', SearchAttributeType.KEYWORD);
 export const RequestorDomain = defineSearchAttributeKey('RequestorDomain', SearchAttributeType.KEYWORD);
+/** While the run waits for people (AwaitingRequest, AwaitingApproval): since when. */
+export const AwaitingSince = defineSearchAttributeKey('AwaitingSince', SearchAttributeType.DATETIME);
 
 export const projectSearchAttributes = [
   ProvisioningStage,
@@ -16,4 +18,5 @@ export const projectSearchAttributes = [
   AccessPackageName,
   RequestorUpn,
   RequestorDomain,
+  AwaitingSince,
 ] as const;

@@ -1,22 +1,35 @@
 // Input validation for a provisioning run. Pure and deterministic: the workflow runs it first (before any side
 // effect), and the CLI runs it before starting anything so that an operator sees the problem at once.
 
+import {
+  type ApprovalSettings,
+  type ApprovalStageSpec,
+  approvalDefaults,
+  approvalLimits,
+  parseApprover,
+  requestedByValues,
+  type RequestedBy,
+} from './approvals.js';
 import { tutorialDefaults, upnAlias } from './defaults.js';
-import { cleanupModes, type CleanupMode, type ProvisioningInput } from './provisioning.js';
+import { cleanupModes, type CleanupMode, type ProvisioningInput, type ResourceSpec } from './provisioning.js';
 
 export interface ValidationIssue {
   field: string;
   problem: string;
 }
 
-/** A provisioning input that passed validation, with every default filled in. */
-export type ValidProvisioningInput = ProvisioningInput &
-  Required<
-    Pick<
-      ProvisioningInput,
-      'groupMailNickname' | 'requestorDisplayName' | 'policyName' | 'deliveryTimeoutSeconds' | 'dryRun'
-    >
-  >;
+/** A resource with its defaults filled in: a group's mailNickname and role, an app's role. */
+export type ValidResource =
+  | { kind: 'group'; name: string; mailNickname: string; role: string }
+  | { kind: 'app'; app: string; role: string }
+  | { kind: 'site'; url: string; role: string };
+
+/** A provisioning input that passed validation, with every default filled in and its resources listed. */
+export type ValidProvisioningInput = Omit<ProvisioningInput, 'resources'> &
+  Required<Pick<ProvisioningInput, 'requestorDisplayName' | 'policyName' | 'deliveryTimeoutSeconds' | 'dryRun'>> & {
+    /** The package's resources: `resources` as given, or the tutorial's one group. */
+    resources: ValidResource[];
+  };
 
 export type ValidationResult = { ok: true; input: ValidProvisioningInput } | { ok: false; issues: ValidationIssue[] };
 
@@ -27,7 +40,16 @@ export const limits = {
   mailNickname: 64,
   upn: 113,
   upnAlias: 64,
+  resources: 20,
+  siteUrl: 2048,
 } as const;
+
+/** The role a group resource grants when none is named: the tutorial's. */
+export const defaultGroupRole = 'Member';
+/** The role Entra lists for an application that defines no app roles. */
+export const defaultAppRole = 'Default Access';
+
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Entra: the alias of a UPN may hold A–Z a–z 0–9 ' . - _ ! # ^ ~, and may not start or end with a period.
 const upnAliasPattern = /^[A-Za-z0-9'_!#^~-](?:[A-Za-z0-9'.\-_!#^~]*[A-Za-z0-9'\-_!#^~])?$/;
@@ -49,6 +71,10 @@ const knownFields: readonly (keyof ProvisioningInput)[] = [
   'cleanup',
   'deliveryTimeoutSeconds',
   'dryRun',
+  'resources',
+  'requestedBy',
+  'requestTimeoutHours',
+  'approval',
 ];
 
 /** A mailNickname derived from a group name: ASCII letters and digits, lower case, at most 64 characters. */
@@ -119,6 +145,252 @@ function checkUpn(value: unknown, field = 'requestorUpn'): ValidationIssue | und
   return undefined;
 }
 
+/** A mailNickname as given, or derived from the group's name; undefined (with an issue) when neither works. */
+function checkNickname(
+  issues: ValidationIssue[],
+  field: string,
+  value: unknown,
+  name: unknown,
+  nameField: string,
+): string | undefined {
+  if (value !== undefined) {
+    if (typeof value !== 'string' || value === '') {
+      issues.push({ field, problem: 'must be a non-empty string' });
+      return undefined;
+    }
+    if (value.length > limits.mailNickname || badNicknameChars.test(value)) {
+      issues.push({
+        field,
+        problem: 'must be at most 64 ASCII characters without spaces or any of @ ( ) \\ [ ] " ; : . < > ,',
+      });
+      return undefined;
+    }
+    return value;
+  }
+  if (typeof name !== 'string') return undefined;
+  const derived = mailNicknameFor(name);
+  if (derived === '') issues.push({ field, problem: `cannot be derived from ${nameField} "${name}": give one` });
+  return derived || undefined;
+}
+
+const resourceFields: Record<ResourceSpec['kind'], readonly string[]> = {
+  group: ['kind', 'name', 'mailNickname', 'role'],
+  app: ['kind', 'app', 'role'],
+  site: ['kind', 'url', 'role'],
+};
+
+/** The package's resources: 1 to `limits.resources`, each checked field by field, none named twice. */
+function checkResources(issues: ValidationIssue[], value: unknown): ValidResource[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > limits.resources) {
+    const got = Array.isArray(value) ? `${value.length}` : typeof value;
+    issues.push({ field: 'resources', problem: `must be a list of 1 to ${limits.resources} resources (got ${got})` });
+    return [];
+  }
+  const resources: ValidResource[] = [];
+  const seen = new Set<string>();
+  value.forEach((raw: unknown, i) => {
+    const at = `resources[${i}]`;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      issues.push({ field: at, problem: 'must be an object with a kind (group, app or site)' });
+      return;
+    }
+    const item = raw as Record<string, unknown>;
+    const kind = item.kind as ResourceSpec['kind'];
+    if (!(kind in resourceFields)) {
+      issues.push({ field: `${at}.kind`, problem: `must be group, app or site (got ${JSON.stringify(item.kind)})` });
+      return;
+    }
+    for (const key of Object.keys(item)) {
+      if (!resourceFields[kind].includes(key))
+        issues.push({ field: `${at}.${key}`, problem: `is not a field of a ${kind} resource` });
+    }
+    const before = issues.length;
+    let resource: ValidResource | undefined;
+    if (kind === 'group') {
+      const name = checkName(issues, `${at}.name`, item.name, true);
+      const mailNickname = checkNickname(issues, `${at}.mailNickname`, item.mailNickname, name, `${at}.name`);
+      // Graph also offers a group's Owner role; its delivery (ownership) is not verified here, so it is not granted.
+      const role = defaultGroupRole;
+      if (item.role !== undefined && (typeof item.role !== 'string' || item.role.toLowerCase() !== role.toLowerCase()))
+        issues.push({ field: `${at}.role`, problem: `must be ${role} (got ${JSON.stringify(item.role)})` });
+      if (name !== undefined && mailNickname !== undefined) resource = { kind, name, mailNickname, role };
+    } else if (kind === 'app') {
+      const app = checkName(issues, `${at}.app`, item.app, true);
+      const role = checkName(issues, `${at}.role`, item.role, false) ?? defaultAppRole;
+      if (app !== undefined) resource = { kind, app: guid.test(app) ? app.toLowerCase() : app, role };
+    } else {
+      const url = checkSiteUrl(issues, `${at}.url`, item.url);
+      const role = checkName(issues, `${at}.role`, item.role, true);
+      if (url !== undefined && role !== undefined) resource = { kind, url, role };
+    }
+    if (!resource || issues.length > before) return;
+    const identity = resourceIdentity(resource);
+    if (seen.has(identity)) issues.push({ field: at, problem: `names ${identity} a second time` });
+    seen.add(identity);
+    resources.push(resource);
+  });
+  return resources;
+}
+
+/** A SharePoint Online site URL: https, at most 2,048 characters, no query or fragment. */
+function checkSiteUrl(issues: ValidationIssue[], field: string, value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') {
+    issues.push({ field, problem: value === undefined || value === '' ? 'is required' : 'must be a string' });
+    return undefined;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.protocol !== 'https:' || url.search || url.hash || value.length > limits.siteUrl) {
+    issues.push({
+      field,
+      problem: `must be a site's https URL, e.g. https://contoso.sharepoint.com/sites/Marketing (got "${value.slice(0, 100)}")`,
+    });
+    return undefined;
+  }
+  return value.replace(/\/+$/, '');
+}
+
+/** What names a resource, for messages and to find one named twice: "group markres", "app <appId>", "site <url>". */
+function resourceIdentity(resource: ValidResource): string {
+  switch (resource.kind) {
+    case 'group':
+      return `group ${resource.mailNickname.toLowerCase()}`;
+    case 'app':
+      return `app ${resource.app.toLowerCase()}`;
+    case 'site':
+      return `site ${resource.url.toLowerCase()}`;
+  }
+}
+
+/** A list of approvers: 1 to 25 references, each a UPN, `group:<name>` or `manager[:2]`, none twice. */
+function checkApprovers(
+  issues: ValidationIssue[],
+  field: string,
+  value: unknown,
+  options: { required: boolean; manager: boolean },
+): string[] | undefined {
+  if (value === undefined && !options.required) return undefined;
+  if (!Array.isArray(value) || value.length === 0 || value.length > approvalLimits.approversPerList) {
+    issues.push({
+      field,
+      problem: `must be a list of 1 to ${approvalLimits.approversPerList} approvers (a UPN, group:<name> or manager)`,
+    });
+    return undefined;
+  }
+  const refs: string[] = [];
+  value.forEach((item: unknown, i) => {
+    const at = `${field}[${i}]`;
+    const before = issues.length;
+    const ref = checkName(issues, at, item, true);
+    if (ref === undefined || issues.length > before) return;
+    const parsed = parseApprover(ref);
+    if (!parsed) {
+      issues.push({
+        field: at,
+        problem: `must be a UPN, group:<name>, manager or manager:2 (got "${ref.slice(0, 80)}")`,
+      });
+    } else if (parsed.kind === 'user') {
+      const upn = checkUpn(ref, at);
+      if (upn) issues.push(upn);
+    } else if (parsed.kind === 'manager' && !options.manager) {
+      issues.push({ field: at, problem: 'may not be the manager here (a fallback is for when there is no manager)' });
+    }
+    if (refs.some((r) => r.toLowerCase() === ref.toLowerCase()))
+      issues.push({ field: at, problem: `names ${ref} a second time` });
+    refs.push(ref);
+  });
+  return refs;
+}
+
+/** The approval stages of the policy the run creates: 1 to 3, with Microsoft's rules for escalation and fallback. */
+function checkApproval(issues: ValidationIssue[], value: unknown): ApprovalSettings | undefined {
+  if (value === undefined) return undefined;
+  const known = ['stages', 'remindEveryHours'];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    issues.push({ field: 'approval', problem: 'must be an object with stages' });
+    return undefined;
+  }
+  const approval = value as Record<string, unknown>;
+  for (const key of Object.keys(approval))
+    if (!known.includes(key)) issues.push({ field: `approval.${key}`, problem: 'is not a field of approval' });
+  const remindEveryHours =
+    approval.remindEveryHours === undefined
+      ? approvalDefaults.remindEveryHours
+      : checkInteger(issues, 'approval.remindEveryHours', approval.remindEveryHours, approvalLimits.remindEveryHours);
+  const { min, max } = approvalLimits.stages;
+  if (!Array.isArray(approval.stages) || approval.stages.length < min || approval.stages.length > max) {
+    issues.push({ field: 'approval.stages', problem: `must be a list of ${min} to ${max} stages` });
+    return undefined;
+  }
+  const stageFields = ['approvers', 'fallbackApprovers', 'escalationApprovers', 'escalateAfterDays', 'denyAfterDays'];
+  const stages: ApprovalStageSpec[] = [];
+  approval.stages.forEach((raw: unknown, i) => {
+    const at = `approval.stages[${i}]`;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      issues.push({ field: at, problem: 'must be an object with approvers' });
+      return;
+    }
+    const stage = raw as Record<string, unknown>;
+    for (const key of Object.keys(stage))
+      if (!stageFields.includes(key)) issues.push({ field: `${at}.${key}`, problem: 'is not a field of a stage' });
+    const approvers = checkApprovers(issues, `${at}.approvers`, stage.approvers, { required: true, manager: true });
+    const fallbackApprovers = checkApprovers(issues, `${at}.fallbackApprovers`, stage.fallbackApprovers, {
+      required: false,
+      manager: false,
+    });
+    const escalationApprovers = checkApprovers(issues, `${at}.escalationApprovers`, stage.escalationApprovers, {
+      required: false,
+      manager: true,
+    });
+    const hasManager = (approvers ?? []).some((a) => parseApprover(a)?.kind === 'manager');
+    if (hasManager && !fallbackApprovers) {
+      issues.push({
+        field: `${at}.fallbackApprovers`,
+        problem: 'is required when the manager approves (a requestor without a manager is decided by them)',
+      });
+    }
+    const denyAfterDays =
+      stage.denyAfterDays === undefined
+        ? approvalDefaults.denyAfterDays
+        : checkInteger(issues, `${at}.denyAfterDays`, stage.denyAfterDays, approvalLimits.denyAfterDays);
+    const escalateAfterDays =
+      stage.escalateAfterDays === undefined
+        ? undefined
+        : checkInteger(issues, `${at}.escalateAfterDays`, stage.escalateAfterDays, approvalLimits.escalateAfterDays);
+    if ((escalationApprovers === undefined) !== (stage.escalateAfterDays === undefined)) {
+      issues.push({
+        field: escalationApprovers ? `${at}.escalateAfterDays` : `${at}.escalationApprovers`,
+        problem: 'is required with escalation: give both escalationApprovers and escalateAfterDays',
+      });
+    }
+    if (escalateAfterDays !== undefined && denyAfterDays !== undefined) {
+      if (escalateAfterDays >= denyAfterDays)
+        issues.push({
+          field: `${at}.escalateAfterDays`,
+          problem: `must be less than denyAfterDays (${denyAfterDays}): escalation comes before the automatic denial`,
+        });
+      else if (denyAfterDays < approvalLimits.denyAfterDaysWithEscalation)
+        issues.push({
+          field: `${at}.denyAfterDays`,
+          problem: `must be at least ${approvalLimits.denyAfterDaysWithEscalation} with escalation (Microsoft's rule for alternate approvers)`,
+        });
+    }
+    if (approvers && denyAfterDays !== undefined) {
+      stages.push({
+        approvers,
+        ...(fallbackApprovers ? { fallbackApprovers } : {}),
+        ...(escalationApprovers && escalateAfterDays !== undefined ? { escalationApprovers, escalateAfterDays } : {}),
+        denyAfterDays,
+      });
+    }
+  });
+  return remindEveryHours === undefined ? undefined : { stages, remindEveryHours };
+}
+
 export function validateProvisioningInput(raw: unknown): ValidationResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, issues: [{ field: 'input', problem: 'must be an object' }] };
@@ -132,7 +404,7 @@ export function validateProvisioningInput(raw: unknown): ValidationResult {
   const upnIssue = checkUpn(value.requestorUpn);
   if (upnIssue) issues.push(upnIssue);
   const requestorDisplayName = checkName(issues, 'requestorDisplayName', value.requestorDisplayName, false);
-  const groupName = checkName(issues, 'groupName', value.groupName, true);
+  const groupName = checkName(issues, 'groupName', value.groupName, value.resources === undefined);
   const packageName = checkName(issues, 'packageName', value.packageName, true);
   const catalogName = checkName(issues, 'catalogName', value.catalogName, true);
   const policyName = checkName(issues, 'policyName', value.policyName, false);
@@ -150,24 +422,40 @@ export function validateProvisioningInput(raw: unknown): ValidationResult {
       problem: `must be one of ${cleanupModes.join(', ')} (got ${JSON.stringify(value.cleanup)})`,
     });
   }
-  let groupMailNickname: string | undefined;
-  if (value.groupMailNickname !== undefined) {
-    if (typeof value.groupMailNickname !== 'string' || value.groupMailNickname === '') {
-      issues.push({ field: 'groupMailNickname', problem: 'must be a non-empty string' });
-    } else if (value.groupMailNickname.length > limits.mailNickname || badNicknameChars.test(value.groupMailNickname)) {
-      issues.push({
-        field: 'groupMailNickname',
-        problem: 'must be at most 64 ASCII characters without spaces or any of @ ( ) \\ [ ] " ; : . < > ,',
-      });
-    } else {
-      groupMailNickname = value.groupMailNickname;
-    }
-  } else if (typeof groupName === 'string') {
-    groupMailNickname = mailNicknameFor(groupName);
-    if (groupMailNickname === '') {
-      issues.push({ field: 'groupMailNickname', problem: `cannot be derived from groupName "${groupName}": give one` });
+  const hasResources = value.resources !== undefined;
+  for (const field of ['groupName', 'groupMailNickname'] as const) {
+    if (hasResources && value[field] !== undefined) {
+      issues.push({ field, problem: 'is not used with resources: name the group there ({ kind: group, name, … })' });
     }
   }
+  const groupMailNickname = hasResources
+    ? undefined
+    : checkNickname(issues, 'groupMailNickname', value.groupMailNickname, groupName, 'groupName');
+  const resources = hasResources
+    ? checkResources(issues, value.resources)
+    : typeof groupName === 'string' && groupMailNickname !== undefined
+      ? [{ kind: 'group' as const, name: groupName, mailNickname: groupMailNickname, role: defaultGroupRole }]
+      : [];
+  const requestedBy = value.requestedBy as RequestedBy | undefined;
+  if (requestedBy !== undefined && !requestedByValues.includes(requestedBy)) {
+    issues.push({
+      field: 'requestedBy',
+      problem: `must be one of ${requestedByValues.join(', ')} (got ${JSON.stringify(value.requestedBy)})`,
+    });
+  }
+  if (value.requestTimeoutHours !== undefined && requestedBy !== 'requestor') {
+    issues.push({
+      field: 'requestTimeoutHours',
+      problem: 'is only for runs the requestor asks for (requestedBy requestor)',
+    });
+  }
+  const requestTimeoutHours =
+    requestedBy !== 'requestor'
+      ? undefined
+      : value.requestTimeoutHours === undefined
+        ? approvalDefaults.requestTimeoutHours
+        : checkInteger(issues, 'requestTimeoutHours', value.requestTimeoutHours, approvalLimits.requestTimeoutHours);
+  const approval = checkApproval(issues, value.approval);
   if (issues.length > 0) return { ok: false, issues };
   const requestorUpn = value.requestorUpn as string;
   return {
@@ -175,8 +463,9 @@ export function validateProvisioningInput(raw: unknown): ValidationResult {
     input: {
       requestorUpn,
       requestorDisplayName: requestorDisplayName ?? upnAlias(requestorUpn),
-      groupName: groupName as string,
-      groupMailNickname: groupMailNickname as string,
+      ...(groupName === undefined ? {} : { groupName }),
+      ...(groupMailNickname === undefined ? {} : { groupMailNickname }),
+      resources,
       packageName: packageName as string,
       catalogName: catalogName as string,
       policyName: policyName ?? tutorialDefaults.policyName,
@@ -184,10 +473,22 @@ export function validateProvisioningInput(raw: unknown): ValidationResult {
       cleanup: value.cleanup as CleanupMode,
       deliveryTimeoutSeconds: deliveryTimeoutSeconds as number,
       dryRun: value.dryRun === true,
+      ...(requestedBy === undefined ? {} : { requestedBy }),
+      ...(requestTimeoutHours === undefined ? {} : { requestTimeoutHours }),
+      ...(approval === undefined ? {} : { approval }),
     },
   };
 }
 
 export function formatIssues(issues: readonly ValidationIssue[]): string {
   return issues.map((issue) => `${issue.field} ${issue.problem}`).join('; ');
+}
+
+/**
+ * A validated input as a workflow takes it: the resources only when they were given (the tutorial's group stays
+ * `groupName`), so that validating it again gives the same input.
+ */
+export function workflowInput(valid: ValidProvisioningInput): ProvisioningInput {
+  const { resources, ...rest } = valid;
+  return valid.groupName === undefined ? { ...rest, resources } : rest;
 }

@@ -9,7 +9,7 @@ export class UsageError extends Error {
 
 interface FlagSpec {
   option: keyof EmulatorOptions;
-  kind: 'int' | 'number' | 'string' | 'list';
+  kind: 'int' | 'number' | 'string' | 'list' | 'boolean';
   help: string;
 }
 
@@ -51,6 +51,26 @@ export const flags: Record<string, FlagSpec> = {
     option: 'permissions',
     kind: 'list',
     help: 'comma-separated app roles granted to client-credential tokens',
+  },
+  '--delegated-permissions': {
+    option: 'delegatedPermissions',
+    kind: 'list',
+    help: 'comma-separated delegated permissions consented for the tenant (scp of user tokens)',
+  },
+  '--admin-add-skips-approval': {
+    option: 'adminAddSkipsApproval',
+    kind: 'boolean',
+    help: "true: adminAdd is delivered without the policy's approval, as reported in practice (default true)",
+  },
+  '--device-code-expires-in-s': {
+    option: 'deviceCodeExpiresInSeconds',
+    kind: 'int',
+    help: 'lifetime of device codes on the emulator clock (default 900)',
+  },
+  '--device-code-interval-s': {
+    option: 'deviceCodeIntervalSeconds',
+    kind: 'int',
+    help: 'polling interval device codes are issued with (default 5)',
   },
   '--throttle-scale': {
     option: 'throttleScale',
@@ -99,6 +119,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       case 'number':
         if (!/^\d+(\.\d+)?$/.test(value)) throw new UsageError(`${name} must be a non-negative number, got '${value}'`);
         options[spec.option] = Number(value);
+        break;
+      case 'boolean':
+        if (value !== 'true' && value !== 'false')
+          throw new UsageError(`${name} must be true or false, got '${value}'`);
+        options[spec.option] = value === 'true';
         break;
       case 'list':
         options[spec.option] = value

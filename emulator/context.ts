@@ -1,6 +1,8 @@
 // The running emulator's parts, handed to every pipeline stage and handler.
 
 import type { EmulatorClock } from './clock.js';
+import type { DeviceCodeStore } from './identity/device-codes.js';
+import type { SignInFlows } from './identity/device-login.js';
 import type { SigningKey } from './identity/signing-key.js';
 import type { ResolvedOptions, RuntimeConfig } from './options.js';
 import type { SeededRandom } from './rng.js';
@@ -22,6 +24,10 @@ export interface EmulatorContext {
   readonly faults: FaultInjector;
   readonly throttle: Throttle;
   readonly stats: CallStats;
+  /** Pending device authorizations (memory only; reset clears them). */
+  readonly deviceCodes: DeviceCodeStore;
+  /** The one-time tokens of the device sign-in page's forms. */
+  readonly signInFlows: SignInFlows;
   /** https://127.0.0.1:PORT — known once the server listens. */
   origin: string;
 }

@@ -8,6 +8,8 @@ import { createClock } from './clock.js';
 import type { EmulatorContext } from './context.js';
 import { emulatorInfo, type EmulatorInfo } from './control/control-plane.js';
 import { createGraphRouter } from './graph/routes.js';
+import { DeviceCodeStore } from './identity/device-codes.js';
+import { SignInFlows } from './identity/device-login.js';
 import { loadOrCreateSigningKey } from './identity/signing-key.js';
 import { resolveOptions, startConfig, type EmulatorOptions } from './options.js';
 import { createRandom } from './rng.js';
@@ -45,6 +47,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faults: new FaultInjector(random),
     throttle: new Throttle(() => ctx.config.throttleScale),
     stats: new CallStats(),
+    deviceCodes: new DeviceCodeStore(),
+    signInFlows: new SignInFlows(),
     origin: '',
   };
   const server = createServer(

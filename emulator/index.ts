@@ -2,5 +2,11 @@
 
 export { startEmulator, type RunningEmulator } from './emulator.js';
 export type { EmulatorInfo } from './control/control-plane.js';
-export { defaultPermissions, identityDefaults, EmulatorOptionError, type EmulatorOptions } from './options.js';
+export {
+  defaultDelegatedPermissions,
+  defaultPermissions,
+  identityDefaults,
+  EmulatorOptionError,
+  type EmulatorOptions,
+} from './options.js';
 export { DataFileError } from './store/store.js';

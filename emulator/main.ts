@@ -2,7 +2,7 @@
 // "Graph emulator listening on https://127.0.0.1:PORT" — and logs everything else to stderr. Bad options exit 2;
 // a refused data file or a busy port exits 1; SIGINT/SIGTERM stop it cleanly.
 
-import { parseArgs, usage, UsageError } from './cli-args.js';
+import { flags, parseArgs, usage, UsageError } from './cli-args.js';
 import { startEmulator } from './emulator.js';
 import { EmulatorOptionError } from './options.js';
 
@@ -26,9 +26,8 @@ async function main(): Promise<void> {
     emulator = await startEmulator(parsed.options);
   } catch (error) {
     if (error instanceof EmulatorOptionError) {
-      console.error(
-        `graph-emulator: --${error.option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}: ${error.message.slice(error.option.length + 2)}`,
-      );
+      const flag = Object.entries(flags).find(([, spec]) => spec.option === error.option)?.[0];
+      console.error(`graph-emulator: ${flag ?? error.option}: ${error.message.slice(error.option.length + 2)}`);
       process.exit(2);
     }
     console.error(`graph-emulator: ${(error as Error).message}`);

@@ -28,6 +28,20 @@ export interface EmulatorOptions {
   consistencyLagMs?: number;
   /** App roles granted to client-credential tokens. */
   permissions?: string[];
+  /**
+   * The delegated Graph permissions consented (by an admin, for the whole tenant) for the tenant's apps: what user
+   * tokens (password and device-code sign-in) carry in `scp`. Default: see `defaultDelegatedPermissions`.
+   */
+  delegatedPermissions?: string[];
+  /**
+   * An `adminAdd` on a policy that requires approval is delivered without approval, as reported in practice
+   * (microsoft-graph-explorer-v4#2931). false: it waits for the policy's approvers like a `userAdd`. Default true.
+   */
+  adminAddSkipsApproval?: boolean;
+  /** Lifetime of a device code on the emulator clock (the `expires_in` it is issued with). Default 900. */
+  deviceCodeExpiresInSeconds?: number;
+  /** The polling `interval` device codes are issued with. Default 5, as Entra sends. */
+  deviceCodeIntervalSeconds?: number;
   /** Multiplies the documented identity throttling limits; 0 disables throttling. Default 1. */
   throttleScale?: number;
   /** Seeds the RNG behind fault probabilities, so a run is replayable. Default 1. */
@@ -45,6 +59,15 @@ export const defaultPermissions: readonly string[] = Object.freeze([
   'Group.ReadWrite.All',
   'EntitlementManagement.ReadWrite.All',
   'Domain.Read.All',
+]);
+
+export const defaultDelegatedPermissions: readonly string[] = Object.freeze([
+  'User.Read',
+  'User.ReadBasic.All',
+  'GroupMember.Read.All',
+  'EntitlementMgmt-SubjectAccess.ReadWrite',
+  'EntitlementManagement.Read.All',
+  'EntitlementManagement.ReadWrite.All',
 ]);
 
 export const identityDefaults = Object.freeze({
@@ -66,8 +89,12 @@ export interface RuntimeConfig {
   siteDeliveryDelayMs: number | null;
   consistencyLagMs: number;
   permissions: string[];
+  delegatedPermissions: string[];
+  adminAddSkipsApproval: boolean;
   throttleScale: number;
   tokenLifetimeSeconds: number;
+  deviceCodeExpiresInSeconds: number;
+  deviceCodeIntervalSeconds: number;
 }
 
 export interface ResolvedOptions extends RuntimeConfig {
@@ -106,8 +133,12 @@ export function startConfig(options: ResolvedOptions): RuntimeConfig {
     siteDeliveryDelayMs: options.siteDeliveryDelayMs,
     consistencyLagMs: options.consistencyLagMs,
     permissions: [...options.permissions],
+    delegatedPermissions: [...options.delegatedPermissions],
+    adminAddSkipsApproval: options.adminAddSkipsApproval,
     throttleScale: options.throttleScale,
     tokenLifetimeSeconds: options.tokenLifetimeSeconds,
+    deviceCodeExpiresInSeconds: options.deviceCodeExpiresInSeconds,
+    deviceCodeIntervalSeconds: options.deviceCodeIntervalSeconds,
   };
 }
 
@@ -136,6 +167,12 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(domain))
     throw new EmulatorOptionError('domain', `is not a domain name: ${domain}`);
   const permissions = [...(options.permissions ?? defaultPermissions)];
+  const deviceCodeExpiresInSeconds = nonNegative('deviceCodeExpiresInSeconds', options.deviceCodeExpiresInSeconds, 900);
+  if (!Number.isInteger(deviceCodeExpiresInSeconds) || deviceCodeExpiresInSeconds < 1)
+    throw new EmulatorOptionError('deviceCodeExpiresInSeconds', 'must be a whole number of seconds, at least 1');
+  const deviceCodeIntervalSeconds = nonNegative('deviceCodeIntervalSeconds', options.deviceCodeIntervalSeconds, 5);
+  if (!Number.isInteger(deviceCodeIntervalSeconds))
+    throw new EmulatorOptionError('deviceCodeIntervalSeconds', 'must be a whole number of seconds');
   return {
     port,
     host: options.host ?? '127.0.0.1',
@@ -153,9 +190,13 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
         : nonNegative('siteDeliveryDelayMs', options.siteDeliveryDelayMs, 0),
     consistencyLagMs: nonNegative('consistencyLagMs', options.consistencyLagMs, 0),
     permissions,
+    delegatedPermissions: [...(options.delegatedPermissions ?? defaultDelegatedPermissions)],
+    adminAddSkipsApproval: options.adminAddSkipsApproval ?? true,
     throttleScale: nonNegative('throttleScale', options.throttleScale, 1),
     seed,
     tokenLifetimeSeconds,
+    deviceCodeExpiresInSeconds,
+    deviceCodeIntervalSeconds,
     tenantId: tenantId.toLowerCase(),
     domain,
     clientId: clientId.toLowerCase(),

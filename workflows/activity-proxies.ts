@@ -21,6 +21,8 @@ type WriteActivities = Pick<
   | 'deleteGroup'
   | 'addGroupToCatalog'
   | 'removeGroupFromCatalog'
+  | 'addResourceToCatalog'
+  | 'removeResourceFromCatalog'
   | 'createAccessPackage'
   | 'deleteAccessPackage'
   | 'addRoleScope'

@@ -25,7 +25,7 @@ import {
 import { FailureType } from '../common/failure-types.js';
 import type { ProvisioningInput } from '../common/provisioning.js';
 import { ProvisioningOutcome, ProvisioningStage } from '../common/search-attributes.js';
-import { formatIssues, validateProvisioningInput } from '../common/validation.js';
+import { formatIssues, validateProvisioningInput, workflowInput } from '../common/validation.js';
 import { provisioningWorkflowId } from '../common/workflow-id.js';
 import { bulkProgressQuery } from './messages.js';
 import { provisionAccessPackage } from './provision-access-package.js';
@@ -44,7 +44,7 @@ export async function bulkProvision(input: BulkInput): Promise<BulkProgress> {
   const problems: string[] = [];
   input.items.forEach((raw, index) => {
     const checked = validateProvisioningInput(raw);
-    if (checked.ok) items.push(checked.input);
+    if (checked.ok) items.push(workflowInput(checked.input));
     else problems.push(`item ${index + 1}: ${formatIssues(checked.issues)}`);
   });
   const { min, max } = bulkLimits.concurrency;

@@ -1,8 +1,8 @@
 // The provisioning saga: the Microsoft Learn entitlement-management tutorial as a durable workflow.
 //
-//   validate → [preflight: permissions ∥ requestor domain ∥ catalog] ∥ user ∥ group
-//            → [group into catalog → catalog resource → Member role] ∥ [access package → policy]
-//            → role scope → request (adminAdd) → poll until delivered → verify
+//   validate → [preflight: permissions ∥ requestor domain ∥ catalog] ∥ user ∥ group(s) ∥ application look-ups
+//            → [each resource into catalog → catalog resource → its role] ∥ [access package → policy]
+//            → role scope(s) → request (adminAdd) → read until delivered → verify each resource
 //            → clean up now | keep | hold until a teardown signal or the expiry
 //
 // Every step that leaves something behind is registered with the saga before it runs (steps.ts); any failure or a
@@ -21,15 +21,25 @@ import {
 import { upnDomain } from '../common/defaults.js';
 import { FailureType } from '../common/failure-types.js';
 import type { Holder } from '../common/object-keys.js';
+import { type ApprovalProgress, approvalDefaults } from '../common/approvals.js';
 import type { ProvisioningInput, ProvisioningResult, UndoRecord } from '../common/provisioning.js';
+import type { ResolvedStage } from '../activities/approvals.js';
 import { AccessPackageName, RequestorDomain, RequestorUpn } from '../common/search-attributes.js';
 import { type ValidProvisioningInput, formatIssues, validateProvisioningInput } from '../common/validation.js';
-import { awaitDelivery, verifyAccess } from './delivery.js';
+import { awaitDelivery, partialDeliveryFailure, verifyAccess } from './delivery.js';
 import { joinSteps } from './join.js';
-import { progressQuery, teardownSignal } from './messages.js';
+import {
+  approvalDecidedSignal,
+  progressQuery,
+  refreshSignal,
+  requestCancelledSignal,
+  requestMadeSignal,
+  teardownSignal,
+} from './messages.js';
+import { Waker, awaitApproval, recordDecision } from './people.js';
 import { RunState, describeError } from './run-state.js';
 import { Saga } from './saga.js';
-import { type MadeObject, sagaSteps } from './steps.js';
+import { type AssignmentRequest, type MadeObject, sagaSteps } from './steps.js';
 import { type AssignmentFacts, undoFor } from './undo.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -41,6 +51,15 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
   setHandler(progressQuery, () => state.progress);
   setHandler(teardownSignal, () => {
     teardownRequested = true;
+  });
+  // People in the loop: entra-saga's commands tell the run to look at Graph now (people.ts).
+  const waker = new Waker();
+  setHandler(requestMadeSignal, () => waker.wake());
+  setHandler(requestCancelledSignal, () => waker.wake());
+  setHandler(refreshSignal, () => waker.wake());
+  setHandler(approvalDecidedSignal, (decision) => {
+    recordDecision(state, decision);
+    waker.wake();
   });
   const input = await validate(rawInput, state);
   const saga = new Saga();
@@ -61,45 +80,118 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
   let request = { id: '', state: '' };
   try {
     state.setStage('Provisioning');
+    const resources = steps.resources();
     if (input.dryRun) {
-      ({ catalogId } = await steps.preflight());
+      // Read-only: the preflight, and each application and site with its role.
+      [{ catalogId }] = await joinSteps([
+        steps.preflight(),
+        joinSteps(resources.map((r, i) => steps.findApplication(r, i))),
+        joinSteps(resources.map((r, i) => steps.findSite(r, i))),
+        steps.resolveApprovers(),
+      ]);
       state.setOutcome('completed');
       return { ...result, catalogId, objects: [], undone: [] };
     }
-    // Tutorial step 1: the requestor and the group — beside the read-only preflight, whose rare failure the rollback
-    // covers (runs started by 1.0.0 preflight first).
-    let user: MadeObject, group: MadeObject;
+    // Tutorial step 1: the requestor and the groups — beside the read-only preflight and the look-up of each
+    // application, whose rare failure the rollback covers (runs started by 1.0.0 preflight first).
+    let user: MadeObject;
+    let approvalStages: ResolvedStage[] | undefined;
     if (patched('preflight-beside-first-creates')) {
-      [{ catalogId }, user, group] = await joinSteps([steps.preflight(), steps.createUser(), steps.createGroup()]);
+      [{ catalogId }, user, , , approvalStages] = await joinSteps([
+        steps.preflight(),
+        steps.createUser(),
+        joinSteps(resources.map((r) => steps.createGroup(r))),
+        joinSteps(resources.map((r, i) => steps.findApplication(r, i))),
+        steps.resolveApprovers(),
+      ]);
     } else {
       ({ catalogId } = await steps.preflight());
-      [user, group] = await joinSteps([steps.createUser(), steps.createGroup()]);
+      [user] = await joinSteps([steps.createUser(), joinSteps(resources.map((r) => steps.createGroup(r)))]);
     }
-    // Step 2: the group into the catalog, with its Member role, beside the access package and its policy.
+    // Step 2: each resource into the catalog, with the role the package grants, beside the package and its policy;
+    // then the roles into the package.
     const packageMade = steps.createAccessPackage(catalogId);
-    const [{ resource, role }, accessPackage, policy] = await joinSteps([
-      steps.addGroupToCatalog(catalogId, group).then(async () => {
-        const found = await steps.findCatalogResource(catalogId, group);
-        return { resource: found, role: await steps.findMemberRole(catalogId, found) };
-      }),
+    const [, accessPackage, policy] = await joinSteps([
+      joinSteps(resources.map((r) => steps.addToCatalog(catalogId, r))),
       packageMade,
-      packageMade.then((made) => steps.createPolicy(made, user)),
+      packageMade.then((made) => steps.createPolicy(made, user, approvalStages)),
     ]);
-    await steps.addRoleScope(accessPackage, resource, role);
-    // Step 3: request the assignment and wait until it is delivered.
-    const requested = await steps.requestAssignment(accessPackage, policy, user);
+    await joinSteps(resources.map((r) => steps.addRoleScope(accessPackage, r)));
+    // Step 3: the request — the worker's adminAdd, or the requestor's own (people.ts) — and its approval when the
+    // policy asks for one; then wait until it is delivered.
+    const asking = input.requestedBy === 'requestor';
+    const approval = input.approval;
+    if (asking || approval) {
+      state.setApproval(approvalProgress(input));
+      const stageDays = (approval?.stages ?? []).reduce(
+        (days, s) => days + (s.denyAfterDays ?? approvalDefaults.denyAfterDays),
+        0,
+      );
+      facts.people = {
+        state,
+        waker,
+        requestorAsks: asking,
+        since: runStartedAt(),
+        deniedByMs: () => {
+          const since = state.progress.approval?.approvalSince;
+          return (since ? Date.parse(since) : Date.now()) + (stageDays + 1) * DAY_MS;
+        },
+      };
+    }
+    const requested: AssignmentRequest & { createdDateTime?: string } = asking
+      ? await steps.awaitRequest(accessPackage, user, waker, runStartedAt())
+      : await steps.requestAssignment(accessPackage, policy, user);
+    // A stage's deadlines count from when the request began waiting: its creation, as Graph recorded it.
+    const created = requested.createdDateTime ? Date.parse(requested.createdDateTime) : NaN;
+    const approve =
+      asking || approval
+        ? (requestState: string) =>
+            state.step(
+              'awaitApproval',
+              () =>
+                awaitApproval({
+                  state,
+                  waker,
+                  requestId: requested.requestId,
+                  requestState,
+                  sinceMs: Number.isNaN(created) ? Date.now() : Math.min(created, Date.now()),
+                  settings: approval ?? { stages: [] },
+                }),
+              (final) => `approved; request ${final}`,
+            )
+        : undefined;
+    const toVerify = resources.map((r) => ({
+      kind: r.spec.kind,
+      label: r.label,
+      groupId: r.group?.id,
+      app:
+        r.app && r.role
+          ? { servicePrincipalId: r.app.servicePrincipalId, appRoleIds: [r.role.roleOriginId] }
+          : undefined,
+    }));
     state.setStage('AwaitingDelivery');
     request = await state.step(
       'awaitDelivery',
-      () => awaitDelivery(requested, input.deliveryTimeoutSeconds, state),
+      async () => {
+        try {
+          return await awaitDelivery(requested, input.deliveryTimeoutSeconds, state, approve);
+        } catch (error) {
+          // One resource failed and others were delivered: name which, from what Graph shows.
+          const partial =
+            error instanceof ApplicationFailure &&
+            (error.details?.[0] as { state?: string })?.state === 'partiallyDelivered';
+          throw partial ? await partialDeliveryFailure(requested.requestId, user.id, toVerify) : error;
+        }
+      },
       (r) => r.state,
     );
-    // Step 4: the assignment is listed for the policy, and the requestor is in the group.
+    // Step 4: the assignment is listed for the policy, and the requestor holds each resource's role.
     state.setStage('Verifying');
     facts.assignmentId = await state.step(
       'verify',
-      () => verifyAccess({ policyId: policy.id, groupId: group.id, userId: user.id }),
-      () => 'assignment delivered and membership seen',
+      () => verifyAccess({ policyId: policy.id, userId: user.id, resources: toVerify }),
+      () =>
+        resources.length === 1 ? 'assignment delivered and membership seen' : 'assignment delivered and each role seen',
     );
     facts.requestDelivered = true;
   } catch (error) {
@@ -127,6 +219,24 @@ export async function provisionAccessPackage(rawInput: ProvisioningInput): Promi
   }
   state.setOutcome('completed');
   return { ...result, catalogId, request, tornDown: input.cleanup !== 'keep', objects: saga.records, undone };
+}
+
+/** What the run shows of its approval before the request: who asks, and each stage's approvers. */
+function approvalProgress(input: ValidProvisioningInput): ApprovalProgress {
+  return {
+    requestedBy: input.requestedBy ?? 'operator',
+    stages: (input.approval?.stages ?? []).map((stage) => ({
+      approvers: stage.approvers,
+      ...(stage.fallbackApprovers ? { fallbackApprovers: stage.fallbackApprovers } : {}),
+      ...(stage.escalationApprovers ? { escalationApprovers: stage.escalationApprovers } : {}),
+    })),
+    reminders: 0,
+  };
+}
+
+/** Requests made before this run started, less a margin for clocks, are an earlier run's. */
+function runStartedAt(): string {
+  return new Date(workflowInfo().startTime.getTime() - 5 * 60_000).toISOString();
 }
 
 /** Validates the input before any side effect, and makes the run findable by it. */

@@ -2,9 +2,20 @@
 // attributes, and the current details the Web UI renders while the run is open. Nothing here may hold a secret.
 
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import type { ObjectRecord, Outcome, Progress, Stage, StepName, UndoRecord } from '../common/provisioning.js';
-import { stepNames } from '../common/provisioning.js';
-import { ProvisioningOutcome, ProvisioningStage } from '../common/search-attributes.js';
+import type {
+  ObjectRecord,
+  Outcome,
+  Progress,
+  Stage,
+  StepKey,
+  StepProgress,
+  UndoRecord,
+} from '../common/provisioning.js';
+import { orderedSteps } from '../common/provisioning.js';
+
+export type { StepKey };
+import type { ApprovalProgress } from '../common/approvals.js';
+import { AwaitingSince, ProvisioningOutcome, ProvisioningStage } from '../common/search-attributes.js';
 
 function now(): string {
   return new Date().toISOString();
@@ -44,8 +55,8 @@ export class RunState {
   }
 
   /** Runs one step of the saga, recording when it started and ended and whether it failed. */
-  async step<T>(name: StepName, run: () => Promise<T>, detail?: (result: T) => string): Promise<T> {
-    const entry: Progress['steps'][StepName] = { state: 'running', startedAt: now() };
+  async step<T>(name: StepKey, run: () => Promise<T>, detail?: (result: T) => string): Promise<T> {
+    const entry: StepProgress = { state: 'running', startedAt: now() };
     this.progress.steps[name] = entry;
     this.render();
     try {
@@ -67,7 +78,7 @@ export class RunState {
   }
 
   recordObject(object: ObjectRecord): void {
-    const index = this.progress.objects.findIndex((o) => o.kind === object.kind);
+    const index = this.progress.objects.findIndex((o) => o.kind === object.kind && o.name === object.name);
     if (index >= 0) this.progress.objects[index] = object;
     else this.progress.objects.push(object);
     this.render();
@@ -76,6 +87,24 @@ export class RunState {
   recordUndo(record: UndoRecord): void {
     this.progress.undone.push(record);
     this.render();
+  }
+
+  /** Who asks and the approval stages, shown while people are in the loop. */
+  setApproval(approval: ApprovalProgress): void {
+    this.progress.approval = approval;
+    this.render();
+  }
+
+  /** Changes what the run shows of its approval. */
+  updateApproval(change: (approval: ApprovalProgress) => void): void {
+    if (!this.progress.approval) return;
+    change(this.progress.approval);
+    this.render();
+  }
+
+  /** The start of a wait for people (AwaitingSince, for the Web UI's queries), or its end. */
+  setAwaitingSince(since: Date | undefined): void {
+    upsertSearchAttributes([{ key: AwaitingSince, value: since ?? null }]);
   }
 
   setError(message: string): void {
@@ -87,10 +116,8 @@ export class RunState {
   private render(): void {
     const p = this.progress;
     const lines = [`**Stage:** ${p.stage}${p.requestState ? ` · request \`${p.requestState}\`` : ''}`, ''];
-    for (const name of stepNames) {
-      const step = p.steps[name];
-      if (step) lines.push(`- ${name}: ${step.state}${step.detail ? ` — ${step.detail}` : ''}`);
-    }
+    for (const [name, step] of orderedSteps(p))
+      lines.push(`- ${name}: ${step.state}${step.detail ? ` — ${step.detail}` : ''}`);
     if (p.objects.length) {
       lines.push(
         '',
@@ -111,7 +138,26 @@ export class RunState {
         ),
       );
     }
+    if (p.approval) lines.push('', ...approvalLines(p.approval));
     if (p.error) lines.push('', `**Error:** ${p.error}`);
     setCurrentDetails(lines.join('\n'));
   }
+}
+
+/** The approval as the Web UI shows it: who asks, each stage's approvers, deadlines and decision. */
+function approvalLines(approval: ApprovalProgress): string[] {
+  const lines = [
+    `**Requested by:** ${approval.requestedBy}${approval.requestId ? ` · request \`${approval.requestId}\`` : ''}${approval.requestDeadline && !approval.requestId ? ` · asks by ${approval.requestDeadline}` : ''}`,
+  ];
+  approval.stages.forEach((stage, i) => {
+    const decided = stage.decision
+      ? `${stage.decision.reviewResult === 'Approve' ? 'approved' : 'denied'} by ${stage.decision.by} at ${stage.decision.at}${stage.decision.justification ? ` — “${stage.decision.justification}”` : ''}`
+      : approval.currentStage === i + 1
+        ? `waiting${stage.escalatesAt ? `; escalates to ${stage.escalationApprovers?.join(', ')} at ${stage.escalatesAt}` : ''}${stage.deniesAt ? `; denied automatically at ${stage.deniesAt}` : ''}`
+        : 'not reached';
+    lines.push(`- approval stage ${i + 1} (${stage.approvers.join(', ')}): ${decided}`);
+  });
+  if (approval.reminders) lines.push(`- reminders: ${approval.reminders}`);
+  if (approval.cancelHint) lines.push('', `**To finish the rollback:** ${approval.cancelHint}`);
+  return lines;
 }

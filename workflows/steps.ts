@@ -3,22 +3,21 @@
 // the compensation stack. provision-access-package.ts puts them in the tutorial's order.
 
 import type { Holder, ObjectKey } from '../common/object-keys.js';
+import type { ResourceKind } from '../common/provisioning.js';
 import type { DeliveryWindow } from '../common/request-states.js';
-import type { ValidProvisioningInput } from '../common/validation.js';
+import { type ValidProvisioningInput, type ValidResource, defaultGroupRole } from '../common/validation.js';
+import { approvalDefaults, parseApprover } from '../common/approvals.js';
+import type { ResolvedStage } from '../activities/approvals.js';
+import type { FoundApplication } from '../activities/applications.js';
 import type { MadeObject } from '../activities/types.js';
-import type { CatalogResource } from '../activities/catalog.js';
+import type { CatalogResource, ResourceRoleFound } from '../activities/catalog.js';
 import { forwardReads, forwardWrites } from './activity-proxies.js';
 import { joinSteps } from './join.js';
-import type { RunState } from './run-state.js';
+import { type Waker, awaitRequestorsRequest } from './people.js';
+import type { RunState, StepKey } from './run-state.js';
 import type { Saga } from './saga.js';
 
 export type { MadeObject };
-
-/** A role of a catalog resource, as a role scope names it. */
-export interface ResourceRole {
-  roleId: string;
-  roleOriginId: string;
-}
 
 /** The assignment request the run made, or found already made. */
 export interface AssignmentRequest {
@@ -28,6 +27,31 @@ export interface AssignmentRequest {
   ownedByRun: boolean;
   /** When this tenant's deliveries usually come, as the worker has seen them: the reads are planned from it. */
   expected?: DeliveryWindow;
+}
+
+/** A resource of the package as the run knows it, step by step. */
+export interface PackageResource {
+  spec: ValidResource;
+  /** For messages and step names: `group "Marketing resources"`, `app "Expenses"`, `site https://…/sites/Sales`. */
+  label: string;
+  /** A group's object (made or adopted); an app's service principal and the role ids its role name means. */
+  group?: MadeObject;
+  app?: FoundApplication;
+  catalogResource?: CatalogResource;
+  role?: ResourceRoleFound;
+}
+
+const originSystems = { app: 'AadApplication', site: 'SharePointOnline' } as const;
+
+function resourceLabel(spec: ValidResource): string {
+  switch (spec.kind) {
+    case 'group':
+      return `group "${spec.name}"`;
+    case 'app':
+      return `app "${spec.app}"`;
+    case 'site':
+      return `site ${spec.url}`;
+  }
 }
 
 function describeMade(made: MadeObject): string {
@@ -40,10 +64,24 @@ function describeMade(made: MadeObject): string {
 export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; input: ValidProvisioningInput }) {
   const { saga, state, holder, input } = run;
   const writes = forwardWrites();
+  // The tutorial's package — one group, its Member role — keeps the tutorial's step names; other packages name each
+  // resource's steps after it.
+  const tutorialShape =
+    input.resources.length === 1 &&
+    input.resources[0]?.kind === 'group' &&
+    input.resources[0].role === defaultGroupRole;
+  const stepOf = (base: StepKey, resource: PackageResource): StepKey =>
+    tutorialShape ? base : `${base} (${resource.label})`;
+  const kinds = [...new Set(input.resources.map((r) => r.kind))] satisfies ResourceKind[];
+  const approverGroups = (input.approval?.stages ?? []).some((stage) =>
+    [...stage.approvers, ...(stage.fallbackApprovers ?? []), ...(stage.escalationApprovers ?? [])].some(
+      (ref) => parseApprover(ref)?.kind === 'group',
+    ),
+  );
 
   /** Registers the object under its key before the step runs, and records what the step made or adopted. */
   async function make(
-    step: Parameters<RunState['step']>[0],
+    step: StepKey,
     key: ObjectKey,
     name: string,
     call: () => Promise<MadeObject>,
@@ -63,16 +101,18 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
   }
 
   return {
-    /** Read-only checks, so that bad input fails with nothing created: permissions, the requestor's domain, the catalog. */
+    /**
+     * Read-only checks: the worker's permissions (an app's or a site's only when the package has one), the requestor's
+     * domain, the catalog; and each application and site named, with its role.
+     */
     preflight: () =>
       state.step(
         'preflight',
         async () => {
           const [, , catalog] = await joinSteps([
-            forwardReads.checkPermissions.executeWithOptions(
-              { summary: 'check the Graph permissions of the worker' },
-              [],
-            ),
+            forwardReads.checkPermissions.executeWithOptions({ summary: 'check the Graph permissions of the worker' }, [
+              { resourceKinds: kinds, ...(approverGroups ? { approverGroups } : {}) },
+            ]),
             forwardReads.checkRequestorDomain.executeWithOptions({ summary: `check domain of ${input.requestorUpn}` }, [
               { userPrincipalName: input.requestorUpn },
             ]),
@@ -85,6 +125,54 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
         (c) => `catalog ${c.catalogId}`,
       ),
 
+    /** The package's resources as the run will follow them. */
+    resources: (): PackageResource[] => input.resources.map((spec) => ({ spec, label: resourceLabel(spec) })),
+
+    /** An application's service principal and the app role its role name means (read-only: a preflight of its own). */
+    findApplication: async (resource: PackageResource, index: number) => {
+      if (resource.spec.kind !== 'app') return;
+      const { app, role } = resource.spec;
+      resource.app = await state.step(
+        stepOf('findApplication', resource),
+        () =>
+          forwardReads.findApplication.executeWithOptions({ summary: `find application "${app}"` }, [
+            { app, role, field: `resources[${index}]` },
+          ]),
+        (a) => `service principal ${a.servicePrincipalId}`,
+      );
+      resource.label = `app "${resource.app.displayName}"`;
+    },
+
+    /** A site exists (a dry run's check; a run learns its roles once the site is in the catalog). */
+    findSite: async (resource: PackageResource, index: number) => {
+      if (resource.spec.kind !== 'site') return;
+      const { url } = resource.spec;
+      await state.step(
+        stepOf('findSite', resource),
+        () =>
+          forwardReads.findSite.executeWithOptions({ summary: `find site ${url}` }, [
+            { url, field: `resources[${index}]` },
+          ]),
+        (s) => `site ${s.siteId}`,
+      );
+    },
+
+    /** The approvers of each stage found in the directory (read-only, beside the preflight). */
+    resolveApprovers: async (): Promise<ResolvedStage[] | undefined> => {
+      const approval = input.approval;
+      if (!approval) return undefined;
+      const { stages } = await state.step(
+        'resolveApprovers',
+        () =>
+          forwardReads.resolveApprovers.executeWithOptions(
+            { summary: `find the approvers of ${approval.stages.length} approval stage(s)` },
+            [{ approval }],
+          ),
+        (r) => `${r.stages.length} stage(s): ${r.stages.map((s) => s.primaryApprovers.length).join(', ')} approver(s)`,
+      );
+      return stages;
+    },
+
     createUser: () =>
       make('createUser', { kind: 'user', userPrincipalName: input.requestorUpn }, input.requestorUpn, () =>
         writes.createUser.executeWithOptions({ summary: `create user ${input.requestorUpn}` }, [
@@ -92,41 +180,87 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
         ]),
       ),
 
-    createGroup: () =>
-      make('createGroup', { kind: 'group', mailNickname: input.groupMailNickname }, input.groupName, () =>
-        writes.createGroup.executeWithOptions({ summary: `create group "${input.groupName}"` }, [
-          { holder, displayName: input.groupName, mailNickname: input.groupMailNickname, description: input.groupName },
+    createGroup: async (resource: PackageResource) => {
+      if (resource.spec.kind !== 'group') return;
+      const { name, mailNickname } = resource.spec;
+      resource.group = await make(stepOf('createGroup', resource), { kind: 'group', mailNickname }, name, () =>
+        writes.createGroup.executeWithOptions({ summary: `create group "${name}"` }, [
+          { holder, displayName: name, mailNickname, description: name },
         ]),
-      ),
+      );
+    },
 
-    addGroupToCatalog: (catalogId: string, group: MadeObject) =>
-      make('addGroupToCatalog', { kind: 'catalogResource', catalogId, groupId: group.id }, input.groupName, () =>
-        writes.addGroupToCatalog.executeWithOptions({ summary: `add group ${group.id} to catalog ${catalogId}` }, [
-          { holder, catalogId, groupId: group.id, groupCreated: group.created },
-        ]),
-      ),
-
-    findCatalogResource: (catalogId: string, group: MadeObject): Promise<CatalogResource> =>
-      state.step(
-        'findCatalogResource',
+    /** The resource into the catalog, then the catalog resource and the role the package grants, once visible. */
+    addToCatalog: async (catalogId: string, resource: PackageResource) => {
+      const { spec } = resource;
+      if (spec.kind === 'group') {
+        const group = resource.group as MadeObject;
+        await make(
+          stepOf('addGroupToCatalog', resource),
+          { kind: 'catalogResource', catalogId, groupId: group.id },
+          spec.name,
+          () =>
+            writes.addGroupToCatalog.executeWithOptions({ summary: `add group ${group.id} to catalog ${catalogId}` }, [
+              { holder, catalogId, groupId: group.id, groupCreated: group.created },
+            ]),
+        );
+      } else {
+        const originSystem = originSystems[spec.kind];
+        const originId = spec.kind === 'app' ? (resource.app as FoundApplication).servicePrincipalId : spec.url;
+        await make(
+          stepOf('addResourceToCatalog', resource),
+          { kind: 'catalogResource', catalogId, originSystem, originId },
+          resource.label,
+          () =>
+            writes.addResourceToCatalog.executeWithOptions(
+              { summary: `add ${resource.label} to catalog ${catalogId}` },
+              [{ holder, catalogId, originSystem, originId }],
+            ),
+        );
+      }
+      const origin =
+        spec.kind === 'group'
+          ? { catalogId, groupId: (resource.group as MadeObject).id }
+          : spec.kind === 'app'
+            ? {
+                catalogId,
+                originSystem: originSystems.app,
+                originId: (resource.app as FoundApplication).servicePrincipalId,
+              }
+            : { catalogId, originSystem: originSystems.site, originId: spec.url };
+      const found = await state.step(
+        stepOf('findCatalogResource', resource),
         () =>
           forwardReads.findCatalogResource.executeWithOptions(
-            { summary: `find group ${group.id} in catalog ${catalogId}` },
-            [{ catalogId, groupId: group.id }],
+            { summary: `find ${resource.label} in catalog ${catalogId}` },
+            [origin],
           ),
         (r) => `resource ${r.resourceId}`,
-      ),
-
-    findMemberRole: (catalogId: string, resource: CatalogResource): Promise<ResourceRole> =>
-      state.step(
-        'findMemberRole',
+      );
+      resource.catalogResource = found;
+      resource.role = await state.step(
+        stepOf(tutorialShape ? 'findMemberRole' : 'findResourceRole', resource),
         () =>
-          forwardReads.findMemberRole.executeWithOptions(
-            { summary: `find the Member role of resource ${resource.resourceId}` },
-            [{ catalogId, resourceId: resource.resourceId }],
-          ),
+          tutorialShape
+            ? forwardReads.findMemberRole.executeWithOptions(
+                { summary: `find the Member role of resource ${found.resourceId}` },
+                [{ catalogId, resourceId: found.resourceId }],
+              )
+            : forwardReads.findResourceRole.executeWithOptions(
+                { summary: `find the ${spec.role} role of resource ${found.resourceId}` },
+                [
+                  {
+                    catalogId,
+                    resourceId: found.resourceId,
+                    originSystem: spec.kind === 'group' ? 'AadGroup' : originSystems[spec.kind],
+                    role: spec.role,
+                    originIds: resource.app?.roleIds,
+                  },
+                ],
+              ),
         (r) => `role ${r.roleOriginId}`,
-      ),
+      );
+    },
 
     createAccessPackage: (catalogId: string) =>
       make(
@@ -139,7 +273,7 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
           ]),
       ),
 
-    createPolicy: (accessPackage: MadeObject, user: MadeObject) =>
+    createPolicy: (accessPackage: MadeObject, user: MadeObject, approvalStages?: ResolvedStage[]) =>
       make(
         'createPolicy',
         {
@@ -159,36 +293,82 @@ export function sagaSteps(run: { saga: Saga; state: RunState; holder: Holder; in
               description: `${input.policyName} can request assignment`,
               requestorId: user.id,
               durationDays: input.durationDays,
+              ...(approvalStages ? { approvalStages } : {}),
             },
           ]),
       ),
 
-    addRoleScope: (accessPackage: MadeObject, resource: CatalogResource, role: ResourceRole) =>
-      make(
-        'addRoleScope',
+    addRoleScope: (accessPackage: MadeObject, resource: PackageResource) => {
+      const found = resource.catalogResource as CatalogResource;
+      const role = resource.role as ResourceRoleFound;
+      const originSystem = resource.spec.kind === 'group' ? 'AadGroup' : originSystems[resource.spec.kind];
+      return make(
+        stepOf('addRoleScope', resource),
         {
           kind: 'roleScope',
           accessPackageId: accessPackage.id,
           roleOriginId: role.roleOriginId,
-          scopeOriginId: resource.scopeOriginId,
+          scopeOriginId: found.scopeOriginId,
         },
-        `Member of ${input.groupName}`,
+        tutorialShape
+          ? `Member of ${resource.spec.kind === 'group' ? resource.spec.name : ''}`
+          : `${resource.spec.role} of ${resource.label}`,
         () =>
           writes.addRoleScope.executeWithOptions(
-            { summary: `add the Member role to access package ${accessPackage.id}` },
+            {
+              summary: tutorialShape
+                ? `add the Member role to access package ${accessPackage.id}`
+                : `add the ${resource.spec.role} role of ${resource.label} to access package ${accessPackage.id}`,
+            },
             [
               {
                 holder,
                 accessPackageId: accessPackage.id,
                 packageCreated: accessPackage.created,
-                resourceId: resource.resourceId,
+                resourceId: found.resourceId,
                 ...role,
-                scopeId: resource.scopeId,
-                scopeOriginId: resource.scopeOriginId,
+                scopeId: found.scopeId,
+                scopeOriginId: found.scopeOriginId,
+                ...(originSystem === 'AadGroup' ? {} : { originSystem }),
               },
             ],
           ),
-      ),
+      );
+    },
+
+    /**
+     * The requestor asks themself (userAdd, in My Access or with `entra-saga request`): the run waits for the request.
+     * The assignment is registered first, so that a request made after the run stopped waiting is undone too.
+     */
+    async awaitRequest(
+      accessPackage: MadeObject,
+      user: MadeObject,
+      waker: Waker,
+      since: string,
+    ): Promise<AssignmentRequest & { createdDateTime?: string }> {
+      const tracked = saga.register('assignment', input.requestorUpn);
+      tracked.record = { kind: 'assignment', name: input.requestorUpn, id: '', created: true };
+      const found = await state.step(
+        'awaitRequest',
+        () =>
+          awaitRequestorsRequest({
+            state,
+            waker,
+            accessPackageId: accessPackage.id,
+            targetId: user.id,
+            requestorUpn: input.requestorUpn,
+            timeoutHours: input.requestTimeoutHours ?? approvalDefaults.requestTimeoutHours,
+            remindEveryHours: input.approval?.remindEveryHours ?? approvalDefaults.remindEveryHours,
+            since,
+          }),
+        (r) => `request ${r.requestId} ${r.state}`,
+      );
+      tracked.record = { kind: 'assignment', name: input.requestorUpn, id: found.requestId, created: true };
+      state.recordObject(tracked.record);
+      state.setRequestState(found.state);
+      state.updateApproval((a) => (a.requestId = found.requestId));
+      return { ...found, ownedByRun: true };
+    },
 
     /** adminAdd; the assignment is registered before the request, so that a request made but never reported is undone. */
     async requestAssignment(

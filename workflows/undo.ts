@@ -8,14 +8,57 @@ import { type DeliveryWindow, deliveredState, isFailedRequestState } from '../co
 import { undoReads, undoWrites } from './activity-proxies.js';
 import { readWhenDue } from './delivery.js';
 import { readScheduleFor } from './read-schedule.js';
+import { type Waker, peopleReadDelayMs } from './people.js';
+import type { RunState } from './run-state.js';
 import type { Saga, TrackedObject } from './saga.js';
 
 /** What the run learnt about its assignment that spares the undo some reads. */
 export interface AssignmentFacts {
+  /** People are in the loop: the request may wait for them, and only a signed-in person can cancel it. */
+  people?: PendingRequestWait;
   /** The delivered assignment, once verified: its removal needs no lookup. */
   assignmentId?: string;
   /** The run saw its own request delivered: no need to read it again before removing the assignment. */
   requestDelivered?: boolean;
+}
+
+/** How an undo waits out a request that waits for people. */
+export interface PendingRequestWait {
+  state: RunState;
+  waker: Waker;
+  /** The requestor asks: a request may exist that the run never saw (made after it stopped waiting). */
+  requestorAsks: boolean;
+  /** Requests older than this are an earlier run's. */
+  since: string;
+  /** When Entra will have denied the request automatically, at the latest. */
+  deniedByMs: () => number;
+}
+
+const pendingStates = new Set(['submitted', 'pendingApproval']);
+
+/**
+ * Waits until a request that waits for approval ends. Graph lets only a signed-in person cancel it (the requestor, or
+ * an admin), so the run says exactly what to do and reads it on the people schedule — woken at once when
+ * `entra-saga cancel-request` cancelled it — until Entra's automatic denial was due; past that it gives up, naming
+ * the request left pending.
+ */
+async function awaitPendingRequestEnded(requestId: string, wait: PendingRequestWait): Promise<void> {
+  const { workflowId } = wait.state.progress;
+  const deniedBy = new Date(wait.deniedByMs()).toISOString();
+  let current = (
+    await undoReads.getRequestState.executeWithOptions({ summary: `undo: read request ${requestId}` }, [{ requestId }])
+  ).state;
+  for (let read = 0; pendingStates.has(current); read += 1) {
+    const left = `the request ${requestId} is still ${current}, and only a signed-in person can cancel it: run \`entra-saga cancel-request ${workflowId}\` (it signs in the requestor or an admin) or cancel it in My Access; otherwise Entra denies it automatically by ${deniedBy}`;
+    wait.state.updateApproval((a) => (a.cancelHint = left));
+    if (Date.now() >= wait.deniedByMs()) throw new Error(left);
+    await wait.waker.sleep(Math.min(peopleReadDelayMs(read), wait.deniedByMs() - Date.now()));
+    ({ state: current } = await undoReads.getRequestState.executeWithOptions(
+      { summary: `undo: read request ${requestId} (${current})` },
+      [{ requestId }],
+    ));
+  }
+  wait.state.updateApproval((a) => delete a.cancelHint);
 }
 
 /** How long to wait for a request (the run's adminAdd still in flight, or an adminRemove) to finish. */
@@ -59,9 +102,13 @@ function releaseKeyed(holder: Holder, key: ObjectKey, name: string) {
     case 'group':
       return undo.deleteGroup.executeWithOptions(summary(`delete group ${name}`), [{ holder, ...key }]);
     case 'catalogResource':
-      return undo.removeGroupFromCatalog.executeWithOptions(summary(`remove group ${key.groupId} from the catalog`), [
-        { holder, ...key },
-      ]);
+      return 'groupId' in key
+        ? undo.removeGroupFromCatalog.executeWithOptions(summary(`remove group ${key.groupId} from the catalog`), [
+            { holder, ...key },
+          ])
+        : undo.removeResourceFromCatalog.executeWithOptions(summary(`remove ${name} from the catalog`), [
+            { holder, ...key },
+          ]);
     case 'accessPackage':
       return undo.deleteAccessPackage.executeWithOptions(summary(`delete access package ${name}`), [
         { holder, ...key },
@@ -86,8 +133,23 @@ async function removeAssignment(
   const policyId = idOf('assignmentPolicy');
   const targetId = idOf('user');
   if (!accessPackageId || !policyId || !targetId) return 'alreadyGone';
-  const requestId = object.record?.id;
-  if (requestId && !facts.requestDelivered) await awaitRequestFinished(requestId, 'assignment');
+  let requestId = object.record?.id;
+  if (facts.people?.requestorAsks && !requestId) {
+    // The requestor may have asked after the run stopped waiting: that request is the run's to undo too.
+    const { request } = await undoReads.findRequestorRequest.executeWithOptions(
+      { summary: `undo: look for ${object.name}'s request` },
+      [{ accessPackageId, targetId, since: facts.people.since }],
+    );
+    requestId = request?.requestId;
+  }
+  if (requestId && !facts.requestDelivered) {
+    if (facts.people) await awaitPendingRequestEnded(requestId, facts.people);
+    const final = await awaitRequestFinished(requestId, 'assignment');
+    // A request denied or cancelled while it waited for people never made an assignment.
+    if (facts.people && (final === 'denied' || final === 'canceled')) return 'alreadyGone';
+  } else if (facts.people && !requestId) {
+    return 'alreadyGone';
+  }
   const removal = await undoWrites().requestRemoval.executeWithOptions(
     { summary: `undo: adminRemove the assignment of ${object.name}` },
     [{ accessPackageId, policyId, targetId, assignmentId: facts.assignmentId }],

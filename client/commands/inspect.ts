@@ -1,6 +1,8 @@
 // `status`, `list` and `result`: read-only views of runs.
 
 import { WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
+import type { ApprovalProgress } from '../../common/approvals.js';
+import { orderedSteps } from '../../common/provisioning.js';
 import { ProvisioningOutcome, ProvisioningStage } from '../../common/search-attributes.js';
 import { progressQuery } from '../../workflows/messages.js';
 import { type Connected, webUiLink } from '../connect.js';
@@ -20,6 +22,23 @@ export async function describeRun(connected: Connected, workflowId: string): Pro
     }
     throw error;
   }
+}
+
+/** Who asks, and each approval stage: who decides, until when, and the decision once made. */
+function approvalStatus(approval: ApprovalProgress): string[] {
+  const lines = [
+    `  requested by: ${approval.requestedBy}${approval.requestDeadline && !approval.requestId ? ` (asks by ${approval.requestDeadline})` : ''}`,
+  ];
+  approval.stages.forEach((stage, i) => {
+    const state = stage.decision
+      ? `${stage.decision.reviewResult === 'Approve' ? 'approved' : 'denied'} by ${stage.decision.by} at ${stage.decision.at}${stage.decision.justification ? ` ("${stage.decision.justification}")` : ''}`
+      : approval.currentStage === i + 1
+        ? `waiting since ${i === 0 ? approval.approvalSince : (approval.stages[i - 1]?.decision?.at ?? '?')}${stage.escalatesAt ? `, escalates to ${stage.escalationApprovers?.join(', ')} at ${stage.escalatesAt}` : ''}${stage.deniesAt ? `, denied automatically at ${stage.deniesAt}` : ''}`
+        : 'not reached';
+    lines.push(`  approval stage ${i + 1} (${stage.approvers.join(', ')}): ${state}`);
+  });
+  if (approval.cancelHint) lines.push(`  to finish the rollback: ${approval.cancelHint}`);
+  return lines;
 }
 
 export async function statusCommand(
@@ -47,10 +66,11 @@ export async function statusCommand(
   ];
   if (progress) {
     if (progress.requestState) lines.push(`  request state: ${progress.requestState}`);
-    for (const [name, step] of Object.entries(progress.steps))
+    for (const [name, step] of orderedSteps(progress))
       lines.push(`  ${name}: ${step.state}${step.detail ? ` — ${step.detail}` : ''}`);
     for (const o of progress.objects)
       lines.push(`  ${o.created ? 'created' : 'adopted'} ${o.kind} ${o.name} (${o.id})`);
+    if (progress.approval) lines.push(...approvalStatus(progress.approval));
     if (progress.error) lines.push(`  error: ${progress.error}`);
   } else if (description.status.name === 'RUNNING') {
     lines.push('  (no worker answered the progress query: is a worker running on the task queue?)');

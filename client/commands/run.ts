@@ -18,18 +18,28 @@ export interface RunOptions {
   wait: boolean;
 }
 
+/** What the package grants: the tutorial's group, or each resource with its role. */
+function grants(input: ProvisioningInput): string {
+  if (!input.resources) return `group "${input.groupName}"`;
+  return input.resources
+    .map((r) => {
+      const ref = r.kind === 'group' ? `"${r.name}"` : r.kind === 'app' ? `"${r.app}"` : r.url;
+      return `${r.kind} ${ref}${r.role ? ` (${r.role})` : ''}`;
+    })
+    .join(', ');
+}
+
+/** One line for the Web UI's list of runs: at most 200 characters, cut with an ellipsis. */
 function summary(input: ProvisioningInput): string {
-  return `${input.dryRun ? 'Dry run: ' : ''}Grant ${input.requestorUpn} "${input.packageName}" (group "${input.groupName}", catalog "${input.catalogName}")`.slice(
-    0,
-    200,
-  );
+  const line = `${input.dryRun ? 'Dry run: ' : ''}Grant ${input.requestorUpn} "${input.packageName}" (${grants(input)}, catalog "${input.catalogName}")`;
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 
 function details(input: ProvisioningInput): string {
   return [
     `**Requestor:** ${input.requestorUpn}`,
     `**Access package:** ${input.packageName} in catalog ${input.catalogName}`,
-    `**Group:** ${input.groupName}`,
+    input.resources ? `**Resources:** ${grants(input)}` : `**Group:** ${input.groupName}`,
     `**Policy:** ${input.policyName ?? tutorialDefaults.policyName}, expires after ${input.durationDays} days`,
     `**Cleanup:** ${input.cleanup}${input.dryRun ? ' · dry run' : ''}`,
   ].join('\n');

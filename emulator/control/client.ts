@@ -42,6 +42,28 @@ export class EmulatorControl<Objects = Record<string, unknown>> {
     this.#call<unknown>('POST', 'delivery-faults', { rules });
   advanceClock = (advanceMs: number) => this.#call<unknown>('POST', 'clock', { advanceMs });
   configure = (patch: Record<string, unknown>) => this.#call<unknown>('POST', 'config', patch);
+  /**
+   * Completes (or, with `decline`, declines) a pending device code as this user, as if they had signed in on the
+   * emulator's /devicelogin page — for tests and demos of DeviceCodeCredential.
+   */
+  deviceSignIn = (userCode: string, userPrincipalName: string, decline = false) =>
+    this.#call<{ userCode: string; outcome: 'approved' | 'declined'; userId: string; clientId: string }>(
+      'POST',
+      'device-sign-in',
+      { userCode, userPrincipalName, decline },
+    );
+  /** Device codes waiting for a person (without their device_code). */
+  deviceCodes = () =>
+    this.#call<{
+      deviceCodes: {
+        userCode: string;
+        clientId: string;
+        clientDisplayName: string;
+        scopes: string[];
+        createdDateTime: string;
+        expiresAt: string;
+      }[];
+    }>('GET', 'device-codes');
   /** Which users have one of these strings as their password (passwords are stored hashed only). */
   passwordCheck = (candidates: string[]) => this.#call<{ matches: string[] }>('POST', 'password-check', { candidates });
   close = () => this.#dispatcher.close();

@@ -16,6 +16,7 @@ import type { DeliveryFaultRule, OriginSystem } from '../store/state.js';
 import type { Exchange, Reply } from '../server/exchange.js';
 import { FaultRuleError } from '../server/faults.js';
 import { applyConfig, ConfigError } from './config.js';
+import { completeDeviceSignIn, DeviceSignInError, pendingDeviceCodes } from './device-sign-in.js';
 import { objectsSnapshot } from './objects.js';
 import { addSite, SiteError, siteJson } from './sites.js';
 
@@ -68,6 +69,8 @@ function resetEmulator(ctx: EmulatorContext): void {
   ctx.stats.clear();
   ctx.throttle.reset();
   ctx.random.reseed(ctx.options.seed);
+  ctx.deviceCodes.clear();
+  ctx.signInFlows.clear();
 }
 
 function clockReply(ctx: EmulatorContext): Reply {
@@ -198,6 +201,10 @@ function route(ctx: EmulatorContext, exchange: Exchange): Reply | undefined {
       return ok(ctx.config);
     case 'POST tokens':
       return mintToken(ctx, jsonBody(exchange));
+    case 'POST device-sign-in':
+      return ok(completeDeviceSignIn(ctx, jsonBody(exchange)));
+    case 'GET device-codes':
+      return ok(pendingDeviceCodes(ctx));
     case 'POST password-check':
       return passwordCheck(ctx, jsonBody(exchange));
     case 'POST app-certificates': {
@@ -239,6 +246,10 @@ export function serveControl(ctx: EmulatorContext, exchange: Exchange): Promise<
     );
   } catch (error) {
     if (error instanceof GraphError) return Promise.resolve(fail(error));
+    if (error instanceof DeviceSignInError)
+      return Promise.resolve(
+        fail(new GraphError(error.status, error.status === 404 ? 'NotFound' : 'BadRequest', error.message)),
+      );
     if (error instanceof FaultRuleError || error instanceof ConfigError || error instanceof SiteError)
       return Promise.resolve(fail(badRequest(error.message)));
     throw error;

@@ -4,8 +4,10 @@
 
 import { isoTime } from '../clock.js';
 import type { EmulatorContext } from '../context.js';
+import type { AssignmentRequestRecord } from '../store/state.js';
 import { assignmentView, requestView } from '../em/lifecycle.js';
 import { appRoleGrants } from '../em/app-role-assignments.js';
+import { approvalOf } from '../em/approvers.js';
 import { allGroupMembers, siteAccess } from '../em/membership.js';
 
 export function objectsSnapshot(ctx: EmulatorContext): Record<string, unknown> {
@@ -21,6 +23,7 @@ export function objectsSnapshot(ctx: EmulatorContext): Record<string, unknown> {
         displayName: u.displayName,
         mailNickname: u.mailNickname,
         accountEnabled: u.accountEnabled,
+        managerId: u.managerId ?? null,
         createdDateTime: isoTime(u.createdAt),
       })),
     groups: state.groups
@@ -106,8 +109,10 @@ export function objectsSnapshot(ctx: EmulatorContext): Record<string, unknown> {
         assignmentPolicyId: r.policyId,
         assignmentId: r.assignmentId,
         targetId: r.targetUserId,
+        requestorId: r.requestor.objectId,
         state: view.state,
         status: view.status,
+        approval: approvalSnapshot(r, now),
       };
     }),
     resourceRequests: state.resourceRequests.map((r) => ({
@@ -118,5 +123,26 @@ export function objectsSnapshot(ctx: EmulatorContext): Record<string, unknown> {
       createdDateTime: isoTime(r.createdAt),
     })),
     groupMembers: allGroupMembers(state, now),
+  };
+}
+
+/** Per stage reached: its state and who decided what, when. Null for a request without approval. */
+function approvalSnapshot(request: AssignmentRequestRecord, now: number): Record<string, unknown> | null {
+  const view = approvalOf(request, now);
+  if (!view) return null;
+  return {
+    outcome: view.outcome,
+    stages: view.stages.map((stage) => ({
+      id: stage.record.id,
+      status: stage.status,
+      reviewResult: stage.reviewResult,
+      escalated: stage.escalated,
+      reviewedBy: stage.record.decision
+        ? { id: stage.record.decision.reviewerId, displayName: stage.record.decision.reviewerDisplayName }
+        : null,
+      reviewedDateTime: stage.record.decision ? isoTime(stage.record.decision.at) : null,
+      justification: stage.record.decision?.justification ?? null,
+      expiresAt: isoTime(stage.expiresAt),
+    })),
   };
 }

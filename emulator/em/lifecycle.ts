@@ -1,13 +1,17 @@
 // Assignment requests and assignments as pure functions of their stored timestamps and the emulator clock:
 //
 //   request  submitted ─(deliveringAt)→ delivering ─(completesAt)→ delivered | deliveryFailed | partiallyDelivered
-//            (pendingApproval when the policy requires approval; denied skips delivering; `stuck` never completes)
+//            (denied skips delivering; `stuck` never completes)
+//            or, when the policy requires approval: pendingApproval ─(every stage approved)→ delivering → …,
+//            or ─(a stage denied, or not decided in time)→ denied (see approval.ts)
 //   assignment  delivering ─(deliveredAt)→ delivered | partiallyDelivered ─(removedAt | expiresAt)→ expired
 //
 // Nothing is scheduled: whoever reads computes the state for "now", so a persisted in-flight request finishes
 // after a restart and advancing the clock finishes it at once.
 
 import type { AssignmentRecord, AssignmentRequestRecord, ExpirationSnapshot } from '../store/state.js';
+import { approvalView } from './approval.js';
+import { parseDuration } from './durations.js';
 
 type RequestState =
   | 'submitted'
@@ -36,8 +40,15 @@ const dayMs = 24 * 60 * 60 * 1000;
 
 export function requestView(request: AssignmentRequestRecord, now: number): RequestView {
   if (request.canceled) return { state: 'canceled', status: 'Canceled', completedAt: request.completesAt };
-  if (request.deliveringAt === null || request.completesAt === null)
+  if (request.deliveringAt === null || request.completesAt === null) {
+    const approval = request.approval && approvalView(request.approval, request.createdAt, now);
+    // A stage left undecided is "automatically denied"; the process docs call it Expired.
+    if (approval?.outcome === 'denied') return { state: 'denied', status: 'Denied', completedAt: approval.endedAt };
+    if (approval?.outcome === 'expired') return { state: 'denied', status: 'Expired', completedAt: approval.endedAt };
+    if (approval?.current?.escalated)
+      return { state: 'pendingApproval', status: 'PendingApprovalEscalated', completedAt: null };
     return { state: 'pendingApproval', status: 'PendingApproval', completedAt: null };
+  }
   if (request.outcome === 'denied') {
     return now < request.completesAt
       ? { state: 'submitted', status: 'Accepted', completedAt: null }
@@ -92,16 +103,6 @@ export function grantsAccess(assignment: AssignmentRecord, now: number): boolean
 export function blocksDeletion(assignment: AssignmentRecord, now: number): boolean {
   const state = assignmentView(assignment, now)?.state;
   return state === 'delivering' || state === 'delivered' || state === 'partiallyDelivered';
-}
-
-/** ISO 8601 durations as policies carry them (P30D, PT12H, P1W, P1Y2M10DT2H30M). Years and months are 365 and 30 days. */
-export function parseDuration(text: string): number | undefined {
-  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
-    text,
-  );
-  if (!match || text === 'P' || text.endsWith('T')) return undefined;
-  const [, y, mo, w, d, h, mi, s] = match.map((v) => (v === undefined ? 0 : Number(v)));
-  return ((((y! * 365 + mo! * 30 + w! * 7 + d!) * 24 + h!) * 60 + mi!) * 60 + s!) * 1000;
 }
 
 export function expiryTime(expiration: ExpirationSnapshot, start: number): number | null {

@@ -32,6 +32,12 @@ export const graphErrors = {
       `Query option '${option}' is not allowed. Make sure that the query option is supported by this resource.`,
     ),
   invalidSkipToken: () => bad('BadRequest', 'The specified page token value has expired or is invalid.'),
+  /** A bound function's enum parameter with a value the type lacks, e.g. filterByCurrentUser(on='x'). */
+  invalidFunctionParameter: (parameter: string, value: string, typeName: string) =>
+    bad(
+      'BadRequest',
+      `The value '${value}' is not valid for the parameter '${parameter}' of type 'microsoft.graph.${typeName}'.`,
+    ),
 
   // ── Authentication and authorization ─────────────────────────────────────────────────────────────────────────
   tokenEmpty: () => unauthenticated('Access token is empty.'),
@@ -165,6 +171,14 @@ export const graphErrors = {
   /** Code unverified. */
   invalidAssignmentState: (id: string) =>
     bad('InvalidAssignmentState', `The assignment '${id}' is not in a state that allows this request.`),
+  /** The caller is not an approver of the stage it tries to decide (documented 403; code unverified). */
+  notAnApprover: () =>
+    new GraphError(403, 'AccessDenied', 'The signed-in user is not an approver of this approval stage.'),
+  /** Documented rule: approvers can't approve their own requests (code unverified). */
+  ownRequestApproval: () => new GraphError(403, 'AccessDenied', "Approvers can't approve their own requests."),
+  /** Documented 409 when another approver already decided the stage (code unverified). */
+  stageAlreadyDecided: (id: string) =>
+    new GraphError(409, 'ApprovalStageCompleted', `The approval stage '${id}' has already been completed.`),
   /** Code unverified. */
   requestNotCancelable: (id: string) =>
     bad('RequestNotCancelable', `The request '${id}' can be canceled only while it is submitted or pending approval.`),

@@ -14,6 +14,13 @@ export const permissions = {
     delegated: ['User.ReadBasic.All', 'User.Read.All'],
   },
   usersWrite: { app: ['User.ReadWrite.All', 'Directory.ReadWrite.All'], delegated: [] },
+  /** Reading a user's manager ("List manager"); /me/manager too. */
+  managerRead: {
+    app: ['User.Read.All', 'User.ReadWrite.All', ...directoryRead],
+    delegated: ['User.Read.All', 'User.ReadWrite.All', ...directoryRead],
+  },
+  /** Assigning or removing a manager; a delegated caller would need a user-administration role. */
+  managerWrite: { app: ['User.ReadWrite.All', 'Directory.ReadWrite.All'], delegated: [] },
   me: { app: [], delegated: ['User.Read', 'User.ReadBasic.All'] },
   groupsRead: { app: ['Group.Read.All', 'Group.ReadWrite.All', ...directoryRead], delegated: [] },
   groupsWrite: { app: ['Group.Create', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'], delegated: [] },
@@ -43,17 +50,38 @@ export const permissions = {
   },
   emRead: {
     app: ['EntitlementManagement.Read.All', 'EntitlementManagement.ReadWrite.All'],
-    delegated: ['EntitlementManagement.Read.All'],
+    delegated: ['EntitlementManagement.Read.All', 'EntitlementManagement.ReadWrite.All'],
   },
   emWrite: { app: ['EntitlementManagement.ReadWrite.All'], delegated: [] },
   /** End users may request and read their own assignments with the subject-access scope. */
   emSubjectAccess: {
     app: ['EntitlementManagement.ReadWrite.All'],
-    delegated: ['EntitlementMgmt-SubjectAccess.ReadWrite'],
+    delegated: ['EntitlementMgmt-SubjectAccess.ReadWrite', 'EntitlementManagement.ReadWrite.All'],
   },
   emSubjectRead: {
     app: ['EntitlementManagement.Read.All', 'EntitlementManagement.ReadWrite.All'],
-    delegated: ['EntitlementMgmt-SubjectAccess.ReadWrite', 'EntitlementManagement.Read.All'],
+    delegated: [
+      'EntitlementMgmt-SubjectAccess.ReadWrite',
+      'EntitlementManagement.Read.All',
+      'EntitlementManagement.ReadWrite.All',
+    ],
+  },
+  /**
+   * Canceling a request: delegated only. The own request needs EntitlementMgmt-SubjectAccess.ReadWrite, another's
+   * EntitlementManagement.ReadWrite.All (the handler tells them apart).
+   */
+  emCancel: {
+    app: [],
+    delegated: ['EntitlementMgmt-SubjectAccess.ReadWrite', 'EntitlementManagement.ReadWrite.All'],
+  },
+  /** Approvals are delegated only ("Application: Not supported"). Reading one: */
+  approvalsRead: { app: [], delegated: ['EntitlementManagement.Read.All', 'EntitlementManagement.ReadWrite.All'] },
+  /** Deciding a stage, and listing the approvals the caller may decide (filterByCurrentUser). */
+  approvalsWrite: { app: [], delegated: ['EntitlementManagement.ReadWrite.All'] },
+  /** assignmentRequests/filterByCurrentUser: delegated only. */
+  requestsOfCurrentUser: {
+    app: [],
+    delegated: ['EntitlementManagement.Read.All', 'EntitlementManagement.ReadWrite.All'],
   },
 } satisfies Record<string, PermissionRule>;
 
@@ -66,6 +94,3 @@ export const resourceOwnerAppPermissions: Record<OriginSystem, readonly string[]
   AadApplication: ['Application.ReadWrite.All'],
   SharePointOnline: ['Sites.FullControl.All'],
 };
-
-/** App-only resource requests for groups also need a group-modifying permission (else 400 CallerNotResourceOwner). */
-export const groupOwnerAppPermissions: readonly string[] = resourceOwnerAppPermissions.AadGroup;

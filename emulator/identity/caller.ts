@@ -15,21 +15,3 @@ export const graphAudiences: readonly string[] = [
   '00000003-0000-0000-c000-000000000000',
 ];
 export const graphAppId = '00000003-0000-0000-c000-000000000000';
-
-/** Delegated scopes an emulator user may consent to; `.default` grants the first three. */
-export const userDelegatedScopes: readonly string[] = [
-  'User.Read',
-  'EntitlementMgmt-SubjectAccess.ReadWrite',
-  'User.ReadBasic.All',
-  'GroupMember.Read.All',
-  'EntitlementManagement.Read.All',
-  'openid',
-  'profile',
-  'offline_access',
-  'email',
-];
-export const defaultDelegatedScopes: readonly string[] = [
-  'User.Read',
-  'EntitlementMgmt-SubjectAccess.ReadWrite',
-  'User.ReadBasic.All',
-];

@@ -1,18 +1,32 @@
 // POST /{tenant}/oauth2/v2.0/token. Supports what the project's clients use:
 //   client_credentials with client_secret, or with a client_assertion signed by a certificate registered through
 //   POST /_emulator/app-certificates (what ClientCertificateCredential sends);
-//   password (ROPC) for users created through Graph, so a test can act as a user with a delegated token.
+//   password (ROPC) for users created through Graph, so a test can act as a user with a delegated token;
+//   the device code grant (device-authorization.ts), what DeviceCodeCredential polls with;
+//   refresh_token, how MSAL renews a user's token silently (refresh-tokens.ts).
+// The user grants are public client flows: without a client credential the app must allow them (the emulator's
+// own app does; an app registered through Graph does with isFallbackPublicClient), else 401 AADSTS7000218.
 
 import type { EmulatorContext } from '../context.js';
 import { header, type Exchange, type Reply } from '../server/exchange.js';
+import { findClientApp, type ClientApp } from './client-apps.js';
 import { verifyClientAssertion } from './client-assertion.js';
-import { defaultDelegatedScopes, graphAppId, userDelegatedScopes } from './caller.js';
+import { decideDelegatedScopes, splitScope, isGraphResource } from './delegated-scopes.js';
+import {
+  deviceCodeGrantTypes,
+  notConsented,
+  redeemDeviceCode,
+  requestDeviceCode,
+  unknownClient,
+} from './device-authorization.js';
 import { oauthError } from './oauth-errors.js';
-import { passwordMatches, secretsEqual } from './passwords.js';
-import { issueAppToken, issueIdToken, issueUserToken } from './tokens.js';
+import { secretsEqual } from './passwords.js';
+import { readRefreshToken } from './refresh-tokens.js';
+import { findUserByPrincipalName, signInProblem } from './sign-in-rules.js';
+import { tokenReply, userTokenReply } from './token-replies.js';
+import { issueAppToken } from './tokens.js';
 
-const graphResources = ['https://graph.microsoft.com', graphAppId];
-const oidcScopes = new Set(['openid', 'profile', 'offline_access', 'email']);
+type Fail = (status: number, error: string, code: number, description: string) => Reply;
 
 export function resolveTenant(ctx: EmulatorContext, tenant: string): boolean {
   const value = tenant.toLowerCase();
@@ -23,10 +37,14 @@ export function resolveTenant(ctx: EmulatorContext, tenant: string): boolean {
   );
 }
 
-export function handleTokenRequest(ctx: EmulatorContext, tenant: string, exchange: Exchange): Reply {
-  const correlationId = header(exchange, 'client-request-id') ?? exchange.requestId;
-  const fail = (status: number, error: string, code: number, description: string) =>
-    oauthError(status, error, code, description, correlationId);
+/** The steps both endpoints share: the tenant, then a form body. */
+function readForm(
+  ctx: EmulatorContext,
+  tenant: string,
+  exchange: Exchange,
+  fail: Fail,
+  firstParameter: string,
+): URLSearchParams | Reply {
   if (!resolveTenant(ctx, tenant)) {
     return fail(
       400,
@@ -37,40 +55,67 @@ export function handleTokenRequest(ctx: EmulatorContext, tenant: string, exchang
   }
   const contentType = header(exchange, 'content-type') ?? '';
   if (!contentType.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
-    return fail(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
+    return fail(
+      400,
+      'invalid_request',
+      900144,
+      `The request body must contain the following parameter: '${firstParameter}'.`,
+    );
   }
-  const form = new URLSearchParams(exchange.rawBody.toString('utf8'));
+  return new URLSearchParams(exchange.rawBody.toString('utf8'));
+}
+
+function failWith(exchange: Exchange): Fail {
+  const correlationId = header(exchange, 'client-request-id') ?? exchange.requestId;
+  return (status, error, code, description) => oauthError(status, error, code, description, correlationId);
+}
+
+export function handleDeviceCodeRequest(ctx: EmulatorContext, tenant: string, exchange: Exchange): Reply {
+  const fail = failWith(exchange);
+  const form = readForm(ctx, tenant, exchange, fail, 'client_id');
+  return form instanceof URLSearchParams ? requestDeviceCode(ctx, form, fail) : form;
+}
+
+export function handleTokenRequest(ctx: EmulatorContext, tenant: string, exchange: Exchange): Reply {
+  const fail = failWith(exchange);
+  const form = readForm(ctx, tenant, exchange, fail, 'grant_type');
+  if (!(form instanceof URLSearchParams)) return form;
   const grantType = form.get('grant_type');
   const clientId = form.get('client_id')?.toLowerCase();
   if (!grantType)
     return fail(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
   if (!clientId)
     return fail(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
-  if (clientId !== ctx.options.clientId) {
-    return fail(
-      400,
-      'unauthorized_client',
-      700016,
-      `Application with identifier '${clientId}' was not found in the directory '${ctx.options.tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.`,
-    );
-  }
+  const client = findClientApp(ctx, clientId);
+  if (!client) return unknownClient(ctx, clientId, fail);
 
-  // Client authentication: a secret, or a certificate-signed assertion. ROPC may come from a public client.
+  // Client authentication: a secret, or a certificate-signed assertion (only the emulator's app has either).
   const secret = form.get('client_secret');
   const assertion = form.get('client_assertion');
+  let authenticated = false;
   if (assertion !== null) {
-    const problem = verifyClientAssertion(ctx, assertion, form.get('client_assertion_type'), tenant);
+    const problem = client.isEmulatorApp
+      ? verifyClientAssertion(ctx, assertion, form.get('client_assertion_type'), tenant)
+      : {
+          code: 700027,
+          description: `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found.]`,
+        };
     if (problem) return fail(401, 'invalid_client', problem.code, problem.description);
+    authenticated = true;
   } else if (secret !== null) {
-    if (!secretsEqual(secret, ctx.options.clientSecret)) {
+    if (!client.isEmulatorApp || !secretsEqual(secret, ctx.options.clientSecret)) {
       return fail(
         401,
         'invalid_client',
         7000215,
-        `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${ctx.options.clientId}'.`,
+        `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${client.appId}'.`,
       );
     }
-  } else if (grantType === 'client_credentials') {
+    authenticated = true;
+  }
+  const isUserGrant =
+    grantType === 'password' || grantType === 'refresh_token' || deviceCodeGrantTypes.includes(grantType);
+  if (!authenticated && (grantType === 'client_credentials' || (isUserGrant && !client.allowsPublicClientFlows))) {
     return fail(
       401,
       'invalid_client',
@@ -80,28 +125,15 @@ export function handleTokenRequest(ctx: EmulatorContext, tenant: string, exchang
   }
 
   const scopes = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
-  switch (grantType) {
-    case 'client_credentials':
-      return clientCredentials(ctx, scopes, fail);
-    case 'password':
-      return password(ctx, form, scopes, fail);
-    default:
-      return fail(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'.`);
-  }
-}
-
-type Fail = (status: number, error: string, code: number, description: string) => Reply;
-
-/** `https://graph.microsoft.com/User.Read` → resource + name; bare names mean Graph; OpenID scopes have no resource. */
-function splitScope(scope: string): { resource: string | undefined; name: string } {
-  if (oidcScopes.has(scope)) return { resource: undefined, name: scope };
-  const slash = scope.lastIndexOf('/');
-  if (slash < 0) return { resource: 'https://graph.microsoft.com', name: scope };
-  return { resource: scope.slice(0, slash).toLowerCase(), name: scope.slice(slash + 1) };
+  if (grantType === 'client_credentials') return clientCredentials(ctx, scopes, fail);
+  if (grantType === 'password') return password(ctx, client, form, scopes, fail);
+  if (grantType === 'refresh_token') return refresh(ctx, client, form, scopes, fail);
+  if (deviceCodeGrantTypes.includes(grantType)) return redeemDeviceCode(ctx, client, form, fail);
+  return fail(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'.`);
 }
 
 function clientCredentials(ctx: EmulatorContext, scopes: string[], fail: Fail): Reply {
-  const resourceScopes = scopes.filter((s) => !oidcScopes.has(s));
+  const resourceScopes = scopes.filter((s) => splitScope(s).resource !== undefined);
   const scope = resourceScopes[0];
   if (resourceScopes.length !== 1 || !scope || !scope.endsWith('/.default')) {
     return fail(
@@ -112,7 +144,7 @@ function clientCredentials(ctx: EmulatorContext, scopes: string[], fail: Fail): 
     );
   }
   const { resource } = splitScope(scope);
-  if (!resource || !graphResources.includes(resource)) {
+  if (!resource || !isGraphResource(resource)) {
     return fail(
       400,
       'invalid_resource',
@@ -124,8 +156,8 @@ function clientCredentials(ctx: EmulatorContext, scopes: string[], fail: Fail): 
   return tokenReply(token.accessToken, token.expiresIn, {});
 }
 
-function password(ctx: EmulatorContext, form: URLSearchParams, scopes: string[], fail: Fail): Reply {
-  const username = form.get('username')?.toLowerCase();
+function password(ctx: EmulatorContext, client: ClientApp, form: URLSearchParams, scopes: string[], fail: Fail) {
+  const username = form.get('username');
   const pass = form.get('password');
   if (!username || pass === null)
     return fail(
@@ -134,70 +166,53 @@ function password(ctx: EmulatorContext, form: URLSearchParams, scopes: string[],
       900144,
       "The request body must contain the following parameter: 'username' and 'password'.",
     );
-  const granted = new Set<string>();
-  for (const scope of scopes) {
-    const { resource, name } = splitScope(scope);
-    if (resource === undefined) continue;
-    if (!graphResources.includes(resource)) {
-      return fail(
-        400,
-        'invalid_resource',
-        500011,
-        `The resource principal named ${resource} was not found in the tenant named ${ctx.options.tenantId}.`,
-      );
-    }
-    if (name === '.default') defaultDelegatedScopes.forEach((s) => granted.add(s));
-    else if (userDelegatedScopes.includes(name)) granted.add(name);
-    else {
-      return fail(
-        400,
-        'invalid_grant',
-        65001,
-        `The user or administrator has not consented to use the application with ID '${ctx.options.clientId}' named 'entra-saga'. Send an interactive authorization request for this user and resource.`,
-      );
-    }
+  const decision = decideDelegatedScopes(ctx.config.delegatedPermissions, scopes);
+  if (!decision.ok && 'unknownResource' in decision) {
+    return fail(
+      400,
+      'invalid_resource',
+      500011,
+      `The resource principal named ${decision.unknownResource} was not found in the tenant named ${ctx.options.tenantId}.`,
+    );
   }
-  if (granted.size === 0) defaultDelegatedScopes.forEach((s) => granted.add(s));
-  const user = ctx.store.state.users.find(
-    (u) => u.deletedAt === undefined && u.userPrincipalName.toLowerCase() === username,
-  );
-  if (!user) {
+  if (!decision.ok) return notConsented(ctx, client, fail);
+  const user = findUserByPrincipalName(ctx, username);
+  const problem = signInProblem(ctx, user, pass);
+  if (problem || !user) return fail(400, 'invalid_grant', problem?.aadsts ?? 50034, problem?.description ?? '');
+  return userTokenReply(ctx, user, client, decision.granted, {
+    openid: decision.openid,
+    offlineAccess: decision.offlineAccess,
+    clientInfo: form.get('client_info') === '1',
+  });
+}
+
+function refresh(ctx: EmulatorContext, client: ClientApp, form: URLSearchParams, scopes: string[], fail: Fail) {
+  const token = form.get('refresh_token');
+  if (!token)
+    return fail(
+      400,
+      'invalid_request',
+      900144,
+      "The request body must contain the following parameter: 'refresh_token'.",
+    );
+  const grant = readRefreshToken(ctx, token);
+  if (grant === 'expired')
+    return fail(400, 'invalid_grant', 700082, 'The refresh token has expired due to inactivity.');
+  if (grant === 'invalid' || grant.appId !== client.appId)
     return fail(
       400,
       'invalid_grant',
-      50034,
-      `The user account {EUII Hidden} does not exist in the ${ctx.options.tenantId} directory. To sign into this application, the account must be added to the directory.`,
+      70000,
+      "The provided value for the input parameter 'refresh_token' is not valid.",
     );
-  }
-  if (!passwordMatches(pass, user.passwordHash, user.passwordSalt)) {
-    return fail(400, 'invalid_grant', 50126, 'Error validating credentials due to invalid username or password.');
-  }
-  if (!user.accountEnabled) return fail(400, 'invalid_grant', 50057, 'The user account is disabled.');
-  if (user.forceChangePasswordNextSignIn) {
-    return fail(400, 'invalid_grant', 50055, 'The password is expired.');
-  }
-  const scopeList = [...granted];
-  const token = issueUserToken(ctx, user, scopeList);
-  const extras: Record<string, unknown> = { scope: scopeList.map((s) => `https://graph.microsoft.com/${s}`).join(' ') };
-  if (scopes.includes('openid')) extras.id_token = issueIdToken(ctx, user);
-  if (form.get('client_info') === '1') {
-    extras.client_info = Buffer.from(JSON.stringify({ uid: user.id, utid: ctx.options.tenantId })).toString(
-      'base64url',
-    );
-  }
-  return tokenReply(token.accessToken, token.expiresIn, extras);
-}
-
-function tokenReply(accessToken: string, expiresIn: number, extras: Record<string, unknown>): Reply {
-  return {
-    status: 200,
-    headers: { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' },
-    body: {
-      token_type: 'Bearer',
-      expires_in: expiresIn,
-      ext_expires_in: expiresIn,
-      access_token: accessToken,
-      ...extras,
-    },
-  };
+  const decision = decideDelegatedScopes(ctx.config.delegatedPermissions, scopes);
+  if (!decision.ok) return notConsented(ctx, client, fail);
+  const user = ctx.store.state.users.find((u) => u.id === grant.userId && u.deletedAt === undefined);
+  const problem = signInProblem(ctx, user, null);
+  if (problem || !user) return fail(400, 'invalid_grant', problem?.aadsts ?? 50034, problem?.description ?? '');
+  return userTokenReply(ctx, user, client, decision.granted, {
+    openid: decision.openid,
+    offlineAccess: true,
+    clientInfo: form.get('client_info') === '1',
+  });
 }

@@ -17,6 +17,8 @@ export interface TokenOverrides {
   /** Seconds from now; negative issues an already expired token. */
   expiresInSeconds?: number;
   audience?: string;
+  /** The app the token is issued to (appid, app_displayname); default the emulator's own app. */
+  client?: { appId: string; displayName: string };
 }
 
 function baseClaims(ctx: EmulatorContext, overrides: TokenOverrides) {
@@ -31,9 +33,9 @@ function baseClaims(ctx: EmulatorContext, overrides: TokenOverrides) {
       iat: Math.min(now, now + lifetime) - 1,
       nbf: Math.min(now, now + lifetime) - 1,
       exp: now + lifetime,
-      app_displayname: identityDefaults.appDisplayName,
-      appid: ctx.options.clientId,
-      appidacr: '1',
+      app_displayname: overrides.client?.displayName ?? identityDefaults.appDisplayName,
+      appid: overrides.client?.appId ?? ctx.options.clientId,
+      appidacr: overrides.client ? '0' : '1',
       idp: iss,
       tid: ctx.options.tenantId,
       uti: randomBytes(16).toString('base64url'),
@@ -78,18 +80,23 @@ export function issueUserToken(
     name: user.displayName,
     oid: user.id,
     scp: scopes.join(' '),
-    sub: Buffer.from(`${user.id}:${ctx.options.clientId}`).toString('base64url').slice(0, 43),
+    sub: pairwiseSubject(user.id, overrides.client?.appId ?? ctx.options.clientId),
     unique_name: user.userPrincipalName,
     upn: user.userPrincipalName,
   });
   return { accessToken: token, expiresIn: lifetime };
 }
 
+/** Entra's `sub` is pairwise: the same user has a different subject in each app. */
+function pairwiseSubject(userId: string, appId: string): string {
+  return Buffer.from(`${userId}:${appId}`).toString('base64url').slice(0, 43);
+}
+
 /** The OpenID id token MSAL expects alongside a user's access token (it reads the account from it). */
-export function issueIdToken(ctx: EmulatorContext, user: UserRecord): string {
+export function issueIdToken(ctx: EmulatorContext, user: UserRecord, appId = ctx.options.clientId): string {
   const now = Math.floor(Date.now() / 1000);
   return sign(ctx, {
-    aud: ctx.options.clientId,
+    aud: appId,
     iss: `${ctx.origin}/${ctx.options.tenantId}/v2.0`,
     iat: now,
     nbf: now,
@@ -97,7 +104,7 @@ export function issueIdToken(ctx: EmulatorContext, user: UserRecord): string {
     name: user.displayName,
     oid: user.id,
     preferred_username: user.userPrincipalName,
-    sub: Buffer.from(`${user.id}:${ctx.options.clientId}`).toString('base64url').slice(0, 43),
+    sub: pairwiseSubject(user.id, appId),
     tid: ctx.options.tenantId,
     uti: randomUUID(),
     ver: '2.0',

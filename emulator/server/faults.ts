@@ -14,6 +14,8 @@ import type { SeededRandom } from '../rng.js';
 export interface FaultRuleInput {
   method?: string;
   path: string;
+  /** A regular expression the request's body must match, e.g. `"originSystem":\s*"AadApplication"`. */
+  body?: string;
   status: number;
   code?: string;
   message?: string;
@@ -30,6 +32,7 @@ export interface FaultRuleInput {
 
 interface ActiveRule extends FaultRuleInput {
   pattern: RegExp;
+  bodyPattern?: RegExp;
   remaining: number;
   fired: number;
 }
@@ -56,6 +59,7 @@ export class FaultRuleError extends Error {
 const ruleKeys = new Set([
   'method',
   'path',
+  'body',
   'status',
   'code',
   'message',
@@ -82,6 +86,15 @@ function validate(raw: unknown, index: number): ActiveRule {
   } catch (error) {
     throw new FaultRuleError(`${where}.path is not a valid regular expression: ${(error as Error).message}`);
   }
+  let bodyPattern: RegExp | undefined;
+  if (rule.body !== undefined) {
+    try {
+      if (typeof rule.body !== 'string') throw new Error('it is not a string');
+      bodyPattern = new RegExp(rule.body);
+    } catch (error) {
+      throw new FaultRuleError(`${where}.body is not a valid regular expression: ${(error as Error).message}`);
+    }
+  }
   if (!Number.isInteger(rule.status) || (rule.status as number) < 100 || (rule.status as number) > 599)
     throw new FaultRuleError(`${where}.status must be an HTTP status code`);
   const optionalNumber = (key: string, check: (n: number) => boolean, what: string) => {
@@ -105,7 +118,13 @@ function validate(raw: unknown, index: number): ActiveRule {
       );
   }
   const input = rule as unknown as FaultRuleInput;
-  return { ...input, pattern, remaining: input.times ?? Number.POSITIVE_INFINITY, fired: 0 };
+  return {
+    ...input,
+    pattern,
+    ...(bodyPattern ? { bodyPattern } : {}),
+    remaining: input.times ?? Number.POSITIVE_INFINITY,
+    fired: 0,
+  };
 }
 
 export class FaultInjector {
@@ -124,7 +143,7 @@ export class FaultInjector {
   }
 
   describe(): unknown[] {
-    return this.rules.map(({ pattern: _pattern, remaining, fired, ...rule }) => ({
+    return this.rules.map(({ pattern: _pattern, bodyPattern: _body, remaining, fired, ...rule }) => ({
       ...rule,
       remaining: Number.isFinite(remaining) ? remaining : null,
       fired,
@@ -132,9 +151,13 @@ export class FaultInjector {
   }
 
   /** Waits the fired rule's `delayMs` and says how to handle and answer the call; undefined when no rule fires. */
-  async apply(method: string, path: string): Promise<FiredFault | undefined> {
+  async apply(method: string, path: string, body = ''): Promise<FiredFault | undefined> {
     const rule = this.rules.find(
-      (r) => r.remaining > 0 && (!r.method || r.method.toUpperCase() === method) && r.pattern.test(path),
+      (r) =>
+        r.remaining > 0 &&
+        (!r.method || r.method.toUpperCase() === method) &&
+        r.pattern.test(path) &&
+        (!r.bodyPattern || r.bodyPattern.test(body)),
     );
     if (!rule) return undefined;
     if ((rule.probability ?? 1) < 1 && this.random.next() >= (rule.probability ?? 1)) return undefined;

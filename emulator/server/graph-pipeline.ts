@@ -42,7 +42,7 @@ export async function serveGraph(
 
   const caller = authenticate(ctx, header(exchange, 'authorization'));
 
-  const fault = await ctx.faults.apply(exchange.method, exchange.url.pathname);
+  const fault = await ctx.faults.apply(exchange.method, exchange.url.pathname, exchange.rawBody.toString('utf8'));
   if (fault) {
     ctx.stats.countFault();
     exchange.answerDelayMs = fault.answerDelayMs;

@@ -1,10 +1,12 @@
-// The identity-platform endpoints under /{tenant}/…: OpenID discovery, JWKS, the token endpoint, and instance
-// discovery under /common. Scripted faults apply to them too (a token endpoint outage is a useful chaos case).
+// The identity-platform endpoints under /{tenant}/…: OpenID discovery, JWKS, the device code and token endpoints,
+// instance discovery under /common, and the device sign-in page (/devicelogin, a page for people: no faults).
+// Scripted faults apply to the others too (a token endpoint outage is a useful chaos case).
 
 import type { EmulatorContext } from '../context.js';
 import { oauthError } from '../identity/oauth-errors.js';
 import { instanceDiscovery, jwks, openIdConfiguration } from '../identity/openid.js';
-import { handleTokenRequest, resolveTenant } from '../identity/token-endpoint.js';
+import { serveDeviceLogin } from '../identity/device-login.js';
+import { handleDeviceCodeRequest, handleTokenRequest, resolveTenant } from '../identity/token-endpoint.js';
 import type { Exchange, Reply } from './exchange.js';
 
 export interface IdentityMatch {
@@ -40,8 +42,10 @@ export function matchIdentity(ctx: EmulatorContext, exchange: Exchange): Identit
   });
   if (method === 'GET' && path === '/common/discovery/instance')
     return withFaults('GET /common/discovery/instance', () => instanceDiscovery(ctx));
+  if (path === '/devicelogin' && (method === 'GET' || method === 'POST'))
+    return { routeKey: `${method} /devicelogin`, serve: () => Promise.resolve(serveDeviceLogin(ctx, exchange)) };
   const match =
-    /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|\.well-known\/openid-configuration|discovery\/v2\.0\/keys|discovery\/keys|oauth2\/v2\.0\/token)$/.exec(
+    /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|\.well-known\/openid-configuration|discovery\/v2\.0\/keys|discovery\/keys|oauth2\/v2\.0\/token|oauth2\/v2\.0\/devicecode)$/.exec(
       path,
     );
   if (!match) return undefined;
@@ -55,6 +59,10 @@ export function matchIdentity(ctx: EmulatorContext, exchange: Exchange): Identit
   if (endpoint === 'oauth2/v2.0/token') {
     if (method !== 'POST') return undefined;
     return withFaults('POST /{tenant}/oauth2/v2.0/token', () => handleTokenRequest(ctx, tenant, exchange));
+  }
+  if (endpoint === 'oauth2/v2.0/devicecode') {
+    if (method !== 'POST') return undefined;
+    return withFaults('POST /{tenant}/oauth2/v2.0/devicecode', () => handleDeviceCodeRequest(ctx, tenant, exchange));
   }
   if (method !== 'GET') return undefined;
   const unknownTenant = () =>

@@ -97,6 +97,8 @@ function seededAppsAndSites(
       notes: null,
       tags: [],
       appRoles: app.appRoles,
+      // The emulator's own app allows public client flows (password and device-code sign-in without a secret).
+      ...(app.appId === identity.clientId ? { isFallbackPublicClient: true } : {}),
     })),
     servicePrincipals: apps.map((app): ServicePrincipalRecord => ({
       id: app.servicePrincipalId,

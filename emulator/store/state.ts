@@ -20,6 +20,8 @@ export interface UserRecord extends DirectoryRecord {
   forceChangePasswordNextSignIn: boolean;
   /** Further writable properties given at creation (givenName, jobTitle, …), by Graph name. */
   extra: Record<string, unknown>;
+  /** The user's manager (PUT /users/{id}/manager/$ref). */
+  managerId?: string;
   deletedAt?: number;
 }
 
@@ -70,6 +72,8 @@ export interface ApplicationRecord extends DirectoryRecord {
   notes: string | null;
   tags: string[];
   appRoles: AppRole[];
+  /** "Allow public client flows": the app may use device-code (and password) sign-in without a secret. */
+  isFallbackPublicClient?: boolean;
   deletedAt?: number;
 }
 
@@ -170,6 +174,28 @@ export interface AssignmentRequestRecord extends DirectoryRecord {
   expiration: ExpirationSnapshot;
   /** Canceled by POST …/cancel: reported as `canceled` instead of the (denied) outcome. */
   canceled?: boolean;
+  /** Present when the policy required approval: while it is pending, deliveringAt and completesAt are null. */
+  approval?: ApprovalRecord;
+}
+
+/** The approval of one request: its stages in order; stage n starts when stage n − 1 is approved. */
+export interface ApprovalRecord {
+  stages: ApprovalStageRecord[];
+}
+
+export interface ApprovalStageRecord {
+  id: string;
+  /** The policy's stage (accessPackageApprovalStage, normalized) as it was when the request was made. */
+  settings: Record<string, unknown>;
+  decision?: StageDecision;
+}
+
+interface StageDecision {
+  result: 'Approved' | 'Denied';
+  at: number;
+  reviewerId: string;
+  reviewerDisplayName: string;
+  justification: string;
 }
 
 export interface ExpirationSnapshot {

@@ -276,6 +276,29 @@ describe('role scopes on app and site roles', () => {
   });
 });
 
+describe('reading a site', () => {
+  test('by path (hostname:/sites/name) and by its composite id, with $select', async () => {
+    const site = await h.graph().api('/sites/contoso.sharepoint.com:/sites/Marketing').get();
+    expect(site).toMatchObject({ displayName: 'Marketing', name: 'Marketing', webUrl: marketing });
+    const [hostname, collectionId, webId] = (site.id as string).split(',');
+    expect(hostname).toBe('contoso.sharepoint.com');
+    expect(collectionId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(webId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(webId).not.toBe(collectionId);
+    const byId = await h.graph().api(`/sites/${site.id}`).select('webUrl').get();
+    expect(byId).toMatchObject({ id: site.id, webUrl: marketing });
+    expect(byId.displayName).toBeUndefined();
+  });
+
+  test('a site that is not there is 404 itemNotFound; without a Sites permission 403', async () => {
+    const missing = await graphFailure(h.graph().api('/sites/contoso.sharepoint.com:/sites/Nowhere').get());
+    expect([missing.statusCode, missing.envelope.code]).toEqual([404, 'itemNotFound']);
+    await h.control.post('config', { permissions: defaultPermissions });
+    const denied = await graphFailure(h.graph().api('/sites/contoso.sharepoint.com:/sites/Marketing').get());
+    expect(denied.statusCode).toBe(403);
+  });
+});
+
 describe('adding a site on the control plane', () => {
   test('POST /_emulator/sites adds a site with its roles, which can then join a catalog', async () => {
     const site = await h.control.post<Json>('sites', { url: 'https://contoso.sharepoint.com/teams/Finance/' });

@@ -270,12 +270,13 @@ describe('who may request', () => {
     expect((await asUser.api(`${em}/assignments`).get()).value).toHaveLength(1);
   });
 
-  test('a policy requiring approval leaves userAdd requests pendingApproval', async () => {
+  test('a policy requiring approval leaves userAdd requests pendingApproval until an approver decides', async () => {
+    const approver = await createUser(h.graph(), h.info.domain);
     const stage = {
       durationBeforeAutomaticDenial: 'P2D',
       isApproverJustificationRequired: false,
       isEscalationEnabled: false,
-      primaryApprovers: [],
+      primaryApprovers: [{ '@odata.type': '#microsoft.graph.singleUser', userId: approver.id }],
       fallbackPrimaryApprovers: [],
       escalationApprovers: [],
       fallbackEscalationApprovers: [],
@@ -328,13 +329,34 @@ describe('duplicates and failures', () => {
     expect(await getRequest(request.id)).toMatchObject({ state: 'delivering' });
   });
 
-  test('a submitted request can be canceled; it then reports canceled and creates no assignment', async () => {
+  test('a submitted request can be canceled by its requestor; it then reports canceled and creates no assignment', async () => {
+    const p = await provision(h.graph(), h.info.domain);
+    const asUser = h.graph(h.userCredential(p.user.userPrincipalName, password));
+    const request = await requestAssignment(asUser, 'userAdd', p.user.id, p.policy.id, p.accessPackage.id);
+    await asUser.api(`${em}/assignmentRequests/${request.id}/cancel`).post({});
+    await advance(delayMs);
+    expect(await getRequest(request.id)).toMatchObject({ state: 'canceled', status: 'Canceled' });
+    expect((await h.control.get<Json>('objects')).assignments).toEqual([]);
+  });
+
+  test('cancel is delegated only: an app gets 403, and a delivering request can no longer be canceled', async () => {
+    const p = await provision(h.graph(), h.info.domain);
+    const asUser = h.graph(h.userCredential(p.user.userPrincipalName, password));
+    const request = await requestAssignment(asUser, 'userAdd', p.user.id, p.policy.id, p.accessPackage.id);
+    const appOnly = await graphFailure(h.graph().api(`${em}/assignmentRequests/${request.id}/cancel`).post({}));
+    expect([appOnly.statusCode, appOnly.envelope.code]).toEqual([403, 'Authorization_RequestDenied']);
+    await advance(delayMs / 2);
+    const late = await graphFailure(asUser.api(`${em}/assignmentRequests/${request.id}/cancel`).post({}));
+    expect([late.statusCode, late.envelope.code]).toEqual([400, 'RequestNotCancelable']);
+  });
+
+  test("a user cannot cancel another's request (no assignment-manager role)", async () => {
     const p = await provision(h.graph(), h.info.domain);
     const request = await requestAssignment(h.graph(), 'adminAdd', p.user.id, p.policy.id, p.accessPackage.id);
-    await h.graph().api(`${em}/assignmentRequests/${request.id}/cancel`).post({});
-    await advance(delayMs);
-    expect(await getRequest(request.id)).toMatchObject({ state: 'canceled' });
-    expect((await h.control.get<Json>('objects')).assignments).toEqual([]);
+    const asTarget = h.graph(h.userCredential(p.user.userPrincipalName, password));
+    const error = await graphFailure(asTarget.api(`${em}/assignmentRequests/${request.id}/cancel`).post({}));
+    expect(error.statusCode).toBe(403);
+    expect(await getRequest(request.id)).toMatchObject({ state: 'submitted' });
   });
 
   test.each([

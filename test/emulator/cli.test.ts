@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
-import { flags } from '../../emulator/cli-args.js';
+import { flags, parseArgs } from '../../emulator/cli-args.js';
 
 const repo = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const dir = mkdtempSync(join(tmpdir(), 'graph-emulator-cli-'));
@@ -33,12 +33,35 @@ describe('the emulator CLI', () => {
     [['--port', '70000'], /^graph-emulator: --port: must be an integer 0-65535, got 70000$/],
     [['--colour', 'red'], /^graph-emulator: Unknown option --colour/],
     [['--seed'], /^graph-emulator: --seed needs a value$/],
+    [['--admin-add-skips-approval', 'maybe'], /^graph-emulator: --admin-add-skips-approval must be true or false/],
+    [['--device-code-expires-in-s', '0'], /^graph-emulator: --device-code-expires-in-s: must be a whole number/],
   ])('%j is one error line naming the flag, exit 2', (args, message) => {
     const result = run(args);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr.trim()).toMatch(message);
+  });
+
+  test('the approval and device-code knobs parse into their options', () => {
+    const parsed = parseArgs([
+      '--admin-add-skips-approval',
+      'false',
+      '--delegated-permissions',
+      'User.Read,EntitlementManagement.ReadWrite.All',
+      '--device-code-expires-in-s=60',
+      '--device-code-interval-s',
+      '1',
+    ]);
+    expect(parsed).toMatchObject({
+      help: false,
+      options: {
+        adminAddSkipsApproval: false,
+        delegatedPermissions: ['User.Read', 'EntitlementManagement.ReadWrite.All'],
+        deviceCodeExpiresInSeconds: 60,
+        deviceCodeIntervalSeconds: 1,
+      },
+    });
   });
 
   test('a corrupt --data-file exits 1 naming the file', () => {

@@ -117,6 +117,36 @@ describe('control', () => {
     expect(((await bad.json()) as Json).error.message).toMatch(/^siteDeliveryDelayMs must be a non-negative number/);
   });
 
+  test('the approval and device-code knobs: defaults, changes, refusals, and reset restores them', async () => {
+    expect(await h.control.get<Json>('config')).toMatchObject({
+      adminAddSkipsApproval: true,
+      deviceCodeExpiresInSeconds: 900,
+      deviceCodeIntervalSeconds: 5,
+      delegatedPermissions: expect.arrayContaining(['User.Read', 'EntitlementManagement.ReadWrite.All']),
+    });
+    const changed = await h.control.post<Json>('config', {
+      adminAddSkipsApproval: false,
+      deviceCodeExpiresInSeconds: 60,
+      deviceCodeIntervalSeconds: 0,
+      delegatedPermissions: ['User.Read'],
+    });
+    expect(changed).toMatchObject({
+      adminAddSkipsApproval: false,
+      deviceCodeExpiresInSeconds: 60,
+      deviceCodeIntervalSeconds: 0,
+      delegatedPermissions: ['User.Read'],
+    });
+    for (const bad of [
+      { adminAddSkipsApproval: 'no' },
+      { deviceCodeExpiresInSeconds: 0 },
+      { deviceCodeIntervalSeconds: 1.5 },
+      { delegatedPermissions: 'User.Read' },
+    ])
+      expect((await h.control.request('POST', 'config', bad)).status).toBe(400);
+    await h.reset();
+    expect((await h.control.get<Json>('config')).adminAddSkipsApproval).toBe(true);
+  });
+
   test('delivery-fault rules are validated', async () => {
     const response = await h.control.request('POST', 'delivery-faults', { rules: [{ outcome: 'exploded' }] });
     expect(response.status).toBe(400);

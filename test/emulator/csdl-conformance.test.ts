@@ -3,9 +3,20 @@
 /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- Graph responses are untyped JSON; the tests assert their shape. */
 
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { defaultPermissions } from '../../emulator/index.js';
-import { enumMembers, validateCollection, validateEntity } from './support/csdl.js';
+import {
+  asUser,
+  currentStage,
+  decide,
+  groupMembers,
+  requestorManager,
+  singleUser,
+  stage,
+} from './support/approvals.js';
+import { approvalsSupplement, enumMembers, validateCollection, validateEntity } from './support/csdl.js';
 import { startHarness, type EmulatorHarness } from './support/harness.js';
 import {
   addResourceToCatalog,
@@ -223,6 +234,96 @@ describe('entitlement-management entities', () => {
         'accessPackageAssignmentRequest',
       ),
     ).toEqual([]);
+  });
+});
+
+describe('approvals and managers', () => {
+  test('a policy with approval stages, a pending request, its approval, stages and a manager', async () => {
+    const [first, second, manager] = await Promise.all([1, 2, 3].map(() => createUser(h.graph(), h.info.domain)));
+    const group = await h
+      .graph()
+      .api('/groups')
+      .post({
+        displayName: 'Approvers',
+        mailEnabled: false,
+        mailNickname: `approvers${randomUUID().slice(0, 8)}`,
+        securityEnabled: true,
+      });
+    const q = await provision(h.graph(), h.info.domain, {
+      requestApprovalSettings: {
+        isApprovalRequiredForAdd: true,
+        isApprovalRequiredForUpdate: false,
+        stages: [
+          stage({ primaryApprovers: [singleUser(first!.id)], fallbackPrimaryApprovers: [groupMembers(group.id)] }),
+          stage({
+            primaryApprovers: [{ '@odata.type': '#microsoft.graph.internalSponsors' }],
+            fallbackPrimaryApprovers: [singleUser(second!.id)],
+            isEscalationEnabled: true,
+            durationBeforeEscalation: 'P1D',
+            escalationApprovers: [requestorManager(2)],
+            fallbackEscalationApprovers: [singleUser(manager!.id)],
+          }),
+        ],
+      },
+    });
+    expect(validateEntity(q.policy, 'accessPackageAssignmentPolicy')).toEqual([]);
+    const request = await requestAssignment(asUser(h, q.user), 'userAdd', q.user.id, q.policy.id, q.accessPackage.id);
+    expect(validateEntity(request, 'accessPackageAssignmentRequest')).toEqual([]);
+    await decide(asUser(h, first!), request.id, (await currentStage(asUser(h, first!), request.id)).id, 'Approve');
+
+    const asSecond = asUser(h, second!);
+    const approvals = `${em}/accessPackageAssignmentApprovals`;
+    const approval = await asSecond.api(`${approvals}/${request.id}`).get();
+    expect(approval.stages).toHaveLength(2);
+    expect(validateEntity(approval, 'approval')).toEqual([]);
+    expect(validateCollection(await asSecond.api(`${approvals}/${request.id}/stages`).get(), 'approvalStage')).toEqual(
+      [],
+    );
+    expect(
+      validateEntity(
+        await asSecond.api(`${approvals}/${request.id}/stages/${approval.stages[0].id}`).get(),
+        'approvalStage',
+      ),
+    ).toEqual([]);
+    expect(
+      validateCollection(await asSecond.api(`${approvals}/filterByCurrentUser(on='approver')`).get(), 'approval'),
+    ).toEqual([]);
+    expect(
+      validateCollection(
+        await asSecond.api(`${em}/assignmentRequests/filterByCurrentUser(on='approver')`).get(),
+        'accessPackageAssignmentRequest',
+      ),
+    ).toEqual([]);
+
+    await h
+      .graph()
+      .api(`/users/${q.user.id}/manager/$ref`)
+      .put({ '@odata.id': `https://graph.microsoft.com/v1.0/users/${manager!.id}` });
+    expect(validateEntity(await get(`/users/${q.user.id}/manager`), 'directoryObject')).toEqual([]);
+  });
+
+  const csdl = fileURLToPath(new URL('../../../shared/graph-metadata/v1.0-cleanMetadata.xml', import.meta.url));
+  test.skipIf(!existsSync(csdl))('the approvals supplement is what Microsoft’s CSDL says', () => {
+    const xml = readFileSync(csdl, 'utf8');
+    const block = (kind: string, name: string) => {
+      const start = xml.indexOf(`<${kind} Name="${name}"`);
+      return xml.slice(start, xml.indexOf(`</${kind}>`, start));
+    };
+    const own = (kind: string, name: string) =>
+      [...block(kind, name).matchAll(/<(?:Navigation)?Property Name="(\w+)" Type="([^"]+)"/g)].map(
+        ([, property, type]) => [property, type!.replace(/graph\./g, '')],
+      );
+    const supplement = (name: string) => {
+      const type = approvalsSupplement.types[name]!;
+      return [...Object.entries(type.properties), ...Object.entries(type.navigation)]
+        .filter(([property]) => property !== 'id' || type.kind === 'complex')
+        .map(([property, p]) => [property, p.collection ? `Collection(${p.type})` : p.type]);
+    };
+    expect(supplement('approval')).toEqual(own('EntityType', 'approval'));
+    expect(supplement('approvalStage')).toEqual(own('EntityType', 'approvalStage'));
+    expect(supplement('identity')).toEqual(own('ComplexType', 'identity'));
+    for (const [name, { members }] of Object.entries(approvalsSupplement.enums))
+      expect(members).toEqual([...block('EnumType', name).matchAll(/<Member Name="(\w+)"/g)].map(([, m]) => m));
   });
 });
 

@@ -1,7 +1,7 @@
 // Pure pieces of the emulator: the $filter parser and the ISO 8601 durations policies use.
 
 import { describe, expect, test } from 'vitest';
-import { parseDuration } from '../../emulator/em/lifecycle.js';
+import { parseDuration } from '../../emulator/em/durations.js';
 import { FilterSyntaxError, parseFilter } from '../../emulator/odata/filter-parser.js';
 
 describe('$filter parsing', () => {

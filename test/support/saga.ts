@@ -26,13 +26,17 @@ export interface SagaFixture {
   close(): Promise<void>;
 }
 
-/** The tutorial's input with a requestor unique to the test, so parallel files never share a workflow id. */
+/**
+ * The tutorial's input with a requestor unique to the test, so parallel files never share a workflow id. With
+ * `resources`, the package's resources replace the tutorial's group.
+ */
 export function tutorialInput(overrides: Partial<ProvisioningInput> = {}): ProvisioningInput {
   const alias = uniqueId('Requestor1');
   return {
     requestorUpn: `${alias}@contoso.onmicrosoft.com`,
-    groupName: 'Marketing resources',
-    groupMailNickname: `markres${alias.slice(-8)}`,
+    ...(overrides.resources
+      ? {}
+      : { groupName: 'Marketing resources', groupMailNickname: `markres${alias.slice(-8)}` }),
     packageName: 'Marketing Campaign',
     catalogName: 'General',
     policyName: 'Specific users',
@@ -82,6 +86,9 @@ export async function startSagaFixture(
     ENTRA_SAGA_TASK_QUEUE: taskQueue,
     ENTRA_SAGA_DOMAIN: 'contoso.onmicrosoft.com',
     ...(codec ? codec.env : { ENTRA_SAGA_CODEC: 'off' }),
+    // People sign in (device code) to the emulator's tenant, with its app.
+    ...emulator.env,
+    ENTRA_SAGA_SIGN_IN_CLIENT_ID: emulator.env.AZURE_CLIENT_ID,
   };
   return {
     temporal,

@@ -25,7 +25,9 @@ export async function startTimeSkipping(): Promise<TestWorkflowEnvironment> {
     searchAttributes: Object.fromEntries(
       projectSearchAttributes.map((key) => [
         key.name,
-        proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+        key.type === 'DATETIME'
+          ? proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME
+          : proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
       ]),
     ),
   });
@@ -64,6 +66,33 @@ export function stubActivities(overrides: Partial<StubActivities> = {}): {
     findCatalogResource: () =>
       Promise.resolve({ resourceId: 'resource-1', scopeId: 'scope-1', scopeOriginId: 'group-1' }),
     findMemberRole: () => Promise.resolve({ roleId: 'role-1', roleOriginId: 'Member_group-1' }),
+    findResourceRole: (input) =>
+      Promise.resolve({ roleId: `role-${input.role}`, roleOriginId: input.originIds?.[0] ?? input.role }),
+    findApplication: (input) =>
+      Promise.resolve({
+        servicePrincipalId: 'sp-1',
+        appId: input.app,
+        displayName: input.app,
+        roleIds: ['app-role-1'],
+        roleNames: [input.role],
+      }),
+    listAppRoleAssignedTo: () => Promise.resolve({ assignments: [{ principalId: 'user-1', appRoleId: 'app-role-1' }] }),
+    findSite: () => Promise.resolve({ siteId: 'site-1' }),
+    resolveApprovers: (input) =>
+      Promise.resolve({
+        stages: input.approval.stages.map((stage) => ({
+          primaryApprovers: stage.approvers.map((ref) => ({
+            '@odata.type': '#microsoft.graph.singleUser' as const,
+            userId: `id-of-${ref}`,
+            description: ref,
+          })),
+          fallbackPrimaryApprovers: [],
+          escalationApprovers: [],
+          denyAfterDays: stage.denyAfterDays ?? 14,
+        })),
+      }),
+    findRequestorRequest: () => Promise.resolve({}),
+    addResourceToCatalog: (input) => made(input.originId),
     createAccessPackage: () => made('package-1'),
     createPolicy: () => made('policy-1'),
     addRoleScope: () => made('scope-1'),
@@ -76,6 +105,7 @@ export function stubActivities(overrides: Partial<StubActivities> = {}): {
     deleteUser: removed,
     deleteGroup: removed,
     removeGroupFromCatalog: removed,
+    removeResourceFromCatalog: removed,
     deleteAccessPackage: removed,
     removeRoleScope: removed,
     deletePolicy: removed,

@@ -195,7 +195,8 @@ describe('readBoundedYaml reads a file just under every limit', () => {
     expect(text.length).toBeGreaterThan(inputLimits.specBytes * 0.95);
     const started = performance.now();
     const input = inputFromFlags({ spec: file(text) }, {});
-    expect(performance.now() - started).toBeLessThan(1000);
+    // A valid file is read in well under a second on a quiet machine; the bound only catches a pathological path.
+    expect(performance.now() - started).toBeLessThan(5000);
     expect(input).toMatchObject({
       requestorUpn: 'user.number1@contoso.onmicrosoft.com',
       cleanup: 'keep',
@@ -214,7 +215,8 @@ describe('readBoundedYaml reads a file just under every limit', () => {
     expect(text.length).toBeLessThanOrEqual(inputLimits.bulkBytes);
     const started = performance.now();
     const bulk = readBulkFile(file(text));
-    expect(performance.now() - started).toBeLessThan(1000);
+    // A valid file is read in well under a second on a quiet machine; the bound only catches a pathological path.
+    expect(performance.now() - started).toBeLessThan(5000);
     expect(bulk.items).toHaveLength(1000);
     expect(bulk.items[999]).toMatchObject({
       requestorUpn: 'user.number999@contoso.onmicrosoft.com',

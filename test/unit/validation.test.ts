@@ -84,3 +84,78 @@ describe('validateProvisioningInput', () => {
     expect(issuesFor({ groupName: '—' }).map((i) => i.field)).toContain('groupMailNickname');
   });
 });
+
+describe('resources', () => {
+  const { groupName: _group, ...withoutGroup } = valid;
+  const site = 'https://contoso.sharepoint.com/sites/Marketing';
+  const issuesOf = (resources: unknown) => {
+    const result = validateProvisioningInput({ ...withoutGroup, resources });
+    return result.ok ? [] : result.issues.map((i) => `${i.field} ${i.problem}`);
+  };
+
+  it("accepts groups, apps and sites, with each kind's default role, and keeps them in order", () => {
+    const result = validateProvisioningInput({
+      ...withoutGroup,
+      resources: [
+        { kind: 'group', name: 'Campaign files' },
+        { kind: 'app', app: 'Contoso Wiki' },
+        { kind: 'app', app: '9BDB2E11-6102-4CC4-9B12-26356D71EAB6', role: 'Reader' },
+        { kind: 'site', url: `${site}/`, role: 'Members' },
+      ],
+    });
+    expect(result.ok && result.input.resources).toEqual([
+      { kind: 'group', name: 'Campaign files', mailNickname: 'campaignfiles', role: 'Member' },
+      { kind: 'app', app: 'Contoso Wiki', role: 'Default Access' },
+      { kind: 'app', app: '9bdb2e11-6102-4cc4-9b12-26356d71eab6', role: 'Reader' },
+      { kind: 'site', url: site, role: 'Members' },
+    ]);
+  });
+
+  it("makes the tutorial's group the one resource when none are given", () => {
+    const result = validateProvisioningInput(valid);
+    expect(result.ok && result.input.resources).toEqual([
+      { kind: 'group', name: 'Marketing resources', mailNickname: 'marketingresources', role: 'Member' },
+    ]);
+  });
+
+  it.each([
+    ['not a list', 'group:Sales', /^resources must be a list of 1 to 20 resources \(got string\)/],
+    ['an empty list', [], /^resources must be a list of 1 to 20 resources \(got 0\)/],
+    ['an unknown kind', [{ kind: 'mailbox', name: 'x' }], /^resources\[0\]\.kind must be group, app or site/],
+    ['a field of another kind', [{ kind: 'app', app: 'x', url: site }], /^resources\[0\]\.url is not a field of a app/],
+    ['a group without a name', [{ kind: 'group' }], /^resources\[0\]\.name is required/],
+    ['a group Owner role', [{ kind: 'group', name: 'x', role: 'Owner' }], /^resources\[0\]\.role must be Member/],
+    ['an app without a reference', [{ kind: 'app', app: ' ' }], /^resources\[0\]\.app must not be empty/],
+    ['a site without a role', [{ kind: 'site', url: site }], /^resources\[0\]\.role is required/],
+    [
+      'a site over http',
+      [{ kind: 'site', url: 'http://contoso.sharepoint.com/sites/x', role: 'Members' }],
+      /^resources\[0\]\.url must be a site's https URL/,
+    ],
+    [
+      'a site URL with a query',
+      [{ kind: 'site', url: `${site}?a=1`, role: 'Members' }],
+      /^resources\[0\]\.url must be a site's https URL/,
+    ],
+    [
+      'the same site twice',
+      [
+        { kind: 'site', url: site, role: 'Members' },
+        { kind: 'site', url: `${site.toUpperCase()}/`, role: 'Owners' },
+      ],
+      /^resources\[1\] names site https:\/\/contoso\.sharepoint\.com\/sites\/marketing a second time/,
+    ],
+    [
+      '21 resources',
+      Array.from({ length: 21 }, (_, i) => ({ kind: 'group', name: `g${i}` })),
+      /^resources must be a list of 1 to 20 resources \(got 21\)/,
+    ],
+  ])('refuses %s, naming the field', (_name, resources, message) => {
+    expect(issuesOf(resources)).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('refuses a groupName given with resources', () => {
+    const result = validateProvisioningInput({ ...valid, resources: [{ kind: 'app', app: 'Contoso Wiki' }] });
+    expect(result.ok ? [] : result.issues.map((i) => i.field)).toEqual(['groupName']);
+  });
+});

@@ -93,7 +93,7 @@ export function applicationFull(app: ApplicationRecord, domain: string): Json {
     groupMembershipClaims: null,
     identifierUris: [],
     isDeviceOnlyAuthSupported: null,
-    isFallbackPublicClient: null,
+    isFallbackPublicClient: app.isFallbackPublicClient ?? null,
     nativeAuthenticationApisEnabled: null,
     notes: app.notes,
     publisherDomain: domain,

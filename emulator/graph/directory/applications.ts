@@ -134,6 +134,7 @@ function createApplication(call: GraphCall) {
       notes: 'string',
       tags: 'string[]',
       appRoles: 'object[]',
+      isFallbackPublicClient: 'boolean',
     },
     unknown: graphErrors.unknownDirectoryProperty,
     invalid: (p) => graphErrors.invalidPropertyValue(p, 'Application'),
@@ -155,6 +156,9 @@ function createApplication(call: GraphCall) {
     notes: (body.notes as string | null | undefined) ?? null,
     tags: (body.tags as string[] | null | undefined) ?? [],
     appRoles: parseAppRoles(body.appRoles),
+    ...(typeof body.isFallbackPublicClient === 'boolean'
+      ? { isFallbackPublicClient: body.isFallbackPublicClient }
+      : {}),
   };
   call.ctx.store.mutate((s) => s.applications.push(app));
   return entityReply(call, 201, 'applications', appView(call, app, undefined));

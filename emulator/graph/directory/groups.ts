@@ -20,7 +20,7 @@ import {
   groupWritableFields,
 } from './group-view.js';
 import { securityIdentifier } from './user-view.js';
-import { findUser, userView } from './users.js';
+import { boundUserId, userView } from './users.js';
 import { userKnownProperties } from './user-view.js';
 
 /** Characters Entra refuses in a group's mailNickname (besides non-ASCII). */
@@ -48,14 +48,6 @@ function view(call: GraphCall, group: GroupRecord, select: readonly string[] | u
 }
 
 /** `https://graph.microsoft.com/v1.0/directoryObjects/{id}` (or /users/{id}) → a visible user's id. */
-function boundUserId(call: GraphCall, url: string): string {
-  const id = /\/(?:directoryObjects|users)\/([^/?#]+)$/i.exec(url)?.[1];
-  if (!id || !isGuid(id)) throw graphErrors.invalidObjectIdentifier(url);
-  const user = findUser(call, id);
-  if (!user) throw graphErrors.directoryObjectNotFound(id);
-  return user.id;
-}
-
 function createGroup(call: GraphCall) {
   const body = checkBody(call.body(), {
     typeName: 'group',

@@ -37,6 +37,15 @@ export function requireUser(call: GraphCall, idOrUpn: string): UserRecord {
   return user;
 }
 
+/** The user a `{"@odata.id": "https://graph.microsoft.com/v1.0/users/{id}"}` reference names (or directoryObjects/{id}). */
+export function boundUserId(call: GraphCall, url: string): string {
+  const id = /\/(?:directoryObjects|users)\/([^/?#]+)$/i.exec(url)?.[1];
+  if (!id || !isGuid(id)) throw graphErrors.invalidObjectIdentifier(url);
+  const user = findUser(call, id);
+  if (!user) throw graphErrors.directoryObjectNotFound(id);
+  return user.id;
+}
+
 export function userView(user: UserRecord, select: readonly string[] | undefined): Record<string, unknown> {
   return project(userFull(user), select, userDefaultProperties, userKnownProperties, 'user');
 }

@@ -1,7 +1,9 @@
-// Assignment requests (list, get, cancel; create is in request-create.ts) and assignments (list, get). Users
-// acting for themselves see only their own. DELETE on an assignment answers 404, as the service does: assignments
-// end only through adminRemove / userRemove requests or expiry.
+// Assignment requests (list, get, cancel, filterByCurrentUser; create is in request-create.ts) and assignments (list,
+// get). Users acting for themselves see only their own requests and assignments, and the requests they may approve
+// now. DELETE on an assignment answers 404, as the service does: assignments end only through adminRemove /
+// userRemove requests or expiry.
 
+import { decidesNow } from '../../em/approvers.js';
 import { assignmentView, requestView } from '../../em/lifecycle.js';
 import { graphErrors } from '../../errors/graph-errors.js';
 import type { FilterSchema } from '../../odata/filter-eval.js';
@@ -43,15 +45,18 @@ function assignmentFilter(now: number): FilterSchema<AssignmentRecord> {
   };
 }
 
-/** Delegated callers act for themselves: they see requests they made or that target them. */
+/**
+ * Delegated callers are ordinary users (no entitlement-management role), whatever their scopes: they see requests they
+ * made or that target them.
+ */
 const mine = (call: GraphCall, targetUserId: string, requestorId?: string) =>
-  call.caller.kind === 'app' ||
-  call.caller.permissions.has('EntitlementManagement.Read.All') ||
-  targetUserId === call.caller.objectId ||
-  requestorId === call.caller.objectId;
+  call.caller.kind === 'app' || targetUserId === call.caller.objectId || requestorId === call.caller.objectId;
 
 function visibleRequests(call: GraphCall): AssignmentRequestRecord[] {
-  return call.ctx.store.state.assignmentRequests.filter((r) => mine(call, r.targetUserId, r.requestor.objectId));
+  const state = call.ctx.store.state;
+  return state.assignmentRequests.filter(
+    (r) => mine(call, r.targetUserId, r.requestor.objectId) || decidesNow(state, r, call.caller.objectId, call.now),
+  );
 }
 
 function visibleAssignments(call: GraphCall): AssignmentRecord[] {
@@ -67,8 +72,16 @@ function requireRequest(call: GraphCall): AssignmentRequestRecord {
   return request;
 }
 
+/**
+ * POST …/{id}/cancel, delegated only. A user cancels their own request (EntitlementMgmt-SubjectAccess.ReadWrite);
+ * another's needs EntitlementManagement.ReadWrite.All and an Access package assignment manager role, which emulator
+ * users never hold. Only a request still submitted (Accepted) or pending approval can be canceled.
+ */
 function cancelRequest(call: GraphCall) {
-  const request = requireRequest(call);
+  const id = call.params.id!.toLowerCase();
+  const request = call.ctx.store.state.assignmentRequests.find((r) => r.id === id);
+  if (!request) throw graphErrors.emNotFound('assignment request', call.params.id!);
+  if (request.requestor.objectId !== call.caller.objectId) throw graphErrors.insufficientPrivileges();
   const { state } = requestView(request, call.now);
   if (state !== 'submitted' && state !== 'pendingApproval') throw graphErrors.requestNotCancelable(request.id);
   call.ctx.store.mutate((s) => {
@@ -87,6 +100,24 @@ function cancelRequest(call: GraphCall) {
     }
   });
   return { status: 200 };
+}
+
+/** The `on` options of assignmentRequests/filterByCurrentUser the emulator answers. */
+const currentUserFilters: Record<string, (call: GraphCall, r: AssignmentRequestRecord) => boolean> = {
+  target: (call, r) => r.targetUserId === call.caller.objectId,
+  createdby: (call, r) => r.requestor.objectId === call.caller.objectId,
+  approver: (call, r) => decidesNow(call.ctx.store.state, r, call.caller.objectId, call.now),
+  targetorrequestor: (call, r) =>
+    r.targetUserId === call.caller.objectId || r.requestor.objectId === call.caller.objectId,
+};
+
+function requestsOfCurrentUser(call: GraphCall) {
+  const on = call.params.on!;
+  const matches = currentUserFilters[on.toLowerCase()];
+  if (!matches)
+    throw graphErrors.invalidFunctionParameter('on', on, 'accessPackageAssignmentRequestFilterByCurrentUserOptions');
+  const requests = call.ctx.store.state.assignmentRequests.filter((r) => matches(call, r));
+  return listReply(call, 'assignmentRequests', assignmentRequestType, requests, requestFilter(call.now));
 }
 
 export const assignmentRoutes: RouteDefinition[] = [
@@ -110,9 +141,15 @@ export const assignmentRoutes: RouteDefinition[] = [
     handler: (call) => getReply(call, 'assignmentRequests', assignmentRequestType, requireRequest(call)),
   },
   {
+    method: 'GET',
+    template: `${emBase}/assignmentRequests/filterByCurrentUser(on={on})`,
+    permissions: permissions.requestsOfCurrentUser,
+    handler: requestsOfCurrentUser,
+  },
+  {
     method: 'POST',
     template: `${emBase}/assignmentRequests/{id}/cancel`,
-    permissions: permissions.emSubjectAccess,
+    permissions: permissions.emCancel,
     handler: cancelRequest,
   },
   {

@@ -1,13 +1,15 @@
-// Validates and normalizes the v1.0 accessPackageAssignmentPolicy body (Graph v1.0, "Create assignmentPolicy"): allowedTargetScope,
-// specificAllowedTargets (singleUser / groupMembers), expiration, requestorSettings, requestApprovalSettings.
+// Validates and normalizes the v1.0 accessPackageAssignmentPolicy body (Graph v1.0, "Create assignmentPolicy"):
+// allowedTargetScope, specificAllowedTargets (singleUser / groupMembers), expiration, requestorSettings,
+// requestApprovalSettings (policy-settings.ts).
 // The stored body is the full v1.0 shape with defaults filled in, which is what GET returns.
 
-import { parseDuration } from '../../em/lifecycle.js';
+import { parseDuration } from '../../em/durations.js';
 import { graphErrors } from '../../errors/graph-errors.js';
-import { isVisible } from '../../store/state.js';
 import { isPlainObject, show } from '../body.js';
 import type { GraphCall } from '../route.js';
 import { checkEmBody, requiredString } from './em-common.js';
+import { approvalSettings, booleans, only } from './policy-settings.js';
+import { subjectSets } from './subject-sets.js';
 
 const allowedTargetScopes = [
   'notSpecified',
@@ -42,57 +44,9 @@ const policyFields = {
   id: 'string',
 } as const;
 
-function only(value: Record<string, unknown>, allowed: readonly string[], typeName: string): void {
-  for (const key of Object.keys(value))
-    if (key !== '@odata.type' && !allowed.includes(key)) throw graphErrors.unknownEmProperty(key, typeName);
-}
-
-function booleans(
-  value: unknown,
-  property: string,
-  names: readonly string[],
-  typeName: string,
-): Record<string, boolean> {
-  const input = value === undefined || value === null ? {} : value;
-  if (!isPlainObject(input)) throw graphErrors.invalidModel(property, `'${property}' must be an object.`);
-  only(input, [...names, 'onBehalfRequestors', 'stages'], typeName);
-  const result: Record<string, boolean> = {};
-  for (const name of names) {
-    const v = input[name];
-    if (v !== undefined && v !== null && typeof v !== 'boolean')
-      throw graphErrors.invalidModel(`${property}.${name}`, `'${name}' must be a boolean.`);
-    result[name] = v === true;
-  }
-  return result;
-}
-
-function targets(call: GraphCall, value: unknown): Record<string, unknown>[] {
-  if (value === undefined || value === null) return [];
-  const list = value as Record<string, unknown>[];
-  return list.map((target, index) => {
-    const type = target['@odata.type'];
-    const where = `specificAllowedTargets[${index}]`;
-    if (type === '#microsoft.graph.singleUser') {
-      only(target, ['userId', 'description'], 'singleUser');
-      const userId = typeof target.userId === 'string' ? target.userId.toLowerCase() : undefined;
-      if (!userId) throw graphErrors.invalidModel(`${where}.userId`, "A singleUser needs a 'userId'.");
-      if (!call.ctx.store.state.users.some((u) => u.id === userId && isVisible(u, call.now)))
-        throw graphErrors.emNotFound('user', userId);
-      return { '@odata.type': type, userId, description: (target.description as string | undefined) ?? null };
-    }
-    if (type === '#microsoft.graph.groupMembers') {
-      only(target, ['groupId', 'description'], 'groupMembers');
-      const groupId = typeof target.groupId === 'string' ? target.groupId.toLowerCase() : undefined;
-      if (!groupId) throw graphErrors.invalidModel(`${where}.groupId`, "A groupMembers target needs a 'groupId'.");
-      if (!call.ctx.store.state.groups.some((g) => g.id === groupId && isVisible(g, call.now)))
-        throw graphErrors.emNotFound('group', groupId);
-      return { '@odata.type': type, groupId, description: (target.description as string | undefined) ?? null };
-    }
-    throw graphErrors.invalidModel(
-      `${where}.@odata.type`,
-      `Subject set type '${show(type)}' is not supported; use #microsoft.graph.singleUser or #microsoft.graph.groupMembers.`,
-    );
-  });
+/** Who may be assigned: users and the members of groups. */
+function targets(call: GraphCall, value: unknown, path: string): Record<string, unknown>[] {
+  return subjectSets(call, value, path, ['singleUser', 'groupMembers']);
 }
 
 function expiration(value: unknown): Record<string, unknown> {
@@ -134,7 +88,7 @@ export function normalizePolicyBody(
       `'${show(allowedTargetScope)}' is not a valid allowedTargetScope.`,
     );
   }
-  const specificAllowedTargets = targets(call, input.specificAllowedTargets);
+  const specificAllowedTargets = targets(call, input.specificAllowedTargets, 'specificAllowedTargets');
   if (allowedTargetScope === 'specificDirectoryUsers' && specificAllowedTargets.length === 0) {
     throw graphErrors.invalidModel(
       'specificAllowedTargets',
@@ -156,28 +110,11 @@ export function normalizePolicyBody(
         'enableOnBehalfRequestorsToRemoveAccess',
       ],
       'accessPackageAssignmentRequestorSettings',
+      ['onBehalfRequestors'],
     ),
-    onBehalfRequestors: targets(call, requestorInput.onBehalfRequestors),
+    onBehalfRequestors: targets(call, requestorInput.onBehalfRequestors, 'requestorSettings.onBehalfRequestors'),
   };
-  const approvalInput = isPlainObject(input.requestApprovalSettings) ? input.requestApprovalSettings : {};
-  const stages = approvalInput.stages ?? [];
-  if (!Array.isArray(stages) || stages.length > 3)
-    throw graphErrors.invalidModel('requestApprovalSettings.stages', 'At most three approval stages are allowed.');
-  const requestApprovalSettings: Record<string, unknown> = {
-    ...booleans(
-      input.requestApprovalSettings,
-      'requestApprovalSettings',
-      ['isApprovalRequiredForAdd', 'isApprovalRequiredForUpdate', 'isRequestorJustificationRequired'],
-      'accessPackageAssignmentApprovalSettings',
-    ),
-    stages,
-  };
-  if (requestApprovalSettings.isApprovalRequiredForAdd === true && stages.length === 0) {
-    throw graphErrors.invalidModel(
-      'requestApprovalSettings.stages',
-      'Approval is required but no approval stage is defined.',
-    );
-  }
+  const requestApprovalSettings = approvalSettings(call, input.requestApprovalSettings);
   if (Array.isArray(input.questions) && input.questions.length > 0)
     throw graphErrors.invalidModel('questions', 'Policy questions are not supported by the emulator.');
   const accessPackage = input.accessPackage;

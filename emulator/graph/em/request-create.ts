@@ -3,11 +3,12 @@
 //   userAdd / userRemove  — only the target user themself (delegated token), and only when the policy lets targets
 //                            add/remove their own access and the user is among its allowed targets.
 // The request is answered `submitted` / `Accepted`; delivery then runs on the emulator clock, each kind of resource
-// in the package on its own delay (see em/delivery.ts and em/lifecycle.ts).
+// in the package on its own delay (see em/delivery.ts and em/lifecycle.ts). An add on a policy that requires
+// approval is answered `pendingApproval` instead and delivers once every stage is approved (approvals.ts).
 
 import { randomUUID } from 'node:crypto';
-import { packageKinds, planDelivery, planRemoval, takeDeliveryFaults } from '../../em/delivery.js';
-import { expiryTime, isOpenRequest, assignmentView, blocksDeletion, requestView } from '../../em/lifecycle.js';
+import { packageKinds, planRemoval } from '../../em/delivery.js';
+import { isOpenRequest, assignmentView, blocksDeletion, requestView } from '../../em/lifecycle.js';
 import { groupMemberIds } from '../../em/membership.js';
 import { graphErrors } from '../../errors/graph-errors.js';
 import { identityDefaults } from '../../options.js';
@@ -27,6 +28,7 @@ import { requirePackage } from './access-packages.js';
 import { checkEmBody, createdReply } from './em-common.js';
 import { assignmentRequestType, subjectIdFor } from './em-types.js';
 import { requirePolicy } from './policies.js';
+import { startDelivery, takeFaults, userSubject } from './request-delivery.js';
 
 const requestTypes = [
   'notSpecified',
@@ -54,17 +56,6 @@ const assignmentFields = [
 
 type SupportedType = AssignmentRequestRecord['requestType'];
 
-function userSubject(user: UserRecord): SubjectSnapshot {
-  return {
-    id: subjectIdFor(user.id),
-    objectId: user.id,
-    subjectType: 'user',
-    displayName: user.displayName,
-    principalName: user.userPrincipalName,
-    email: (user.extra.mail as string | undefined) ?? null,
-  };
-}
-
 function callerSubject(call: GraphCall): SubjectSnapshot {
   if (call.caller.kind === 'user') {
     const user = call.ctx.store.state.users.find((u) => u.id === call.caller.objectId);
@@ -80,15 +71,6 @@ function callerSubject(call: GraphCall): SubjectSnapshot {
   };
 }
 
-/** Takes the scripted delivery faults that apply to this request (see /_emulator/delivery-faults). */
-function takeFaults(call: GraphCall, requestType: SupportedType, kinds: readonly OriginSystem[]) {
-  const rules = call.ctx.store.state.deliveryFaults;
-  const taken = takeDeliveryFaults(rules, requestType, kinds);
-  if (JSON.stringify(taken.remaining) !== JSON.stringify(rules))
-    call.ctx.store.mutate((s) => (s.deliveryFaults = taken.remaining));
-  return taken;
-}
-
 function expirationOf(policy: PolicyRecord): ExpirationSnapshot {
   const expiration = policy.body.expiration as {
     type: ExpirationSnapshot['type'];
@@ -102,9 +84,22 @@ function expirationOf(policy: PolicyRecord): ExpirationSnapshot {
   };
 }
 
-function targetAllowed(call: GraphCall, policy: PolicyRecord, userId: string): boolean {
+/**
+ * The approval stages a new add request goes through: the policy's, when it requires approval for adds — for userAdd,
+ * and for adminAdd only while adminAddSkipsApproval is off (in practice adminAdd is delivered without approval).
+ */
+function approvalStages(call: GraphCall, policy: PolicyRecord, type: SupportedType): Record<string, unknown>[] {
+  const settings = policy.body.requestApprovalSettings as { isApprovalRequiredForAdd?: boolean; stages?: unknown };
+  if (settings.isApprovalRequiredForAdd !== true || !Array.isArray(settings.stages)) return [];
+  if (type === 'adminAdd' && call.ctx.config.adminAddSkipsApproval) return [];
+  return settings.stages as Record<string, unknown>[];
+}
+
+function targetAllowed(call: GraphCall, policy: PolicyRecord, user: UserRecord): boolean {
+  const userId = user.id;
   switch (policy.body.allowedTargetScope) {
     case 'allMemberUsers':
+      return (user.extra.userType ?? 'Member') !== 'Guest';
     case 'allDirectoryUsers':
       return true;
     case 'specificDirectoryUsers':
@@ -185,7 +180,7 @@ function add(
     type === 'userAdd' &&
     (call.caller.objectId !== target.id ||
       requestorSettings.enableTargetsToSelfAddAccess !== true ||
-      !targetAllowed(call, policy, target.id))
+      !targetAllowed(call, policy, target))
   ) {
     throw graphErrors.policyRequirementsNotMet();
   }
@@ -208,55 +203,32 @@ function add(
     throw graphErrors.existingOpenRequest();
   }
 
-  const approval = policy.body.requestApprovalSettings as Record<string, unknown>;
-  const needsApproval = type === 'userAdd' && approval.isApprovalRequiredForAdd === true;
-  const kinds = packageKinds(state, pkg.id);
-  const faults = needsApproval ? undefined : takeFaults(call, type, kinds);
-  const plan = faults && planDelivery(call.now, kinds, call.ctx.config, faults.outcome, faults.kindFaults);
-  const outcome = plan?.outcome ?? 'delivered';
-  const deliveringAt = plan?.deliveringAt ?? null;
-  const completesAt = plan?.completesAt ?? null;
-  const expiration = expirationOf(policy);
-  const requestId = randomUUID();
-  const assignmentId = needsApproval || outcome === 'denied' ? null : randomUUID();
   const request: AssignmentRequestRecord = {
-    id: requestId,
+    id: randomUUID(),
     createdAt: call.now,
     visibleAt: call.now,
     requestType: type,
     accessPackageId: pkg.id,
     policyId: policy.id,
-    assignmentId,
+    assignmentId: null,
     targetUserId: target.id,
     requestor: callerSubject(call),
     justification,
-    deliveringAt,
-    completesAt,
-    outcome,
+    deliveringAt: null,
+    completesAt: null,
+    outcome: 'delivered',
     scheduleStart: call.now,
-    expiration,
+    expiration: expirationOf(policy),
   };
-  const assignment: AssignmentRecord | undefined =
-    assignmentId === null || plan === undefined || deliveringAt === null || completesAt === null
-      ? undefined
-      : {
-          id: assignmentId,
-          createdAt: call.now,
-          visibleAt: deliveringAt,
-          accessPackageId: pkg.id,
-          policyId: policy.id,
-          catalogId: pkg.catalogId,
-          targetUserId: target.id,
-          target: userSubject(target),
-          addRequestId: requestId,
-          deliveringAt,
-          deliveredAt: completesAt,
-          outcome,
-          scheduleStart: call.now,
-          expiresAt: expiryTime(expiration, call.now),
-          expiration,
-          deliveries: plan.deliveries,
-        };
+  let assignment: AssignmentRecord | undefined;
+  const stages = approvalStages(call, policy, type);
+  if (stages.length > 0) {
+    request.approval = { stages: stages.map((settings) => ({ id: randomUUID(), settings })) };
+  } else {
+    const started = startDelivery(call, request, target, pkg.catalogId, { deliveringNow: false });
+    Object.assign(request, started.timeline);
+    assignment = started.assignment;
+  }
   call.ctx.store.mutate((s) => {
     s.assignmentRequests.push(request);
     if (assignment) s.assignments.push(assignment);

@@ -1,4 +1,5 @@
-// Validates JSON the emulator returns against the committed v1.0 CSDL subset: no property the type lacks
+// Validates JSON the emulator returns against the committed v1.0 CSDL subsets (the project's extract, plus this
+// folder's supplement for approvals): no property the type lacks
 // (navigation properties only when the test expanded them), JSON types and enum values from the CSDL, and GUID
 // ids. Returns the list of problems so a failing test shows all of them at once.
 
@@ -23,9 +24,15 @@ interface Metadata {
   types: Record<string, TypeInfo>;
 }
 
-const metadata = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../fixtures/graph-metadata/v1.0-subset.json', import.meta.url)), 'utf8'),
-) as Metadata;
+const readMetadata = (path: string) =>
+  JSON.parse(readFileSync(fileURLToPath(new URL(path, import.meta.url)), 'utf8')) as Metadata;
+const base = readMetadata('../../fixtures/graph-metadata/v1.0-subset.json');
+/** approval, approvalStage and identity, extracted the same way (csdl-conformance.test.ts checks it against the CSDL). */
+export const approvalsSupplement = readMetadata('../fixtures/graph-metadata-approvals.json');
+const metadata: Metadata = {
+  enums: { ...base.enums, ...approvalsSupplement.enums },
+  types: { ...base.types, ...approvalsSupplement.types },
+};
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const dateTimeOffset = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

@@ -21,7 +21,13 @@ function file(content: string | Buffer): string {
   return path;
 }
 
-/** The CliError a read throws, and how long the read took. */
+const hangMs = 15_000;
+
+/**
+ * The CliError a read throws, and how long the read took. The time is checked only against a hang guard (`hangMs`):
+ * a refusal that read the file first, or a parse gone quadratic, takes minutes at these sizes; the speed of a normal
+ * read lives in no test.
+ */
 function refusal(path: string, kind: InputFileKind): { error: CliError; ms: number } {
   const started = performance.now();
   try {
@@ -161,7 +167,7 @@ describe('readBoundedYaml refuses a file over a limit, at once', () => {
     expect(error.exitCode).toBe(ExitCode.BadInput);
     expect(error.message).toMatch(message);
     expect(error.message.split('\n')).toHaveLength(1);
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeLessThan(hangMs);
   });
 
   it('refuses a named pipe without waiting for a writer', () => {
@@ -169,7 +175,7 @@ describe('readBoundedYaml refuses a file over a limit, at once', () => {
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     const { error, ms } = refusal(fifo, 'spec');
     expect(error.message).toMatch(/^--spec: .*pipe\.yaml is a named pipe; only a regular YAML or JSON file is read$/);
-    expect(ms).toBeLessThan(1000);
+    expect(ms).toBeLessThan(hangMs);
   });
 });
 
@@ -195,8 +201,7 @@ describe('readBoundedYaml reads a file just under every limit', () => {
     expect(text.length).toBeGreaterThan(inputLimits.specBytes * 0.95);
     const started = performance.now();
     const input = inputFromFlags({ spec: file(text) }, {});
-    // A valid file is read in well under a second on a quiet machine; the bound only catches a pathological path.
-    expect(performance.now() - started).toBeLessThan(5000);
+    expect(performance.now() - started).toBeLessThan(hangMs);
     expect(input).toMatchObject({
       requestorUpn: 'user.number1@contoso.onmicrosoft.com',
       cleanup: 'keep',
@@ -215,8 +220,7 @@ describe('readBoundedYaml reads a file just under every limit', () => {
     expect(text.length).toBeLessThanOrEqual(inputLimits.bulkBytes);
     const started = performance.now();
     const bulk = readBulkFile(file(text));
-    // A valid file is read in well under a second on a quiet machine; the bound only catches a pathological path.
-    expect(performance.now() - started).toBeLessThan(5000);
+    expect(performance.now() - started).toBeLessThan(hangMs);
     expect(bulk.items).toHaveLength(1000);
     expect(bulk.items[999]).toMatchObject({
       requestorUpn: 'user.number999@contoso.onmicrosoft.com',

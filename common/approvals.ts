@@ -11,7 +11,7 @@ export const requestedByValues: readonly RequestedBy[] = ['operator', 'requestor
  * approvers`, by display name or mailNickname), or the requestor's manager (`manager`, `manager:2` for the manager's
  * manager).
  */
-export type ApproverRef = string;
+type ApproverRef = string;
 
 export type ParsedApprover =
   { kind: 'user'; userPrincipalName: string } | { kind: 'group'; name: string } | { kind: 'manager'; level: 1 | 2 };

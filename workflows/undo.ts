@@ -23,7 +23,7 @@ export interface AssignmentFacts {
 }
 
 /** How an undo waits out a request that waits for people. */
-export interface PendingRequestWait {
+interface PendingRequestWait {
   state: RunState;
   waker: Waker;
   /** The requestor asks: a request may exist that the run never saw (made after it stopped waiting). */

@@ -28,8 +28,14 @@ export interface SignInOptions {
   prompt: (info: DeviceCodeInfo) => void;
 }
 
-/** A Graph client acting as the person who signs in; the first call starts the sign-in. */
-export function signedInGraphClient(settings: GraphSettings, options: SignInOptions): Client {
+/**
+ * The person's device-code credential and the Graph scope it asks for (`https://graph.microsoft.com/<scope>`); its
+ * first getToken starts the sign-in, later ones are silent until the token expires.
+ */
+export function deviceCodeSignIn(
+  settings: GraphSettings,
+  options: SignInOptions,
+): { credential: DeviceCodeCredential; scope: string } {
   const ca = trustedCas(settings);
   const credential = new DeviceCodeCredential({
     tenantId: settings.tenantId,
@@ -40,5 +46,11 @@ export function signedInGraphClient(settings: GraphSettings, options: SignInOpti
     ...(ca ? { tlsOptions: { ca } } : {}),
   });
   const resource = new URL(settings.scope).origin;
-  return createGraphClient({ ...settings, scope: `${resource}/${options.scope}` }, { credential });
+  return { credential, scope: `${resource}/${options.scope}` };
+}
+
+/** A Graph client acting as the person who signs in; the first call starts the sign-in. */
+export function signedInGraphClient(settings: GraphSettings, options: SignInOptions): Client {
+  const { credential, scope } = deviceCodeSignIn(settings, options);
+  return createGraphClient({ ...settings, scope }, { credential });
 }

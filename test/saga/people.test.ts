@@ -3,6 +3,7 @@
 // automatic denial and a cancellation roll back; an approver who is not in the stage gets Graph's refusal and the run
 // keeps waiting.
 
+import { readFileSync } from 'node:fs';
 import type { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FailureType } from '../../common/failure-types.js';
@@ -187,9 +188,85 @@ describe('approval', () => {
     expect((notBobs.json().approvals as { workflowId: string }[]).map((a) => a.workflowId)).not.toContain(
       handle.workflowId,
     );
+    // The on-call queries of the README: by stage, and by how long the run has waited (AwaitingSince).
+    const listedBy = async (query: string) => {
+      const runs = (await cli(['list', '--query', query, '--json'], saga.cliEnv)).json().runs as {
+        workflowId: string;
+      }[];
+      return runs.map((r) => r.workflowId);
+    };
+    const inAMinute = new Date(Date.now() + 60_000).toISOString();
+    for (const query of [
+      'ProvisioningStage = "AwaitingApproval"',
+      `ProvisioningStage IN ("AwaitingRequest", "AwaitingApproval") AND AwaitingSince < "${inAMinute}"`,
+    ]) {
+      // Visibility is eventually consistent: the stage's upsert may land a moment after the query answered.
+      await expect.poll(() => listedBy(query), { timeout: 30_000, interval: 500 }).toContain(handle.workflowId);
+    }
+    const waitingAnHour = `AwaitingSince < "${new Date(Date.now() - 3_600_000).toISOString()}"`;
+    expect(await listedBy(waitingAnHour)).not.toContain(handle.workflowId);
     // Clean up: the requestor withdraws, and the run rolls back.
     await handle.cancel();
     await cliSignedInAs(['cancel-request', handle.workflowId], saga.cliEnv, saga.emulator.control, input.requestorUpn);
     await expect(handle.result()).rejects.toThrow();
+  });
+});
+
+/** The README's table of the people's commands: each command, and the delegated permission it asks for. */
+function readmeSignInPermissions(): Record<string, string> {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('### People in the loop'));
+  const table = section.slice(section.indexOf('| command | who signs in | the command asks for |'));
+  const asks: Record<string, string> = {};
+  for (const row of table.split('\n').slice(2)) {
+    if (!row.startsWith('|')) break;
+    const [commands = '', , permission = ''] = row.split('|').slice(1, 4);
+    for (const [, command] of commands.matchAll(/`([^`]+)`/g))
+      asks[command ?? ''] = permission.trim().replace(/`/g, '');
+  }
+  return asks;
+}
+
+describe('signing people in', () => {
+  it('each command asks for the delegated permission the README names; the requestor withdrawing rolls back', async () => {
+    const asked: Record<string, string[]> = {};
+    // Signs the person in as cliSignedInAs does, after noting the Graph permissions the pending code asks for.
+    const noting = (command: string) => ({
+      async deviceSignIn(userCode: string, userPrincipalName: string) {
+        const code = (await saga.emulator.control.deviceCodes()).deviceCodes.find((c) => c.userCode === userCode);
+        asked[command] = (code?.scopes ?? [])
+          .filter((s) => s.startsWith('https://graph.microsoft.com/'))
+          .map((s) => s.slice('https://graph.microsoft.com/'.length));
+        return saga.emulator.control.deviceSignIn(userCode, userPrincipalName);
+      },
+    });
+    const before = await saga.emulator.control.objects();
+    const input = tutorialInput({ requestedBy: 'requestor', approval: { stages: [{ approvers: [alice] }] } });
+    const handle = await saga.start(input);
+    const id = handle.workflowId;
+    await waitForStage(id, 'AwaitingRequest');
+    const asks = (argv: string[], command: string, upn: string) =>
+      cliSignedInAs(argv, saga.cliEnv, noting(command), upn);
+
+    expect((await asks(['request', id], 'request', input.requestorUpn)).code).toBe(ExitCode.Ok);
+    await waitForStage(id, 'AwaitingApproval');
+    expect((await asks(['approvals', '--mine'], 'approvals --mine', alice)).code).toBe(ExitCode.Ok);
+    // Bob is no approver of this request, and Alice may not cancel another's request: Graph refuses both after
+    // they signed in, and the run keeps waiting.
+    for (const command of ['approve', 'deny'])
+      expect((await asks([command, id, '--justification', 'no'], command, bob)).stderr).toMatch(/Graph answered 403/);
+    expect((await asks(['cancel-request', id, '--admin'], 'cancel-request --admin', alice)).stderr).toMatch(
+      /Graph answered 403/,
+    );
+    expect((await handle.query(progressQuery)).stage).toBe('AwaitingApproval');
+    expect((await asks(['cancel-request', id], 'cancel-request', input.requestorUpn)).code).toBe(ExitCode.Ok);
+
+    expect(asked).toEqual(
+      Object.fromEntries(Object.entries(readmeSignInPermissions()).map(([command, p]) => [command, [p]])),
+    );
+    // The requestor withdrew the request: the run ends RequestCanceled and leaves nothing behind.
+    const cause = await runApplicationFailure(handle.result());
+    expect((cause.cause as ApplicationFailure).type).toBe(FailureType.RequestCanceled);
+    expectNothingLeaked(before, await saga.emulator.control.objects());
   });
 });

@@ -47,7 +47,7 @@ Provisioning options (run, start), defaults reproduce the Microsoft Learn tutori
   --requested-by operator|requestor
                              who asks: the worker as an admin (adminAdd, default), or the requestor themself,
                              with \`entra-saga request\` or in My Access (the run waits, stage AwaitingRequest)
-  --request-timeout-hours N  how long the requestor has to ask, 1-2160 (default 168)
+  --request-timeout-hours N  how long the requestor has to ask, 1-720 (default 168)
   --approver LIST            an approval stage (repeat for up to 3, in order): who may decide, comma-separated —
                              a UPN, group:NAME (its members), manager or manager:2 (the requestor's)
   --fallback-approver LIST   who decides a stage whose approvers are no one (required with manager)

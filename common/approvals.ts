@@ -51,7 +51,7 @@ export const approvalLimits = {
   denyAfterDaysWithEscalation: 4,
   escalateAfterDays: { min: 1, max: 13 },
   remindEveryHours: { min: 1, max: 336 },
-  requestTimeoutHours: { min: 1, max: 2160 },
+  requestTimeoutHours: { min: 1, max: 720 },
 } as const;
 
 const managerPattern = /^manager(?::([12]))?$/i;

@@ -47,7 +47,7 @@ export interface ProvisioningInput {
   dryRun?: boolean;
   /** Who asks for the assignment: the worker (`operator`, adminAdd — the default) or the requestor (userAdd). */
   requestedBy?: RequestedBy;
-  /** When the requestor asks: hours the run waits for the request before rolling back (1–2160, default 168). */
+  /** When the requestor asks: hours the run waits for the request before rolling back (1–720, default 168). */
   requestTimeoutHours?: number;
   /** Approval stages on the policy the run creates; without them, no approval. */
   approval?: ApprovalSettings;

@@ -1,8 +1,10 @@
 // Waiting for people: the requestor's own request (AwaitingRequest) and the approvers' decisions (AwaitingApproval).
 //
 // People take hours or days, so the run reads Graph rarely: a minute into a wait, then twice as long after each read,
-// at most every 30 minutes (48 reads a day, far inside Graph's read budget, and a history of a few hundred events a
-// day). Between reads the run is a durable timer on the Temporal server, so a worker may evict it from its cache and
+// at most every 30 minutes in the wait's first day and every hour after it (about 50 reads the first day, 24 a day
+// after, far inside Graph's read budget). The hourly pace also bounds the run's history: about 11 events a read, so
+// the longest wait the input allows (30 days to ask, 3 stages of 14 days) stays near 30,000 events, well inside
+// Temporal's limit of 51,200 for one run. Between reads the run is a durable timer on the Temporal server, so a worker may evict it from its cache and
 // replay it when it wakes; a signal from entra-saga's own commands (`request`, `approve`, `deny`, `cancel-request`)
 // wakes it at once. A decision made in the portal or in My Access is seen at the next read: Graph is the source of
 // truth, the signals only say "look now".
@@ -23,14 +25,15 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;
 const firstReadMs = MINUTE_MS;
-const longestReadMs = 30 * MINUTE_MS;
+const longestReadFirstDayMs = 30 * MINUTE_MS;
+const longestReadMs = HOUR_MS;
 
 /** The request states in which a request waits for people (Graph's `state`; `submitted` before approval starts). */
 const waitingStates = new Set(['submitted', 'pendingApproval']);
 
-/** The pause before the next read of a wait for people, after `reads` reads. */
-export function peopleReadDelayMs(reads: number): number {
-  return Math.min(firstReadMs * 2 ** reads, longestReadMs);
+/** The pause before the next read of a wait for people, after `reads` reads and `waitedMs` of waiting. */
+export function peopleReadDelayMs(reads: number, waitedMs: number): number {
+  return Math.min(firstReadMs * 2 ** reads, waitedMs < DAY_MS ? longestReadFirstDayMs : longestReadMs);
 }
 
 /** Lets a signal cut a wait short: the handler wakes it, the wait takes the wake-up. */
@@ -125,7 +128,7 @@ export async function awaitRequestorsRequest(input: {
         });
       }
       reminders.record(`${input.requestorUpn} to ask for the package (deadline ${iso(deadlineMs)})`);
-      const nextRead = Date.now() + peopleReadDelayMs(read);
+      const nextRead = Date.now() + peopleReadDelayMs(read, Date.now() - startMs);
       await waker.sleep(Math.min(nextRead, deadlineMs, reminders.dueAtMs) - Date.now());
     }
   }
@@ -206,7 +209,7 @@ export async function awaitApproval(input: {
       }
       reminders.record(waitingFor());
       const escalation = nextEscalationMs(state);
-      const nextRead = Date.now() + peopleReadDelayMs(read);
+      const nextRead = Date.now() + peopleReadDelayMs(read, Date.now() - input.sinceMs);
       await waker.sleep(Math.min(nextRead, deadlineMs, reminders.dueAtMs, escalation ?? Infinity) - Date.now());
       noteEscalation(state);
       scheduleStage(state, settings, input.sinceMs);

@@ -48,11 +48,12 @@ async function awaitPendingRequestEnded(requestId: string, wait: PendingRequestW
   let current = (
     await undoReads.getRequestState.executeWithOptions({ summary: `undo: read request ${requestId}` }, [{ requestId }])
   ).state;
+  const startMs = Date.now();
   for (let read = 0; pendingStates.has(current); read += 1) {
     const left = `the request ${requestId} is still ${current}, and only a signed-in person can cancel it: run \`entra-saga cancel-request ${workflowId}\` (it signs in the requestor or an admin) or cancel it in My Access; otherwise Entra denies it automatically by ${deniedBy}`;
     wait.state.updateApproval((a) => (a.cancelHint = left));
     if (Date.now() >= wait.deniedByMs()) throw new Error(left);
-    await wait.waker.sleep(Math.min(peopleReadDelayMs(read), wait.deniedByMs() - Date.now()));
+    await wait.waker.sleep(Math.min(peopleReadDelayMs(read, Date.now() - startMs), wait.deniedByMs() - Date.now()));
     ({ state: current } = await undoReads.getRequestState.executeWithOptions(
       { summary: `undo: read request ${requestId} (${current})` },
       [{ requestId }],

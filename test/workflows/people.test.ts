@@ -1,7 +1,7 @@
 // Waiting for people over days of workflow time, on the time-skipping test server with the activities stubbed: a
 // requestor who never asks, one who asks on day 2, the reads' schedule, reminders, an approval stage that escalates
 // and one denied automatically, a decision reported by the approver's command, and a rollback that waits for a
-// pending request to be cancelled.
+// pending request to be cancelled; and the longest wait the input allows, inside Temporal's history limit.
 
 import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -66,15 +66,20 @@ describe('the requestor asks', () => {
     const rollback = calls.find((c) => c.name === 'deletePolicy')?.scheduledAtMs ?? 0;
     expect(rollback - started).toBeGreaterThanOrEqual(72 * HOUR_MS);
     expect(rollback - started).toBeLessThan(72 * HOUR_MS + MINUTE_MS);
-    // 1, 2, 4, 8, 16 minutes apart, then every 30 minutes: about 2 reads an hour, not one every few seconds.
+    // 1, 2, 4, 8, 16 minutes apart, then every 30 minutes for the first day and hourly after it: not one read every
+    // few seconds.
     // The last look is the rollback's, for a request made after the run stopped waiting.
     const looks = calls.filter((c) => c.name === 'findRequestorRequest').map((c) => c.scheduledAtMs);
     const reads = looks.slice(0, -1);
     expect((looks.at(-1) as number) - started).toBeGreaterThanOrEqual(72 * HOUR_MS);
     const gaps = reads.slice(1).map((at, i) => at - (reads[i] as number));
     expect(gaps.slice(0, 5).map((g) => Math.round(g / MINUTE_MS))).toEqual([1, 2, 4, 8, 16]);
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(30 * MINUTE_MS + 1_000);
-    expect(reads.length).toBeLessThan(72 * 2 + 10);
+    const firstDay = reads.filter((at) => at - started < DAY_MS).length;
+    const gapsFirstDay = gaps.slice(0, firstDay - 1);
+    expect(Math.max(...gapsFirstDay)).toBeLessThanOrEqual(30 * MINUTE_MS + 1_000);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(HOUR_MS + 1_000);
+    expect(gaps.slice(firstDay).filter((g) => g > 30 * MINUTE_MS + 1_000).length).toBeGreaterThan(40);
+    expect(reads.length).toBeLessThan(48 + 2 * 24 + 10);
     expect(progress.approval?.reminders).toBe(2);
     expect(progress.undone.map((u) => u.outcome)).not.toContain('failed');
     expect(progress.undone.find((u) => u.kind === 'assignment')?.outcome).toBe('alreadyGone');
@@ -266,4 +271,54 @@ describe('approval', () => {
     expect(calls.filter((c) => c.name === 'getRequestState').length).toBeLessThan(20);
     expect(calls.some((c) => c.name === 'requestRemoval')).toBe(false);
   });
+});
+
+describe('the longest wait the input allows', () => {
+  it("stays inside Temporal's history limit: 30 days to ask, three stages of 14 days, hourly reminders", async () => {
+    let startMs = 0;
+    const { activities, calls } = stubActivities({
+      // The requestor asks an hour before the deadline; no approver ever decides, and Entra never denies.
+      findRequestorRequest: () =>
+        Promise.resolve(
+          scheduledAt() - startMs >= 719 * HOUR_MS
+            ? {
+                request: {
+                  requestId: 'user-request-1',
+                  state: 'pendingApproval',
+                  createdDateTime: new Date(scheduledAt()).toISOString(),
+                },
+              }
+            : {},
+        ),
+      getRequestState: (i) => Promise.resolve({ requestId: i.requestId, state: 'pendingApproval' }),
+    });
+    const stage = (approver: string) => ({ approvers: [approver], denyAfterDays: 14 });
+    const seen = await withWorkers(env, activities, async (taskQueue) => {
+      startMs = await env.currentTimeMs();
+      const handle = await start(
+        taskQueue,
+        input({
+          requestedBy: 'requestor',
+          requestTimeoutHours: 720,
+          approval: {
+            stages: [
+              stage('alice@contoso.onmicrosoft.com'),
+              stage('bob@contoso.onmicrosoft.com'),
+              stage('carol@contoso.onmicrosoft.com'),
+            ],
+            remindEveryHours: 1,
+          },
+        }),
+      );
+      const failure = await runFailure(handle.result());
+      return { cause: failure.cause as ApplicationFailure, events: (await handle.fetchHistory()).events?.length ?? 0 };
+    });
+    expect(seen.cause.type).toBe(FailureType.ApprovalDenied);
+    expect(seen.cause.message).toMatch(/a day after its last stage was due to be denied automatically/);
+    // 30 days of looking for the request and 43 of following it: hourly reads after each wait's first day.
+    const reads = calls.filter((c) => c.name === 'findRequestorRequest' || c.name === 'getRequestState').length;
+    expect(reads).toBeGreaterThan(72 * 24);
+    expect(reads).toBeLessThan(2 * 48 + 72 * 24);
+    expect(seen.events).toBeLessThan(40_000);
+  }, 300_000);
 });

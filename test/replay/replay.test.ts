@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { sharedObjectWorkflowId } from '../../activities/shared-objects.js';
 import { teardownWorkflowId } from '../../common/workflow-id.js';
+import { defaultPermissions } from '../../emulator/index.js';
 import { progressQuery, teardownSignal } from '../../workflows/messages.js';
 import type { teardownProvisioning } from '../../workflows/teardown-provisioning.js';
 import { type SagaFixture, startSagaFixture } from '../support/saga.js';
@@ -21,7 +22,9 @@ const recording = process.env.RECORD_HISTORIES === '1';
 describe.runIf(recording)('recording histories', () => {
   let saga: SagaFixture;
   beforeAll(async () => {
-    saga = await startSagaFixture();
+    saga = await startSagaFixture({
+      permissions: [...defaultPermissions, 'Application.ReadWrite.All', 'Sites.FullControl.All'],
+    });
   });
   afterAll(async () => saga?.close());
 
@@ -65,6 +68,17 @@ describe.runIf(recording)('recording histories', () => {
       input: {},
     },
     { name: 'invalid-input', input: { durationDays: 0 } },
+    {
+      name: 'completed-group-app-site',
+      input: {
+        cleanup: 'now',
+        resources: [
+          { kind: 'group', name: 'Campaign files', mailNickname: 'campaignfiles' },
+          { kind: 'app', app: 'Contoso Expenses', role: 'Reader' },
+          { kind: 'site', url: 'https://contoso.sharepoint.com/sites/Marketing', role: 'Members' },
+        ],
+      },
+    },
   ];
   it.each(scenarios)('records $name', async ({ name, arrange, input, drive }) => {
     await arrange?.();

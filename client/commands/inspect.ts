@@ -7,10 +7,11 @@ import { ProvisioningOutcome, ProvisioningStage } from '../../common/search-attr
 import { progressQuery } from '../../workflows/messages.js';
 import { type Connected, webUiLink } from '../connect.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { follow } from '../follow.js';
+import { follow, followingHint } from '../follow.js';
 import { type Output, outcomeJson, renderOutcome } from '../render.js';
 
 export async function describeRun(connected: Connected, workflowId: string): Promise<WorkflowExecutionDescription> {
+  if (connected.reach.workflowId === undefined) connected.reach.about(workflowId, '');
   try {
     return await connected.client.workflow.getHandle(workflowId).describe();
   } catch (error) {
@@ -133,8 +134,9 @@ export async function resultCommand(
   json: boolean,
   out: Output,
 ): Promise<ExitCode> {
+  connected.reach.about(workflowId, followingHint(workflowId));
   const description = await describeRun(connected, workflowId);
-  const outcome = await follow(connected.client.workflow.getHandle(workflowId));
+  const outcome = await follow(connected, connected.client.workflow.getHandle(workflowId));
   const link = webUiLink(connected, workflowId, description.runId);
   out.write(
     json

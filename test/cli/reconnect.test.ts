@@ -4,7 +4,7 @@
 // exits 3 naming the timeout when Temporal does not come back. The worker runs as its own process, connected to the
 // same server, and has to reconnect by itself for the runs to finish.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -17,12 +17,12 @@ import { provisioningWorkflowId } from '../../common/workflow-id.js';
 import type { ManagedProcess } from '../../devstack/managed-process.js';
 import { freePort } from '../../devstack/ports.js';
 import { type TemporalDevServer, startTemporalDevServer } from '../../devstack/temporal-server.js';
-import { type CliResult, cli } from '../support/cli.js';
+import { type CliResult, type CliWatch, cli } from '../support/cli.js';
 import { createTestCodec } from '../support/codec.js';
 import { type TestEmulator, startTestEmulator } from '../support/emulator.js';
 import { expectNothingLeaked } from '../support/leaks.js';
 import { tutorialInput } from '../support/saga.js';
-import { startTcpProxy } from '../support/tcp-proxy.js';
+import { type TcpProxy, startTcpProxy } from '../support/tcp-proxy.js';
 import { quietRuntime, uniqueId } from '../support/temporal.js';
 import { startWorkerProcess } from '../support/worker-process.js';
 
@@ -276,4 +276,79 @@ describe('a start whose answer is lost', () => {
       await proxy.close();
     }
   }, 180_000);
+});
+
+/** Cuts the proxy once `pattern` shows on stdout, and forwards again once the CLI has said it lost the connection. */
+function cutWhen(proxy: TcpProxy, pattern: RegExp): CliWatch {
+  let written = '';
+  let cut = false;
+  return {
+    stdout(text) {
+      written += text;
+      if (!cut && pattern.test(written)) {
+        cut = true;
+        proxy.cut();
+      }
+    },
+    stderr(text) {
+      if (cut && /lost the connection/.test(text)) proxy.forward();
+    },
+  };
+}
+
+describe('teardown, cancel and bulk through a connection cut for a while', () => {
+  let proxy: TcpProxy;
+  let viaProxy: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    proxy = await startTcpProxy(`127.0.0.1:${port}`);
+    viaProxy = { ...env, TEMPORAL_ADDRESS: proxy.address };
+  });
+  afterAll(async () => proxy?.close());
+
+  const lostViaProxy = () => new RegExp(`lost the connection to Temporal at ${proxy.address} \\(UNAVAILABLE`);
+  const backViaProxy = () => new RegExp(`reconnected to Temporal at ${proxy.address} after \\d+ s`);
+
+  async function holdingRun(): Promise<string> {
+    const started = await cli(['start', ...requestor(), '--cleanup', 'hold', '--json'], env);
+    expect(started.code, started.stderr).toBe(ExitCode.Ok);
+    const workflowId = String(started.json().workflowId);
+    await untilStage(workflowId, 'Holding');
+    return workflowId;
+  }
+
+  it('teardown follows the holding run to its end', async () => {
+    const before = await emulator.control.objects();
+    const workflowId = await holdingRun();
+    const result = await cli(['teardown', workflowId], viaProxy, cutWhen(proxy, /stage TearingDown/));
+    expect(result.code, result.stderr).toBe(ExitCode.Ok);
+    expect(result.stdout).toMatch(/: completed\n/);
+    expect(result.stderr).toMatch(lostViaProxy());
+    expect(result.stderr).toMatch(backViaProxy());
+    expectNothingLeaked(before, await emulator.control.objects());
+  }, 120_000);
+
+  it('cancel follows the rollback to its end', async () => {
+    const before = await emulator.control.objects();
+    const workflowId = await holdingRun();
+    const result = await cli(['cancel', workflowId], viaProxy, cutWhen(proxy, /stage Compensating/));
+    expect(result.code, result.stderr).toBe(ExitCode.Ok);
+    expect(result.stdout).toMatch(/: cancelled\n/);
+    expect(result.stderr).toMatch(lostViaProxy());
+    expect(result.stderr).toMatch(backViaProxy());
+    expectNothingLeaked(before, await emulator.control.objects());
+  }, 120_000);
+
+  it('bulk follows its items to the report', async () => {
+    const tag = uniqueId('rcbulk');
+    const path = join(stateDir, `${tag}.yaml`);
+    writeFileSync(
+      path,
+      `items:\n${['ana', 'ben'].map((p) => `  - { requestorUpn: ${p}-${tag}@contoso.onmicrosoft.com, packageName: "Pkg ${tag}" }`).join('\n')}\n`,
+    );
+    const result = await cli(['bulk', path], viaProxy, cutWhen(proxy, /: running\n/));
+    expect(result.code, result.stderr).toBe(ExitCode.Ok);
+    expect(result.stdout).toMatch(/2 items: 2 completed, 0 running, 0 pending, 0 compensated, 0 failed\n/);
+    expect(result.stderr).toMatch(lostViaProxy());
+    expect(result.stderr).toMatch(backViaProxy());
+  }, 120_000);
 });

@@ -48,15 +48,12 @@ export function readStatus(
   }
 }
 
-/** A failure on the way to Temporal (after the CLI stopped waiting), as opposed to an answer from it. */
-function isUnreachableError(error: unknown): boolean {
+/** The gRPC status under an error of the SDK's (a ServiceError's cause), if any. */
+function grpcStatusOf(error: unknown): Pick<StatusObject, 'code' | 'details'> | undefined {
   for (let current = error; current instanceof Error; current = current.cause) {
-    if (isGrpcServiceError(current)) {
-      const reading = readStatus(current, '', false);
-      return reading === 'unreachable' || reading === 'busy';
-    }
+    if (isGrpcServiceError(current)) return current;
   }
-  return false;
+  return undefined;
 }
 
 const codeNames = Object.fromEntries(Object.entries(status).map(([name, code]) => [code, name]));
@@ -142,14 +139,34 @@ export class Reachability {
 
   /**
    * The error to exit with when a transport failure reached the command once connected: Temporal stayed unreachable
-   * past the timeout (or kept answering "busy"). Exit 3, never the run's outcome, which the CLI did not see.
+   * past the timeout, or kept answering "busy" (rate limited). Exit 3, never the run's outcome, which the CLI did not
+   * see.
    */
   explain(error: unknown): CliError | undefined {
-    if (!isUnreachableError(error)) return undefined;
-    const message = this.#gaveUp
-      ? this.#giveUpMessage()
-      : `Temporal at ${this.options.address} did not answer: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
-    return new CliError(message, ExitCode.CannotConnect, this.#workflowId);
+    const failure = grpcStatusOf(error);
+    if (!failure) return undefined;
+    // The interceptor hands an unreachable status to a command only once it has given up (a query's own deadline
+    // aside, which follow() ignores); before that, a DEADLINE_EXCEEDED is a query no worker answered, not an outage.
+    const reading = readStatus(failure, '', false);
+    if (this.#gaveUp && reading !== 'answered') {
+      return new CliError(this.#giveUpMessage(), ExitCode.CannotConnect, this.#workflowId);
+    }
+    if (reading !== 'busy') return undefined;
+    return new CliError(
+      `Temporal at ${this.options.address} kept answering ${codeNames[failure.code] ?? failure.code} (${failure.details.split('\n')[0]?.slice(0, 200) ?? ''}); try again later`,
+      ExitCode.CannotConnect,
+      this.#workflowId,
+    );
+  }
+
+  /**
+   * For a call whose failure the command may ignore (a progress query no worker answered): ignored, unless Temporal
+   * could not be reached, which ends the command with exit 3 rather than showing a run without its progress.
+   */
+  ignoreUnlessUnreachable(error: unknown): undefined {
+    const unreachable = this.explain(error);
+    if (unreachable) throw unreachable;
+    return undefined;
   }
 
   /** Why the CLI stopped waiting, for the one line it exits with. */

@@ -52,7 +52,7 @@ export async function statusCommand(
   const progress = await connected.client.workflow
     .getHandle(workflowId)
     .query(progressQuery)
-    .catch(() => undefined);
+    .catch((error: unknown) => connected.reach.ignoreUnlessUnreachable(error));
   const stage = description.typedSearchAttributes.get(ProvisioningStage);
   const outcome = description.typedSearchAttributes.get(ProvisioningOutcome);
   const link = webUiLink(connected, workflowId, description.runId);
@@ -110,6 +110,7 @@ export async function listCommand(
       if (rows.length >= options.limit) break;
     }
   } catch (error) {
+    connected.reach.ignoreUnlessUnreachable(error);
     throw new CliError(
       `--query is not a valid visibility query: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
       ExitCode.BadInput,

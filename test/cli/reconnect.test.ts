@@ -218,6 +218,9 @@ describe('Temporal that does not come back', () => {
     expect(out).toMatchObject({ status: 'error', exitCode: ExitCode.CannotConnect, workflowId });
     expect(String(out.error)).toMatch(/past the reconnect timeout of 2 s/);
     expect(result.stderr).toMatch(lostLine());
+    // The run went on without the CLI (and has cleaned up before the next test reads the directory).
+    const after = await cli(['result', workflowId, '--json'], env);
+    expect(after.json()).toMatchObject({ workflowId, status: 'completed' });
   }, 180_000);
 });
 

@@ -6,7 +6,10 @@ export const ExitCode = {
   RunFailed: 1,
   /** Bad input: unknown flag, invalid value, a catalog or workflow that does not exist. Nothing was created. */
   BadInput: 2,
-  /** Temporal could not be reached or the connection settings are wrong. */
+  /**
+   * Temporal could not be reached or the connection settings are wrong; also when it stayed unreachable past the
+   * reconnect timeout while a command waited: what Temporal did meanwhile is not known.
+   */
   CannotConnect: 3,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -17,6 +20,8 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: ExitCode,
+    /** The run the command was about, for --json (a script follows it up). */
+    readonly workflowId?: string,
   ) {
     super(message);
   }

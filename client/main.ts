@@ -5,6 +5,8 @@ import { inputLimits } from './bounded-file.js';
 import { bulkLimits, defaultConcurrency } from '../common/bulk.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { inputFromFlags } from './input-from-flags.js';
+import type { Reachability } from './reconnect.js';
+import { reconnectTimeoutSeconds } from './reconnect-timeout.js';
 import type { Output } from './render.js';
 import { usage } from './usage.js';
 
@@ -39,6 +41,7 @@ const options = {
   justification: { type: 'string' },
   mine: { type: 'boolean' },
   admin: { type: 'boolean' },
+  'reconnect-timeout': { type: 'string' },
 } as const;
 
 const commands = [
@@ -129,6 +132,7 @@ export async function main(
   env = process.env,
 ): Promise<number> {
   let json = argv.includes('--json');
+  let reach: Reachability | undefined;
   try {
     const { values, positionals } = parse(argv);
     json = values.json === true;
@@ -180,6 +184,7 @@ export async function main(
       throw new CliError('--limit must be a whole number from 1 to 1000', ExitCode.BadInput);
     // Validate before connecting: bad input is reported even when Temporal is down, and nothing starts.
     const input = provisioning ? inputFromFlags(values, env) : undefined;
+    const timeoutSeconds = reconnectTimeoutSeconds(values['reconnect-timeout'], env);
     // The Temporal client and the commands load only now: `--help` and bad input answer without them.
     const [
       { connect },
@@ -196,7 +201,12 @@ export async function main(
       import('./commands/bulk.js'),
       import('./commands/people.js'),
     ]);
-    const connected = await connect(env);
+    // Lines about the connection go to stderr: with --json, stdout stays one JSON object.
+    const connected = await connect(env, {
+      reconnectTimeoutSeconds: timeoutSeconds,
+      notify: (line) => err.write(`${line}\n`),
+    });
+    reach = connected.reach;
     try {
       const id = rest[0] ?? '';
       switch (command as Command) {
@@ -240,9 +250,14 @@ export async function main(
     } finally {
       await connected.close();
     }
-  } catch (error) {
+  } catch (thrown) {
+    const error = reach?.explain(thrown) ?? thrown;
     if (error instanceof CliError) {
-      if (json) out.write(`${JSON.stringify({ status: 'error', error: error.message, exitCode: error.exitCode })}\n`);
+      const workflowId = error.workflowId ? { workflowId: error.workflowId } : {};
+      if (json)
+        out.write(
+          `${JSON.stringify({ status: 'error', error: error.message, exitCode: error.exitCode, ...workflowId })}\n`,
+        );
       else err.write(`entra-saga: ${error.message}\n`);
       return error.exitCode;
     }

@@ -25,6 +25,11 @@ export class ProgressView {
 
   constructor(private readonly out: Output) {}
 
+  /** Leaves the block drawn so far as it is: the next update draws a new one below (after a line on stderr). */
+  restart(): void {
+    this.#drawnLines = 0;
+  }
+
   update(progress: Progress, nowMs = Date.now()): void {
     if (this.out.isTTY) this.#redraw(progress, nowMs);
     else this.#appendChanges(progress, nowMs);

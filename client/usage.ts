@@ -1,6 +1,7 @@
 import { bulkLimits, defaultConcurrency } from '../common/bulk.js';
 import { emulatorDomain, tutorialDefaults as d } from '../common/defaults.js';
 import { limits } from '../common/validation.js';
+import { defaultReconnectTimeoutSeconds } from './reconnect-timeout.js';
 
 export const usage = `entra-saga — Microsoft Entra entitlement-management provisioning as a durable Temporal saga
 
@@ -59,6 +60,8 @@ Provisioning options (run, start), defaults reproduce the Microsoft Learn tutori
 
 Other options:
   --json                     print one JSON object (every command)
+  --reconnect-timeout S      seconds to wait for Temporal to answer again once the connection is lost, 0-86400
+                             (default $ENTRA_SAGA_RECONNECT_TIMEOUT, else ${defaultReconnectTimeoutSeconds}); past it the command exits 3
   --query Q                  (list) a visibility query, e.g. 'ProvisioningStage = "Holding"'
   --limit N                  (list) at most N runs (default 20)
   --no-wait                  (cancel) return once cancellation is requested
@@ -68,7 +71,8 @@ Other options:
   --concurrency N            (bulk) item runs in flight at once, ${bulkLimits.concurrency.min}-${bulkLimits.concurrency.max} (default ${defaultConcurrency})
   -h, --help                 this help
 
-Exit codes: 0 success · 1 run failed, rolled back or cancelled · 2 bad input (nothing created) · 3 cannot connect
+Exit codes: 0 success · 1 run failed, rolled back or cancelled · 2 bad input (nothing created) · 3 cannot connect,
+or Temporal stayed unreachable past --reconnect-timeout (the run's outcome is not known; it goes on in Temporal)
 
 Examples:
   entra-saga run

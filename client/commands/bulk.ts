@@ -11,6 +11,7 @@ import { bulkProgressQuery } from '../../workflows/messages.js';
 import type { BulkFile } from '../bulk-file.js';
 import { type Connected, webUiLink } from '../connect.js';
 import { ExitCode } from '../exit-codes.js';
+import { followingHint, queryWithin } from '../follow.js';
 import type { Output } from '../render.js';
 
 const pollMs = 1000;
@@ -21,16 +22,23 @@ function countsLine(progress: BulkProgress): string {
 }
 
 async function followBulk(
+  connected: Connected,
   handle: WorkflowHandle<typeof bulkProvision>,
   out: Output,
   json: boolean,
 ): Promise<BulkProgress> {
+  connected.reach.about(handle.workflowId, followingHint(handle.workflowId));
   const seen = new Map<number, BulkItemStatus>();
   let last = '';
   let done = false;
   const result = handle.result().finally(() => (done = true));
+  // On a terminal the counts line is redrawn in place: end it before a line about the connection, start anew below.
+  const stopListening = connected.reach.onNotice(() => {
+    if (out.isTTY && last && !json) out.write('\n');
+    last = '';
+  });
   while (!done && !json) {
-    const progress = await handle.query(bulkProgressQuery).catch(() => undefined);
+    const progress = await queryWithin(connected, () => handle.query(bulkProgressQuery));
     if (progress) {
       for (const item of progress.items) {
         if (item.status !== 'pending' && seen.get(item.index) !== item.status) {
@@ -45,6 +53,7 @@ async function followBulk(
     }
     await Promise.race([result.catch(() => undefined), new Promise((r) => setTimeout(r, pollMs))]);
   }
+  stopListening();
   if (out.isTTY && !json) out.write('\n');
   return result;
 }
@@ -58,6 +67,10 @@ export async function bulkCommand(
   out: Output,
 ): Promise<ExitCode> {
   const workflowId = `bulk/${createHash('sha256').update(file.text).digest('hex').slice(0, 16)}`;
+  connected.reach.about(
+    workflowId,
+    `whether ${workflowId} started is not known: look with \`entra-saga status ${workflowId}\`; \`entra-saga bulk ${path}\` again joins it`,
+  );
   const handle = await connected.client.workflow.start<typeof bulkProvision>('bulkProvision', {
     workflowId,
     taskQueue: connected.settings.taskQueue,
@@ -70,7 +83,7 @@ export async function bulkCommand(
   const link = webUiLink(connected, workflowId, handle.firstExecutionRunId);
   if (!options.json)
     out.write(`bulk ${workflowId}: ${file.items.length} items, ${options.concurrency} at a time\n  Web UI: ${link}\n`);
-  const final = await followBulk(handle, out, options.json);
+  const final = await followBulk(connected, handle, out, options.json);
   const allDone = final.counts.completed === final.total;
   if (options.json) {
     out.write(

@@ -7,10 +7,11 @@ import { ProvisioningOutcome, ProvisioningStage } from '../../common/search-attr
 import { progressQuery } from '../../workflows/messages.js';
 import { type Connected, webUiLink } from '../connect.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { follow } from '../follow.js';
+import { follow, followingHint } from '../follow.js';
 import { type Output, outcomeJson, renderOutcome } from '../render.js';
 
 export async function describeRun(connected: Connected, workflowId: string): Promise<WorkflowExecutionDescription> {
+  if (connected.reach.workflowId === undefined) connected.reach.about(workflowId, '');
   try {
     return await connected.client.workflow.getHandle(workflowId).describe();
   } catch (error) {
@@ -51,7 +52,7 @@ export async function statusCommand(
   const progress = await connected.client.workflow
     .getHandle(workflowId)
     .query(progressQuery)
-    .catch(() => undefined);
+    .catch((error: unknown) => connected.reach.ignoreUnlessUnreachable(error));
   const stage = description.typedSearchAttributes.get(ProvisioningStage);
   const outcome = description.typedSearchAttributes.get(ProvisioningOutcome);
   const link = webUiLink(connected, workflowId, description.runId);
@@ -109,6 +110,7 @@ export async function listCommand(
       if (rows.length >= options.limit) break;
     }
   } catch (error) {
+    connected.reach.ignoreUnlessUnreachable(error);
     throw new CliError(
       `--query is not a valid visibility query: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
       ExitCode.BadInput,
@@ -133,8 +135,9 @@ export async function resultCommand(
   json: boolean,
   out: Output,
 ): Promise<ExitCode> {
+  connected.reach.about(workflowId, followingHint(workflowId));
   const description = await describeRun(connected, workflowId);
-  const outcome = await follow(connected.client.workflow.getHandle(workflowId));
+  const outcome = await follow(connected, connected.client.workflow.getHandle(workflowId));
   const link = webUiLink(connected, workflowId, description.runId);
   out.write(
     json

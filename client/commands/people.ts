@@ -254,7 +254,7 @@ export async function approvalsCommand(
     const progress = await connected.client.workflow
       .getHandle(run.workflowId)
       .query(progressQuery)
-      .catch(() => undefined);
+      .catch((error: unknown) => connected.reach.ignoreUnlessUnreachable(error));
     const approval = progress?.approval;
     const stage = approval?.stages[(approval.currentStage ?? 1) - 1];
     waiting.push({

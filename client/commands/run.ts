@@ -53,6 +53,12 @@ export async function runCommand(
 ): Promise<ExitCode> {
   const { client, settings } = connected;
   const workflowId = provisioningWorkflowId(input) + (input.dryRun ? '/dry-run' : '');
+  // A start whose answer is lost is sent again unchanged, with its request id, which Temporal deduplicates: it
+  // returns the run it started (even one that has ended since) rather than a second run or "already started".
+  connected.reach.about(
+    workflowId,
+    `whether ${workflowId} started is not known: look with \`entra-saga status ${workflowId}\` once Temporal answers`,
+  );
   let handle;
   try {
     handle = await client.workflow.start<typeof provisionAccessPackage>('provisionAccessPackage', {
@@ -79,6 +85,7 @@ export async function runCommand(
     }
     throw error;
   }
+  connected.reach.about(workflowId, `${workflowId} started; follow it with \`entra-saga result ${workflowId}\``);
   const link = webUiLink(connected, workflowId, handle.firstExecutionRunId);
   if (!options.wait) {
     out.write(
@@ -89,7 +96,7 @@ export async function runCommand(
     return ExitCode.Ok;
   }
   if (!options.json) out.write(`${summary(input)}\n  workflow ${workflowId}\n`);
-  const outcome = await follow(handle, options.json ? undefined : new ProgressView(out));
+  const outcome = await follow(connected, handle, options.json ? undefined : new ProgressView(out));
   if (options.json) {
     out.write(`${JSON.stringify(outcomeJson(outcome, workflowId, handle.firstExecutionRunId, link))}\n`);
   } else if (outcome.exitCode === ExitCode.BadInput) {

@@ -1,6 +1,7 @@
 // `teardown` (remove what a run created: signal a holding run, or tear a kept run down from its recorded ids) and
 // `cancel` (cancel a running run, which compensates it).
 
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy } from '@temporalio/common';
 import type { ProvisioningResult, UndoRecord } from '../../common/provisioning.js';
 import { teardownWorkflowId } from '../../common/workflow-id.js';
@@ -29,12 +30,20 @@ export async function teardownCommand(
   json: boolean,
   out: Output,
 ): Promise<ExitCode> {
+  connected.reach.about(
+    workflowId,
+    `nothing was asked of ${workflowId} yet: run \`entra-saga teardown ${workflowId}\` again once Temporal answers`,
+  );
   const description = await describeRun(connected, workflowId);
   const handle = connected.client.workflow.getHandle(workflowId);
   const link = webUiLink(connected, workflowId, description.runId);
   if (description.status.name === 'RUNNING') {
+    connected.reach.about(
+      workflowId,
+      `whether ${workflowId} received the teardown is not known: look with \`entra-saga status ${workflowId}\``,
+    );
     await handle.signal(teardownSignal);
-    const outcome = await follow(handle, json ? undefined : new ProgressView(out));
+    const outcome = await follow(connected, handle, json ? undefined : new ProgressView(out));
     out.write(
       json
         ? `${JSON.stringify(outcomeJson(outcome, workflowId, description.runId, link))}\n`
@@ -59,10 +68,18 @@ export async function teardownCommand(
   const previous = await connected.client.workflow
     .getHandle(teardownId)
     .describe()
-    .catch(() => undefined);
+    .catch((error: unknown) => {
+      // No teardown yet; any other failure (Temporal unreachable) is not "none".
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    });
   if (previous?.status.name === 'COMPLETED') {
     throw new CliError(`${workflowId} was already torn down (${teardownId})`, ExitCode.BadInput);
   }
+  connected.reach.about(
+    teardownId,
+    `whether the teardown ${teardownId} started is not known: look with \`entra-saga status ${teardownId}\`; \`entra-saga teardown ${workflowId}\` again joins it`,
+  );
   const teardown = await connected.client.workflow.start<typeof teardownProvisioning>('teardownProvisioning', {
     workflowId: teardownId,
     taskQueue: connected.settings.taskQueue,
@@ -70,6 +87,10 @@ export async function teardownCommand(
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     staticSummary: `Tear down ${workflowId}`.slice(0, 200),
   });
+  connected.reach.about(
+    teardownId,
+    `the teardown ${teardownId} had not ended when the CLI last heard from Temporal, and goes on there: \`entra-saga teardown ${workflowId}\` again follows it`,
+  );
   try {
     const { undone } = await teardown.result();
     printUndone(out, json, workflowId, undone, webUiLink(connected, teardownId, teardown.firstExecutionRunId));
@@ -91,6 +112,10 @@ export async function cancelCommand(
   options: { json: boolean; wait: boolean },
   out: Output,
 ): Promise<ExitCode> {
+  connected.reach.about(
+    workflowId,
+    `${workflowId} was not asked to cancel: run \`entra-saga cancel ${workflowId}\` again once Temporal answers`,
+  );
   const description = await describeRun(connected, workflowId);
   if (description.status.name !== 'RUNNING') {
     throw new CliError(
@@ -99,6 +124,10 @@ export async function cancelCommand(
     );
   }
   const handle = connected.client.workflow.getHandle(workflowId);
+  connected.reach.about(
+    workflowId,
+    `whether ${workflowId} was asked to cancel is not known: look with \`entra-saga status ${workflowId}\``,
+  );
   await handle.cancel();
   const link = webUiLink(connected, workflowId, description.runId);
   if (!options.wait) {
@@ -109,7 +138,7 @@ export async function cancelCommand(
     );
     return ExitCode.Ok;
   }
-  const outcome = await follow(handle, options.json ? undefined : new ProgressView(out));
+  const outcome = await follow(connected, handle, options.json ? undefined : new ProgressView(out));
   out.write(
     options.json
       ? `${JSON.stringify(outcomeJson(outcome, workflowId, description.runId, link))}\n`

@@ -10,13 +10,31 @@ export interface CliResult {
   json(): Record<string, unknown>;
 }
 
-export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+/** Sees the CLI's output as it is written, to act at a moment of the run (restart Temporal once a stage shows). */
+export interface CliWatch {
+  stdout?(text: string): void;
+  stderr?(text: string): void;
+}
+
+export async function cli(argv: string[], env: NodeJS.ProcessEnv, watch: CliWatch = {}): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const code = await main(
     argv,
-    { write: (t) => void (stdout += t), isTTY: false },
-    { write: (t) => void (stderr += t), isTTY: false },
+    {
+      write: (t) => {
+        stdout += t;
+        watch.stdout?.(t);
+      },
+      isTTY: false,
+    },
+    {
+      write: (t) => {
+        stderr += t;
+        watch.stderr?.(t);
+      },
+      isTTY: false,
+    },
     env,
   );
   return {

@@ -202,7 +202,7 @@ export const sagaGraph = [
   },
 ] as const satisfies readonly StepModel[];
 
-export type SagaStep = (typeof sagaGraph)[number]['name'];
+type SagaStep = (typeof sagaGraph)[number]['name'];
 
 /** The steps of one resource of a package of several: into the catalog, its catalog resource, its role. */
 function resourceSteps(kind: ResourceKind, first: readonly string[]): StepModel[] {

@@ -38,6 +38,7 @@ import {
   type ProfileReport,
   printSingleRunReport,
   type SagaSample,
+  slimResults,
   type SingleRunReport,
 } from './support/single-run-report.js';
 import { startBenchStack, type BenchStack } from './support/stack.js';
@@ -284,10 +285,10 @@ async function main(): Promise<void> {
       graphWritesPerSecond: flags['graph-writes-per-second'],
       workerLogLevel: flags['worker-log-level'],
       runs: flags.runs,
-      profiles: [await measureProfile(profile, shape)],
+      profiles: [slimResults(await measureProfile(profile, shape))],
     };
     const out = (!flags.profiles && flags.out) || resultFile(profile, shape);
-    writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(out, `${JSON.stringify(report, null, 1)}\n`);
     console.error(`raw figures written to ${out}`);
     all.push(report);
   }

@@ -15,18 +15,21 @@ import { type CriticalPath, type PackageShape, type StepModel, modelledCalls, pa
 export interface SagaSample {
   elapsedMs: number;
   counts: CallCounts;
-  stats: EmulatorStats;
   reads: StatusReads;
-  timeline: RunTimeline;
+  /** The emulator's counts and the run's timeline: kept in the results for the median run only (slimResults). */
+  stats?: EmulatorStats;
+  timeline?: RunTimeline;
 }
 
 export interface BaselineSample extends BaselineResult {
   counts: CallCounts;
 }
 
-export interface OracleSample extends OracleResult {
+export interface OracleSample extends Omit<OracleResult, 'calls'> {
   counts: CallCounts;
-  stats: EmulatorStats;
+  /** Kept in the results for the median run only (slimResults). */
+  stats?: EmulatorStats;
+  calls?: OracleResult['calls'];
 }
 
 export interface ProfileReport {
@@ -111,11 +114,28 @@ function modelCheck(graph: readonly StepModel[], stats: EmulatorStats): string[]
   return lines;
 }
 
+/**
+ * The figures as written to bench/results/: the emulator's counts, the timeline and the oracle's calls only for the
+ * median run of each side (the report reads no other), so that a profile's file stays small.
+ */
+export function slimResults(r: ProfileReport): ProfileReport {
+  const keep = <T extends { elapsedMs: number }>(samples: T[], strip: (s: T) => T) => {
+    const mid = medianSample(samples);
+    return samples.map((s) => (s === mid ? s : strip(s)));
+  };
+  return {
+    ...r,
+    cold: { ...r.cold, stats: undefined, timeline: undefined },
+    saga: keep(r.saga, (s) => ({ ...s, stats: undefined, timeline: undefined })),
+    oracle: keep(r.oracle, (s) => ({ ...s, stats: undefined, calls: undefined })),
+  };
+}
+
 /** Reads of each request until it was seen delivered: the add request (with any at clean-up), the removal. */
 const readsPerRequest = (s: SagaSample) => Math.max(s.reads.delivery + s.reads.teardownCheck, s.reads.removal);
 
 function breakdown(r: ProfileReport, sample: SagaSample): string[] {
-  if (!sample.timeline.graphCalls.length)
+  if (!sample.timeline?.graphCalls.length)
     return ['(no Graph calls in the worker log: run with --worker-log-level DEBUG)'];
   const onPath = r.strict.steps.filter((s) => !s.startsWith('('));
   const model = graphOf(r).filter((s) => onPath.includes(s.name));
@@ -275,8 +295,9 @@ function profileSection(r: ProfileReport): string[] {
   );
   out.push(`Strict critical path: ${describePath(r.strict, r.profile.latencyMs)}.`, '');
   const sample = medianSample(r.saga);
-  const sagaDiff = modelCheck(graphOf(r), sample.stats);
-  const oracleDiff = modelCheck(graphOf(r), medianSample(r.oracle).stats);
+  const sagaDiff = sample.stats ? modelCheck(graphOf(r), sample.stats) : ['(not kept)'];
+  const oracleStats = medianSample(r.oracle).stats;
+  const oracleDiff = oracleStats ? modelCheck(graphOf(r), oracleStats) : ['(not kept)'];
   out.push(
     sagaDiff.length
       ? `Model check, median saga run (the model counts each call once; probes, retries and extra reads are extra):\n${sagaDiff.join('\n')}`

@@ -1,7 +1,7 @@
 // A preload for a CLI run under measurement (`NODE_OPTIONS=--import=<this file>`): when the environment names a file,
 // the process writes there, as it exits, when it reached the phases of a command that connects to Temporal — node's
-// own start (this preload runs right before the entry module), its first outgoing connection (the CLI has parsed its
-// flags and loaded its modules: it connects to Temporal), and the 'exit' event (the command is done; what follows is
+// own start (this preload runs right before the entry module), its first outgoing TCP connection (the CLI has parsed
+// its flags and loaded its modules: it connects to Temporal), and the 'exit' event (the command is done; what follows is
 // Node's teardown). Times are performance.now() of the process, with its timeOrigin (epoch ms) to set them against
 // the spawn and the times the Temporal server recorded. Plain JavaScript: it runs in the compiled form as well.
 
@@ -24,8 +24,14 @@ if (file) {
   const preloadMs = performance.now();
   /** @type {number | null} */
   let firstConnectMs = null;
-  const onSocket = () => {
-    firstConnectMs ??= performance.now();
+  // A TCP connection's start: tsx's loader opens a local IPC socket first, which is not the CLI connecting.
+  /** @param {unknown} message */
+  const onSocket = (message) => {
+    const startedMs = performance.now();
+    const socket = /** @type {{ socket: import('node:net').Socket }} */ (message).socket;
+    socket.once('connect', () => {
+      if (socket.remotePort !== undefined) firstConnectMs ??= startedMs;
+    });
   };
   subscribe('net.client.socket', onSocket);
   process.on('exit', () => {

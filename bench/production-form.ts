@@ -2,12 +2,17 @@
 // TypeScript run through tsx, the workflows bundled at each worker start), side by side in one run: the CLI's
 // `--help`, a worker's start to ready and its idle memory, and `run`'s overhead over the workflow's own duration.
 // Each command is the one an operator runs (bin/entra-saga.mjs, bin/entra-saga-worker) with ENTRA_SAGA_CODE_FORM
-// choosing the form; the two forms alternate, and who goes first swaps each round.
+// choosing the form; the two forms alternate, and who goes first swaps each round. `--help` is also timed as an
+// operator runs it, without the variable (the command finds whether the build is current).
+//
+// Where `run`'s overhead goes: each run's CLI carries a preload (support/phase-probe.mjs) that notes node's start,
+// its first connection and its 'exit' event, set against the workflow's start and close as the server recorded them;
+// and fresh node processes import what `run` loads, all of it and in parts (support/import-cost.mjs).
 //
 //   npm run bench:production -- [--help-runs 15] [--worker-starts 5] [--idle-seconds 10] [--settled-seconds 30] [--runs 5]
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +24,7 @@ import { parseFlags } from './support/args.js';
 import { type CodeForm, formName, startFormWorker, timeCli } from './support/code-form-process.js';
 import { startEmulatorProcess, repoRoot } from './support/emulator-process.js';
 import { heapProbeDirVariable } from './support/heap-probe.mjs';
+import { type CliPhases, phaseProbeFileVariable } from './support/phase-probe.mjs';
 import { describeMachine } from './support/machine.js';
 import { memoryBreakdown } from './support/memory-breakdown.js';
 import { sleep } from './support/numbers.js';
@@ -26,10 +32,12 @@ import { processMemory } from './support/process-memory.js';
 import {
   type HelpSample,
   type IdleReading,
+  type ImportSample,
   printProductionFormReport,
   type ProductionFormReport,
   type RunSample,
   type StartSample,
+  importSets,
 } from './support/production-form-report.js';
 
 const flags = parseFlags('bench:production — the production form against the tsx form, side by side', {
@@ -41,6 +49,7 @@ const flags = parseFlags('bench:production — the production form against the t
     help: "time after ready of a second reading, once V8's memory reducer has given back the start's young generation",
   },
   runs: { fallback: 5, help: '`entra-saga run` runs per form, alternating (after one warm-up each)' },
+  'import-runs': { fallback: 5, help: "fresh processes per set of modules `run` loads, in the build's form" },
   'latency-ms': { fallback: 0, help: 'emulator latency added to every Graph call' },
   'delivery-delay-ms': { fallback: 300, help: 'emulator time from request to delivered (add and removal)' },
   out: { fallback: 'bench/results/production-form.json', help: 'where the raw figures are written' },
@@ -48,6 +57,8 @@ const flags = parseFlags('bench:production — the production form against the t
 
 const forms: readonly CodeForm[] = ['build', 'source'];
 const probePath = fileURLToPath(new URL('./support/heap-probe.mjs', import.meta.url));
+const phaseProbePath = fileURLToPath(new URL('./support/phase-probe.mjs', import.meta.url));
+const importCostPath = fileURLToPath(new URL('./support/import-cost.mjs', import.meta.url));
 
 /** Both forms once per round, the first of them swapped each round. */
 async function alternate(rounds: number, measure: (form: CodeForm, round: number) => Promise<void>): Promise<void> {
@@ -65,10 +76,35 @@ function ensureBuild(): void {
 async function measureHelp(): Promise<HelpSample[]> {
   const samples: HelpSample[] = [];
   await alternate(flags['help-runs'], async (form) => {
-    const run = await timeCli(form, ['--help'], process.env);
-    if (run.code !== 0) throw new Error(`entra-saga --help (${formName[form]}) exited ${run.code}:\n${run.stderr}`);
-    samples.push({ form, wallMs: run.wallMs, cpuSeconds: run.cpuSeconds });
+    // The operator's way (no ENTRA_SAGA_CODE_FORM) beside each build run: the same code, plus finding the form.
+    for (const how of form === 'build' ? (['build', 'auto'] as const) : [form]) {
+      const run = await timeCli(how, ['--help'], process.env);
+      if (run.code !== 0) throw new Error(`entra-saga --help (${how}) exited ${run.code}:\n${run.stderr}`);
+      samples.push({ form: how, wallMs: run.wallMs, cpuSeconds: run.cpuSeconds });
+    }
   });
+  return samples;
+}
+
+/** One fresh node process importing `modules` (paths under dist/, or packages): wall and CPU of the imports. */
+function importOnce(modules: readonly string[]): Omit<ImportSample, 'set'> {
+  const started = performance.now();
+  const child = spawnSync(process.execPath, [importCostPath, ...modules], { cwd: repoRoot, encoding: 'utf8' });
+  const processMs = performance.now() - started;
+  if (child.status !== 0) throw new Error(`importing ${modules.join(', ')} failed:\n${child.stderr}`);
+  const measured = JSON.parse(child.stdout) as { wallMs: number; cpuMs: number; sinceStartMs: number };
+  return { ...measured, processMs };
+}
+
+/** What `run` loads before it connects, all of it and in parts, in fresh processes of the build's form. */
+function measureImports(): ImportSample[] {
+  const samples: ImportSample[] = [];
+  for (let round = 0; round < flags['import-runs']; round++) {
+    for (const set of importSets) {
+      const modules = set.modules.map((m) => (m.startsWith('dist/') ? `${repoRoot}${m}` : m));
+      samples.push({ set: set.name, ...importOnce(modules) });
+    }
+  }
   return samples;
 }
 
@@ -115,10 +151,17 @@ async function measureRuns(workerEnv: NodeJS.ProcessEnv, domain: string): Promis
   const connected = await connect(workerEnv);
   const samples: RunSample[] = [];
   const tag = Date.now().toString(36);
+  const probeDir = mkdtempSync(join(tmpdir(), 'entra-saga-bench-phases-'));
   try {
     const run = async (form: CodeForm, label: string): Promise<RunSample> => {
       const upn = `bench-${tag}-${form}-${label}@${domain}`;
-      const env = { ...workerEnv, ENTRA_SAGA_TASK_QUEUE: queue(form) };
+      const probeFile = join(probeDir, `${form}-${label}.json`);
+      const env = {
+        ...workerEnv,
+        ENTRA_SAGA_TASK_QUEUE: queue(form),
+        NODE_OPTIONS: `${workerEnv.NODE_OPTIONS ?? ''} --import=${phaseProbePath}`.trim(),
+        [phaseProbeFileVariable]: probeFile,
+      };
       const cli = await timeCli(form, ['run', '--requestor-upn', upn, '--json'], env);
       const outcome = JSON.parse(cli.stdout || '{}') as { workflowId?: string; status?: string };
       if (cli.code !== 0 || outcome.status !== 'completed' || !outcome.workflowId)
@@ -126,6 +169,8 @@ async function measureRuns(workerEnv: NodeJS.ProcessEnv, domain: string): Promis
       const described = await connected.client.workflow.getHandle(outcome.workflowId).describe();
       const startMs = described.startTime.getTime();
       const closeMs = described.closeTime?.getTime() ?? Number.NaN;
+      const probe = existsSync(probeFile) ? (JSON.parse(readFileSync(probeFile, 'utf8')) as CliPhases) : undefined;
+      const at = (ms: number | null | undefined) => (probe && ms != null ? probe.timeOriginMs + ms : Number.NaN);
       return {
         form,
         wallMs: cli.wallMs,
@@ -133,6 +178,16 @@ async function measureRuns(workerEnv: NodeJS.ProcessEnv, domain: string): Promis
         workflowMs: closeMs - startMs,
         beforeStartMs: startMs - cli.spawnedAtMs,
         afterCloseMs: cli.exitedAtMs - closeMs,
+        ...(probe && {
+          phases: {
+            spawnMs: probe.timeOriginMs - cli.spawnedAtMs,
+            nodeStartMs: probe.preloadMs,
+            loadMs: at(probe.firstConnectMs) - at(probe.preloadMs),
+            connectAndStartMs: startMs - at(probe.firstConnectMs),
+            closeToExitEventMs: at(probe.exitEventMs) - closeMs,
+            exitMs: cli.exitedAtMs - at(probe.exitEventMs),
+          },
+        }),
       };
     };
     // Warm-up (not measured): each worker's first run, the emulator's first token.
@@ -145,6 +200,7 @@ async function measureRuns(workerEnv: NodeJS.ProcessEnv, domain: string): Promis
       );
     });
   } finally {
+    rmSync(probeDir, { recursive: true, force: true });
     await connected.close();
     await Promise.all(workers.map((w) => w.stop()));
   }
@@ -158,6 +214,8 @@ async function main(): Promise<void> {
   const machine = describeMachine();
   console.error(`entra-saga --help, ${flags['help-runs']} times per form…`);
   const help = await measureHelp();
+  console.error(`what \`run\` imports, ${flags['import-runs']} fresh processes per set…`);
+  const imports = measureImports();
 
   console.error('starting the dev server and the Graph emulator…');
   const profile = {
@@ -208,6 +266,7 @@ async function main(): Promise<void> {
       loadAtEnd: Math.round((loadavg()[0] ?? 0) * 100) / 100,
       profile,
       help,
+      imports,
       starts,
       runs,
       benchSeconds: (performance.now() - benchStarted) / 1000,

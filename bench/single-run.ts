@@ -4,15 +4,21 @@
 // profile: its first run is the cold-worker run (it has seen no delivery, so it plans its reads from Entra's usual
 // window), then warm-up runs teach it the tenant's delivery delay before the measured runs.
 //
+// `--package three-resources` measures a package of a new group, an app role (the emulator's Contoso Expenses, Reader)
+// and a SharePoint site's Members instead of the tutorial's one group, against its own strict path. The sequential
+// baseline is the tutorial's script, which has no apps or sites: it is left out there.
+//
 //   npm run bench:single -- [--runs 3] [--latency-ms 80] [--delivery-delay-ms 3000] [--consistency-lag-ms 1000]
 //   npm run bench:profiles -- [--runs 3]              # the four profiles below, one after another
 //   npm run bench:profiles -- --from-results          # their report again, from bench/results/
+//   npm run bench:single -- --package three-resources # a group, an app role and a site
 
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import type { ProvisioningInput } from '../common/provisioning.js';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { ProvisioningInput, ResourceSpec } from '../common/provisioning.js';
+import { defaultPermissions } from '../emulator/index.js';
 import { createGraphClient } from '../graph/client.js';
-import { runSequentialBaseline, tutorialNames } from './sequential-baseline.js';
+import { type TutorialNames, runSequentialBaseline, tutorialNames } from './sequential-baseline.js';
 import { parseFlags } from './support/args.js';
 import { countCalls } from './support/emulator-control.js';
 import type { EmulatorProfile } from './support/emulator-process.js';
@@ -24,14 +30,15 @@ import {
   withGraphCalls,
 } from './support/history.js';
 import { describeMachine } from './support/machine.js';
-import { createOracle } from './support/oracle.js';
-import { criticalPath, previousSagaGraph, sagaGraph } from './support/saga-graph.js';
+import { type PackageResources, createOracle } from './support/oracle.js';
+import { type PackageShape, criticalPath, packageGraphs, previousSagaGraph } from './support/saga-graph.js';
 import {
   type BaselineSample,
   type OracleSample,
   type ProfileReport,
   printSingleRunReport,
   type SagaSample,
+  slimResults,
   type SingleRunReport,
 } from './support/single-run-report.js';
 import { startBenchStack, type BenchStack } from './support/stack.js';
@@ -51,6 +58,10 @@ const flags = parseFlags(
     'latency-ms': { fallback: 80, help: 'emulator latency added to every Graph call' },
     'delivery-delay-ms': { fallback: 3000, help: 'emulator time from request to delivered (add and removal)' },
     'consistency-lag-ms': { fallback: 1000, help: 'emulator replication lag of new objects' },
+    package: {
+      fallback: 'tutorial',
+      help: "the package: tutorial (one group, its Member role) or three-resources (a group, an app role and a site's Members)",
+    },
     'graph-writes-per-second': { fallback: 19, help: "the worker's Graph write budget (its default)" },
     'worker-log-level': {
       fallback: 'DEBUG',
@@ -96,7 +107,27 @@ class GraphCallLog {
   }
 }
 
-async function measureProfile(profile: Profile): Promise<ProfileReport> {
+/** The app and the site of a package of three resources: the emulator's seeded ones (emulator/store/seed.ts). */
+function packageResources(domain: string): PackageResources {
+  return {
+    app: { displayName: 'Contoso Expenses', role: 'Reader' },
+    site: { url: `https://${domain.split('.')[0]}.sharepoint.com/sites/Marketing`, role: 'Members' },
+  };
+}
+
+/** The saga's resources for a package of three: the run's new group, the app's role, the site's role. */
+function resourceSpecs(names: TutorialNames, resources: PackageResources): ResourceSpec[] {
+  return [
+    { kind: 'group', name: names.groupName, mailNickname: names.groupMailNickname },
+    { kind: 'app', app: resources.app.displayName, role: resources.app.role },
+    { kind: 'site', url: resources.site.url, role: resources.site.role },
+  ];
+}
+
+/** An app or a site in the catalog needs these beside the defaults (README, Security). */
+const resourcePermissions = [...defaultPermissions, 'Application.ReadWrite.All', 'Sites.FullControl.All'];
+
+async function measureProfile(profile: Profile, shape: PackageShape): Promise<ProfileReport> {
   const started = performance.now();
   const date = new Date().toISOString();
   const machine = describeMachine();
@@ -106,24 +137,37 @@ async function measureProfile(profile: Profile): Promise<ProfileReport> {
     lagMs: profile.consistencyLagMs,
   };
   const log = new GraphCallLog();
+  const three = shape === 'three-resources';
   console.error(
-    `profile ${profile.latencyMs} ms, delivery ${profile.deliveryDelayMs} ms, lag ${profile.consistencyLagMs} ms: ` +
-      'starting the dev server, the Graph emulator and a worker process…',
+    `profile ${profile.latencyMs} ms, delivery ${profile.deliveryDelayMs} ms, lag ${profile.consistencyLagMs} ms, ` +
+      `package ${shape}: starting the dev server, the Graph emulator and a worker process…`,
   );
   const stack = await startBenchStack({
-    emulator: { ...profile, throttleScale: 1 },
+    emulator: { ...profile, throttleScale: 1, ...(three ? { permissions: resourcePermissions } : {}) },
     worker: { graphWritesPerSecond: flags['graph-writes-per-second'], logLevel: flags['worker-log-level'] },
     onLine: log.onLine,
   });
   try {
     const graph = createGraphClient(stack.emulator.graph);
-    const oracleClient = createOracle(stack.emulator.graph);
+    const resources = three ? packageResources(stack.emulator.info.domain) : undefined;
+    const oracleClient = createOracle(stack.emulator.graph, shape, resources);
     const { control } = stack.emulator;
+    const servicePrincipals = (await control.objects()).servicePrincipals as { id: string; displayName?: string }[];
+    const marks = resources && {
+      app: servicePrincipals.find((sp) => sp.displayName === resources.app.displayName)?.id,
+      site: resources.site.url,
+    };
     const names = () => tutorialNames(stack.emulator.info.domain);
 
     const saga = async (): Promise<SagaSample> => {
       await control.clearStats();
-      const run = await runSaga(stack);
+      const tutorial = names();
+      // A package of resources names its group among them (the tutorial's group fields are refused beside them).
+      const { groupName: _name, groupMailNickname: _nickname, ...rest } = tutorial;
+      const run = await runSaga(
+        stack,
+        resources ? { ...rest, resources: resourceSpecs(tutorial, resources) } : tutorial,
+      );
       const stats = await control.stats();
       const timeline = withGraphCalls(await runTimeline(run.handle), log.take(run.handle.workflowId));
       return { elapsedMs: run.elapsedMs, stats, counts: countCalls(stats), timeline, reads: statusReads(timeline) };
@@ -147,15 +191,17 @@ async function measureProfile(profile: Profile): Promise<ProfileReport> {
     const cold = await saga();
     console.error(`  cold-worker saga: ${(cold.elapsedMs / 1000).toFixed(2)} s`);
     for (let i = 0; i < flags['warm-ups']; i++) await saga();
-    await baseline();
+    if (!three) await baseline();
     await oracle();
 
     const report: ProfileReport = {
       profile: { ...profile, throttleScale: 1 },
+      shape,
+      ...(marks ? { marks } : {}),
       date,
       machine,
-      strict: criticalPath(sagaGraph, timing),
-      previous: criticalPath(previousSagaGraph, timing, 'previous'),
+      strict: criticalPath(packageGraphs[shape], timing),
+      ...(three ? {} : { previous: criticalPath(previousSagaGraph, timing, 'previous') }),
       warmUps: flags['warm-ups'],
       cold,
       saga: [],
@@ -165,13 +211,13 @@ async function measureProfile(profile: Profile): Promise<ProfileReport> {
     };
     const sides = [
       async () => void report.saga.push(await saga()),
-      async () => void report.baseline.push(await baseline()),
+      ...(three ? [] : [async () => void report.baseline.push(await baseline())]),
       async () => void report.oracle.push(await oracle()),
     ];
     // Rotate who goes first each round, so that drift in the machine's load hits every side alike.
     for (let round = 0; round < flags.runs; round++) {
       for (let i = 0; i < sides.length; i++) await sides[(round + i) % sides.length]?.();
-      const last = (xs: { elapsedMs: number }[]) => ((xs.at(-1)?.elapsedMs ?? 0) / 1000).toFixed(2);
+      const last = (xs: { elapsedMs: number }[]) => (xs.length ? (xs.at(-1)!.elapsedMs / 1000).toFixed(2) : '—');
       console.error(
         `  round ${round + 1}: saga ${last(report.saga)} s, baseline ${last(report.baseline)} s, oracle ${last(report.oracle)} s`,
       );
@@ -184,8 +230,8 @@ async function measureProfile(profile: Profile): Promise<ProfileReport> {
   }
 }
 
-async function runSaga(stack: BenchStack) {
-  const input: ProvisioningInput = { ...tutorialNames(stack.emulator.info.domain), durationDays: 30, cleanup: 'now' };
+async function runSaga(stack: BenchStack, names: Omit<ProvisioningInput, 'durationDays' | 'cleanup'>) {
+  const input: ProvisioningInput = { ...names, durationDays: 30, cleanup: 'now' };
   const started = performance.now();
   const handle = await stack.client.workflow.start('provisionAccessPackage', {
     workflowId: `bench-single-${randomUUID().slice(0, 8)}`,
@@ -197,16 +243,27 @@ async function runSaga(stack: BenchStack) {
 }
 
 /** Each profile's figures go to a file of their own, so that profiles can be run one at a time on a busy machine. */
-function resultFile(p: Profile): string {
+function resultFile(p: Profile, shape: PackageShape): string {
   const isDefault = JSON.stringify(p) === JSON.stringify(benchProfiles[0]);
+  const what = shape === 'tutorial' ? '' : `-${shape}`;
   return isDefault
-    ? 'bench/results/single-run.json'
-    : `bench/results/single-run-${p.latencyMs}ms-delivery-${p.deliveryDelayMs}ms-lag-${p.consistencyLagMs}ms.json`;
+    ? `bench/results/single-run${what}.json`
+    : `bench/results/single-run${what}-${p.latencyMs}ms-delivery-${p.deliveryDelayMs}ms-lag-${p.consistencyLagMs}ms.json`;
 }
 
 async function main(): Promise<void> {
+  const shape = flags.package;
+  if (shape !== 'tutorial' && shape !== 'three-resources')
+    throw new Error('--package must be tutorial or three-resources');
   if (flags['from-results']) {
-    const runs = benchProfiles.map((p) => JSON.parse(readFileSync(resultFile(p), 'utf8')) as SingleRunReport);
+    // The four profiles of the tutorial's package, then the default profile of three resources when it was measured.
+    const files = [
+      ...benchProfiles.map((p) => resultFile(p, 'tutorial')),
+      resultFile(benchProfiles[0]!, 'three-resources'),
+    ];
+    const runs = files
+      .filter((f, i) => i < benchProfiles.length || existsSync(f))
+      .map((f) => JSON.parse(readFileSync(f, 'utf8')) as SingleRunReport);
     const [first] = runs;
     if (first) printSingleRunReport({ ...first, profiles: runs.flatMap((r) => r.profiles) });
     return;
@@ -228,10 +285,10 @@ async function main(): Promise<void> {
       graphWritesPerSecond: flags['graph-writes-per-second'],
       workerLogLevel: flags['worker-log-level'],
       runs: flags.runs,
-      profiles: [await measureProfile(profile)],
+      profiles: [slimResults(await measureProfile(profile, shape))],
     };
-    const out = (!flags.profiles && flags.out) || resultFile(profile);
-    writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+    const out = (!flags.profiles && flags.out) || resultFile(profile, shape);
+    writeFileSync(out, `${JSON.stringify(report, null, 1)}\n`);
     console.error(`raw figures written to ${out}`);
     all.push(report);
   }

@@ -37,13 +37,17 @@ export interface CommandTiming {
   stderr: string;
 }
 
-/** Runs `node bin/entra-saga.mjs <args>` in `form` and times it from spawn to exit. */
-export function timeCli(form: CodeForm, args: string[], env: NodeJS.ProcessEnv): Promise<CommandTiming> {
+/**
+ * Runs `node bin/entra-saga.mjs <args>` in `form` and times it from spawn to exit. `auto`: as an operator runs it,
+ * without ENTRA_SAGA_CODE_FORM, so the command itself finds whether the build is current (bin/code-form.mjs).
+ */
+export function timeCli(form: CodeForm | 'auto', args: string[], env: NodeJS.ProcessEnv): Promise<CommandTiming> {
+  const { ENTRA_SAGA_CODE_FORM: _chosen, ...rest } = env;
   const spawnedAtMs = Date.now();
   const started = performance.now();
   const child = spawn(process.execPath, [cliPath, ...args], {
     cwd: repoRoot,
-    env: { ...env, ENTRA_SAGA_CODE_FORM: form },
+    env: form === 'auto' ? rest : { ...rest, ENTRA_SAGA_CODE_FORM: form },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = { stdout: '', stderr: '' };

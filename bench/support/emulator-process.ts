@@ -20,6 +20,8 @@ export interface EmulatorProfile {
   consistencyLagMs: number;
   /** × the documented identity limits; 0 turns throttling off. */
   throttleScale: number;
+  /** The app roles its tokens grant, when not the emulator's defaults (an app or a site needs more). */
+  permissions?: readonly string[];
 }
 
 export interface EmulatorProcess {
@@ -41,6 +43,7 @@ function emulatorArgs(profile: EmulatorProfile): string[] {
     String(profile.consistencyLagMs),
     '--throttle-scale',
     String(profile.throttleScale),
+    ...(profile.permissions ? ['--permissions', profile.permissions.join(',')] : []),
   ];
 }
 

@@ -174,8 +174,24 @@ export function statusReads(timeline: RunTimeline): StatusReads {
 
 type Span = RunTimeline['activities'][number];
 
-/** The run's activity execution for a step of the model (a status read: the last read of its request). */
-function spanOf(timeline: RunTimeline, step: string): Span | undefined {
+/**
+ * What tells the activities of one resource from another's of the same type, in their Graph calls' paths: the app's
+ * service principal id, the site's URL (a group's are those that name neither).
+ */
+export type ResourceMarks = Partial<Record<'app' | 'site', string>>;
+
+/** The step's activity type (`findCatalogResource (app)` → findCatalogResource) and the resource it is for. */
+function stepParts(step: string): { type: string; kind?: string } {
+  const match = /^(\S+) \((group|app|site)\)$/.exec(step);
+  return match ? { type: match[1] as string, kind: match[2] } : { type: step };
+}
+
+/**
+ * The run's activity execution for a step of the model (a status read: the last read of its request). A step of one
+ * resource of several is the activity of its type whose calls name that resource; when no call tells them apart (a
+ * role scope's POST), the last of its type to close.
+ */
+function spanOf(timeline: RunTimeline, step: string, marks: ResourceMarks = {}): Span | undefined {
   const byTime = [...timeline.activities].sort((a, b) => a.scheduledMs - b.scheduledMs);
   if (step === 'awaitDelivery' || step === 'awaitRemoval') {
     const verified = byTime.find((a) => a.type === 'listPolicyAssignments')?.scheduledMs ?? Infinity;
@@ -183,7 +199,18 @@ function spanOf(timeline: RunTimeline, step: string): Span | undefined {
       .filter((a) => a.type === 'getRequestState' && (step === 'awaitRemoval' || a.scheduledMs < verified))
       .at(-1);
   }
-  return byTime.filter((a) => a.type === step).at(-1);
+  const { type, kind } = stepParts(step);
+  const ofType = byTime.filter((a) => a.type === type);
+  if (!kind || ofType.length < 2) return ofType.at(-1);
+  const named = (a: Span, mark: string | undefined) =>
+    mark !== undefined && timeline.graphCalls.some((c) => c.activityId === a.activityId && c.path.includes(mark));
+  const mine = ofType.filter((a) =>
+    kind === 'group'
+      ? timeline.graphCalls.some((c) => c.activityId === a.activityId) && !named(a, marks.app) && !named(a, marks.site)
+      : named(a, marks[kind as 'app' | 'site']),
+  );
+  const lastClosed = (spans: Span[]) => [...spans].sort((a, b) => a.closedMs - b.closedMs).at(-1);
+  return mine.length === 1 ? mine[0] : lastClosed(mine.length ? mine : ofType);
 }
 
 /** A step of a path through the model as the run made it: when it closed, and where its time went. */
@@ -213,16 +240,17 @@ export function pathTimings(
   timeline: RunTimeline,
   path: readonly { name: string; after: readonly string[] }[],
   deliveryDelayMs: number,
+  marks: ResourceMarks = {},
 ): StepTiming[] {
   const callsOf = (span: Span | undefined) =>
     span ? timeline.graphCalls.filter((c) => c.activityId === span.activityId) : [];
   const answeredAt = (step: string) =>
-    callsOf(spanOf(timeline, step))
+    callsOf(spanOf(timeline, step, marks))
       .filter((c) => c.method === 'POST')
       .at(-1)?.answeredMs;
   const timings: StepTiming[] = [];
   for (const step of path) {
-    const span = spanOf(timeline, step.name);
+    const span = spanOf(timeline, step.name, marks);
     if (!span) continue;
     const calls = callsOf(span);
     let inCallsMs = 0;
@@ -240,7 +268,8 @@ export function pathTimings(
     timings.push({
       step: step.name,
       closedMs: span.closedMs,
-      workflowTaskMs: span.scheduledMs - Math.max(0, ...step.after.map((n) => spanOf(timeline, n)?.closedMs ?? 0)),
+      workflowTaskMs:
+        span.scheduledMs - Math.max(0, ...step.after.map((n) => spanOf(timeline, n, marks)?.closedMs ?? 0)),
       activityMs,
       attempts: span.attempt,
       graphCalls: calls.length,

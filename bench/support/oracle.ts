@@ -10,6 +10,10 @@
 // (undici's pool sends each request on its first free connection, open or not). A connection idle for longer still
 // (across a delivery of the 7.3 s profile) is opened again inside the run, and that counts.
 //
+// A package of a group, an app role and a site (saga-graph.ts's `threeResourceGraph`) runs each resource's steps with
+// the calls the saga's activities make for its kind: an app is found by its display name, an app or a site is looked up
+// in the catalog before it is added, the app role's holders are read beside the group's members.
+//
 // It takes no second chances: a lookup that finds something, a write refused, a request not yet delivered, a delete
 // still readable all fail the run. A run that completes therefore shows that the model's moments are reachable, and
 // its time how close a client can come to the bound.
@@ -23,7 +27,16 @@ import { trustedCas } from '../../graph/credential.js';
 import type { GraphSettings } from '../../graph/settings.js';
 import type { TutorialNames } from '../sequential-baseline.js';
 import { sleep } from './numbers.js';
-import { type CallModel, type SagaStep, type StepModel, type Timing, sagaGraph } from './saga-graph.js';
+import {
+  type CallModel,
+  type PackageShape,
+  type ResourceKind,
+  type StepModel,
+  type Timing,
+  activityOf,
+  packageGraphs,
+  resourceOf,
+} from './saga-graph.js';
 
 const EM = '/identityGovernance/entitlementManagement';
 
@@ -35,22 +48,25 @@ interface List<T> {
   value: T[];
 }
 
-/** What the run learns as it goes: the ids later calls name. */
+/** What the run learns as it goes: the ids later calls name; a resource's, per resource. */
 type Id =
   | 'catalog'
   | 'user'
   | 'group'
-  | 'resource'
-  | 'scope'
-  | 'scopeOrigin'
-  | 'role'
-  | 'roleOrigin'
+  | 'servicePrincipal'
+  | 'appRole'
   | 'package'
   | 'policy'
-  | 'roleScope'
   | 'addRequest'
   | 'assignment'
-  | 'removeRequest';
+  | 'removeRequest'
+  | `${'resource' | 'scope' | 'scopeOrigin' | 'role' | 'roleOrigin' | 'roleScope'}:${ResourceKind}`;
+
+/** The app and the site a package of three resources grants a role of (the emulator's seeded ones). */
+export interface PackageResources {
+  app: { displayName: string; role: string };
+  site: { url: string; role: string };
+}
 
 /** Sends the step's next modelled call once its moment has come; resolves to Graph's answer. */
 type Send = <T>(request: () => Promise<T>) => Promise<T>;
@@ -59,6 +75,9 @@ interface StepContext {
   /** A Graph request on the oracle's connections. */
   api(path: string): GraphRequest;
   names: TutorialNames;
+  resources?: PackageResources;
+  /** The resource the step is for (the tutorial's steps: its group). */
+  kind: ResourceKind;
   send: Send;
   id(name: Id): string;
   learn(name: Id, value: string): void;
@@ -105,8 +124,26 @@ async function deleteConfirmed(c: StepContext, path: string): Promise<void> {
   await c.send(() => expectNotFound(path, () => c.api(path).get() as Promise<unknown>));
 }
 
+const originSystems: Record<ResourceKind, string> = {
+  group: 'AadGroup',
+  app: 'AadApplication',
+  site: 'SharePointOnline',
+};
+
+/** What Graph knows the step's resource by in the catalog: the group's id, the app's service principal, the site's URL. */
+function originOf(c: StepContext): string {
+  switch (c.kind) {
+    case 'group':
+      return c.id('group');
+    case 'app':
+      return c.id('servicePrincipal');
+    case 'site':
+      return (c.resources as PackageResources).site.url;
+  }
+}
+
 function resourceLookup(c: StepContext, expandScopes: boolean) {
-  const request = c.api(`${EM}/catalogs/${c.id('catalog')}/resources`).filter(`originId eq '${c.id('group')}'`);
+  const request = c.api(`${EM}/catalogs/${c.id('catalog')}/resources`).filter(`originId eq '${originOf(c)}'`);
   return (expandScopes ? request.expand('scopes') : request).get() as Promise<
     List<Entity & { scopes?: { id: string; originId: string; isRootScope?: boolean }[] }>
   >;
@@ -115,13 +152,72 @@ function resourceLookup(c: StepContext, expandScopes: boolean) {
 function resourceRequest(c: StepContext, requestType: 'adminAdd' | 'adminRemove') {
   return c.api(`${EM}/resourceRequests`).post({
     requestType,
-    resource: { originId: c.id('group'), originSystem: 'AadGroup' },
+    resource: { originId: originOf(c), originSystem: originSystems[c.kind] },
     catalog: { id: c.id('catalog') },
   }) as Promise<Entity>;
 }
 
-/** Each step's calls, in the model's order: the same requests the activities send. */
-const steps: Record<SagaStep, (c: StepContext) => Promise<void>> = {
+async function addToCatalog(c: StepContext): Promise<void> {
+  await c.send(() => resourceRequest(c, 'adminAdd'));
+}
+
+/** A role of the step's resource, as the saga's findMemberRole and findResourceRole pick it. */
+async function findRole(c: StepContext): Promise<void> {
+  const page = await c.send(
+    () =>
+      c
+        .api(`${EM}/catalogs/${c.id('catalog')}/resourceRoles`)
+        .filter(`(originSystem eq '${originSystems[c.kind]}' and resource/id eq '${c.id(`resource:${c.kind}`)}')`)
+        .get() as Promise<List<Entity & { displayName: string; originId: string }>>,
+  );
+  const wanted = (r: { displayName: string; originId: string }) =>
+    c.kind === 'group'
+      ? r.displayName === 'Member'
+      : c.kind === 'app'
+        ? r.originId === c.id('appRole')
+        : r.displayName.endsWith(` ${(c.resources as PackageResources).site.role}`);
+  const role = page.value.find(wanted);
+  if (!role) throw new OracleError(`the ${c.kind}'s role is not visible`);
+  c.learn(`role:${c.kind}`, role.id);
+  c.learn(`roleOrigin:${c.kind}`, role.originId);
+}
+
+/** The activities of the model, by type: each one's calls, in the model's order, the same requests the activities send. */
+type Activity =
+  | 'checkRequestorDomain'
+  | 'findCatalog'
+  | 'createUser'
+  | 'createGroup'
+  | 'findApplication'
+  | 'addGroupToCatalog'
+  | 'addResourceToCatalog'
+  | 'findCatalogResource'
+  | 'findMemberRole'
+  | 'findResourceRole'
+  | 'createAccessPackage'
+  | 'createPolicy'
+  | 'addRoleScope'
+  | 'requestAssignment'
+  | 'awaitDelivery'
+  | 'listPolicyAssignments'
+  | 'listGroupMembers'
+  | 'listAppRoleAssignedTo'
+  | 'requestRemoval'
+  | 'awaitRemoval'
+  | 'deletePolicy'
+  | 'removeRoleScope'
+  | 'deleteAccessPackage'
+  | 'removeGroupFromCatalog'
+  | 'removeResourceFromCatalog'
+  | 'deleteGroup'
+  | 'deleteUser';
+
+async function removeFromCatalog(c: StepContext): Promise<void> {
+  await c.send(() => resourceRequest(c, 'adminRemove'));
+  expectEmpty(`the ${c.kind}'s catalog resource`, await c.send(() => resourceLookup(c, false)));
+}
+
+const steps: Record<Activity, (c: StepContext) => Promise<void>> = {
   checkRequestorDomain: async (c) => {
     const domain = c.names.requestorUpn.slice(c.names.requestorUpn.indexOf('@') + 1);
     await c.send(() => c.api(`/domains/${domain}`).get() as Promise<unknown>);
@@ -187,30 +283,37 @@ const steps: Record<SagaStep, (c: StepContext) => Promise<void>> = {
     );
     c.learn('group', group.id);
   },
-  addGroupToCatalog: async (c) => {
-    await c.send(() => resourceRequest(c, 'adminAdd'));
+  findApplication: async (c) => {
+    const app = (c.resources as PackageResources).app;
+    const page = await c.send(
+      () =>
+        c
+          .api('/servicePrincipals')
+          .filter(`displayName eq '${app.displayName}'`)
+          .select('id,appId,displayName,appRoles')
+          .get() as Promise<List<Entity & { appRoles?: { id: string; value?: string }[] }>>,
+    );
+    const sp = page.value[0];
+    const role = sp?.appRoles?.find((r) => r.value === app.role);
+    if (!sp || !role) throw new OracleError(`no application ${app.displayName} with a role ${app.role}`);
+    c.learn('servicePrincipal', sp.id);
+    c.learn('appRole', role.id);
+  },
+  addGroupToCatalog: addToCatalog,
+  addResourceToCatalog: async (c) => {
+    expectEmpty(`${c.kind} in the catalog`, await c.send(() => resourceLookup(c, false)));
+    await addToCatalog(c);
   },
   findCatalogResource: async (c) => {
     const resource = (await c.send(() => resourceLookup(c, true))).value[0];
     const scope = resource?.scopes?.find((s) => s.isRootScope);
-    if (!resource || !scope) throw new OracleError('the catalog resource or its root scope is not visible');
-    c.learn('resource', resource.id);
-    c.learn('scope', scope.id);
-    c.learn('scopeOrigin', scope.originId);
+    if (!resource || !scope) throw new OracleError(`the ${c.kind}'s catalog resource or its root scope is not visible`);
+    c.learn(`resource:${c.kind}`, resource.id);
+    c.learn(`scope:${c.kind}`, scope.id);
+    c.learn(`scopeOrigin:${c.kind}`, scope.originId);
   },
-  findMemberRole: async (c) => {
-    const page = await c.send(
-      () =>
-        c
-          .api(`${EM}/catalogs/${c.id('catalog')}/resourceRoles`)
-          .filter(`(originSystem eq 'AadGroup' and resource/id eq '${c.id('resource')}')`)
-          .get() as Promise<List<Entity & { displayName: string; originId: string }>>,
-    );
-    const role = page.value.find((r) => r.displayName === 'Member');
-    if (!role) throw new OracleError('the Member role is not visible');
-    c.learn('role', role.id);
-    c.learn('roleOrigin', role.originId);
-  },
+  findMemberRole: findRole,
+  findResourceRole: findRole,
   createAccessPackage: async (c) => {
     const page = await c.send(
       () =>
@@ -244,19 +347,21 @@ const steps: Record<SagaStep, (c: StepContext) => Promise<void>> = {
     c.learn('policy', policy.id);
   },
   addRoleScope: async (c) => {
+    const k = c.kind;
+    const originSystem = originSystems[k];
     const roleScope = await c.send(
       () =>
         c.api(`${EM}/accessPackages/${c.id('package')}/resourceRoleScopes`).post({
           role: {
-            id: c.id('role'),
-            originId: c.id('roleOrigin'),
-            originSystem: 'AadGroup',
-            resource: { id: c.id('resource') },
+            id: c.id(`role:${k}`),
+            originId: c.id(`roleOrigin:${k}`),
+            originSystem,
+            resource: { id: c.id(`resource:${k}`) },
           },
-          scope: { id: c.id('scope'), originId: c.id('scopeOrigin'), originSystem: 'AadGroup', isRootScope: true },
+          scope: { id: c.id(`scope:${k}`), originId: c.id(`scopeOrigin:${k}`), originSystem, isRootScope: true },
         }) as Promise<Entity>,
     );
-    c.learn('roleScope', roleScope.id);
+    c.learn(`roleScope:${k}`, roleScope.id);
   },
   requestAssignment: async (c) => {
     const request = await c.send(
@@ -288,6 +393,16 @@ const steps: Record<SagaStep, (c: StepContext) => Promise<void>> = {
     );
     if (!page.value.some((m) => m.id === c.id('user'))) throw new OracleError('the requestor is not a member yet');
   },
+  listAppRoleAssignedTo: async (c) => {
+    const page = await c.send(
+      () =>
+        c.api(`/servicePrincipals/${c.id('servicePrincipal')}/appRoleAssignedTo`).get() as Promise<
+          List<{ principalId: string; appRoleId: string }>
+        >,
+    );
+    if (!page.value.some((a) => a.principalId === c.id('user') && a.appRoleId === c.id('appRole')))
+      throw new OracleError('the requestor does not hold the app role yet');
+  },
   requestRemoval: async (c) => {
     const request = await c.send(
       () =>
@@ -300,18 +415,13 @@ const steps: Record<SagaStep, (c: StepContext) => Promise<void>> = {
   awaitRemoval: (c) => readDelivered(c, 'removeRequest'),
   deletePolicy: (c) => deleteConfirmed(c, `${EM}/assignmentPolicies/${c.id('policy')}`),
   removeRoleScope: (c) =>
-    deleteConfirmed(c, `${EM}/accessPackages/${c.id('package')}/resourceRoleScopes/${c.id('roleScope')}`),
+    deleteConfirmed(c, `${EM}/accessPackages/${c.id('package')}/resourceRoleScopes/${c.id(`roleScope:${c.kind}`)}`),
   deleteAccessPackage: (c) => deleteConfirmed(c, `${EM}/accessPackages/${c.id('package')}`),
-  removeGroupFromCatalog: async (c) => {
-    await c.send(() => resourceRequest(c, 'adminRemove'));
-    expectEmpty('the catalog resource', await c.send(() => resourceLookup(c, false)));
-  },
+  removeGroupFromCatalog: removeFromCatalog,
+  removeResourceFromCatalog: removeFromCatalog,
   deleteGroup: (c) => deleteConfirmed(c, `/groups/${c.id('group')}`),
   deleteUser: (c) => deleteConfirmed(c, `/users/${c.id('user')}`),
 };
-
-/** The calls in flight at the start: one per step that waits for nothing (the most at any moment). */
-const firstCalls = sagaGraph.filter((s) => s.after.length === 0).length;
 
 /** The emulator's server closes a connection idle for 5 s; the client lets it go a little sooner, never after. */
 const keepAliveMs = 4_700;
@@ -324,7 +434,11 @@ export interface Oracle {
   close(): Promise<void>;
 }
 
-export function createOracle(settings: GraphSettings): Oracle {
+/** An oracle of the package `shape`; a package of three resources names its app and site in `resources`. */
+export function createOracle(settings: GraphSettings, shape: PackageShape, resources?: PackageResources): Oracle {
+  const model = packageGraphs[shape];
+  // The calls in flight at the start: one per step that waits for nothing (the most at any moment).
+  const firstCalls = model.filter((s) => s.after.length === 0).length;
   const graph: Client = createGraphClient(settings);
   // Node's fetch keeps an idle connection for the server's keep-alive hint less 2 s: here, 3 s of the emulator's 5 s.
   const connections = new Agent({
@@ -338,16 +452,21 @@ export function createOracle(settings: GraphSettings): Oracle {
       const domain = names.requestorUpn.slice(names.requestorUpn.indexOf('@') + 1);
       await Promise.all(Array.from({ length: firstCalls }, () => api(`/domains/${domain}`).get() as Promise<unknown>));
     },
-    run: (names, timing) => runOnce(api, names, timing),
+    run: (names, timing) => runOnce({ api, model, names, resources }, timing),
     close: () => connections.close(),
   };
 }
 
 async function runOnce(
-  api: (path: string) => GraphRequest,
-  names: TutorialNames,
+  run: {
+    api: (path: string) => GraphRequest;
+    model: readonly StepModel[];
+    names: TutorialNames;
+    resources?: PackageResources;
+  },
   timing: Timing,
 ): Promise<OracleResult> {
+  const { api, model, names, resources } = run;
   const ids = new Map<Id, string>();
   /** When each made thing's create answered (performance.now()). */
   const madeAt = new Map<string, number>();
@@ -382,6 +501,8 @@ async function runOnce(
     const context: StepContext = {
       api,
       names,
+      resources,
+      kind: resourceOf(step.name),
       send,
       id(name) {
         const value = ids.get(name);
@@ -390,13 +511,15 @@ async function runOnce(
       },
       learn: (name, value) => void ids.set(name, value),
     };
-    await steps[step.name as SagaStep](context);
+    const activity = steps[activityOf(step.name) as Activity] as ((c: StepContext) => Promise<void>) | undefined;
+    if (!activity) throw new OracleError(`the oracle has no calls for ${step.name}`);
+    await activity(context);
     if (left.length) throw new OracleError(`${step.name} made fewer calls than the model`);
   };
 
   // Every step starts once the steps before it have finished; the graph lists a step after those it waits for.
   const finished = new Map<string, Promise<void>>();
-  for (const step of sagaGraph) {
+  for (const step of model) {
     const inputs = step.after.map((name) => finished.get(name) ?? Promise.reject(new OracleError(`no step ${name}`)));
     finished.set(
       step.name,

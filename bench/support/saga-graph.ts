@@ -24,10 +24,24 @@
 //
 // The model is checked against each measured run: its calls per route are compared with the emulator's counts.
 
+// A package of a group, an app role and a site (`threeResourceGraph`) runs the same steps once per resource, named
+// after it as the saga names them — `addResourceToCatalog (app)` — side by side: an application is found beside the
+// first creates; an app or a site is looked up in the catalog before it is added (the saga adds a group it has just
+// created without one); every role scope waits for every resource's role and the policy; verification reads the app
+// role's holders beside the group's members (a site's access is not shown by Graph v1.0); the undo removes each
+// role scope, then each catalog resource.
+//
 const EM = '/v1.0/identityGovernance/entitlementManagement';
 
+/** The kinds of resource a package grants a role in. */
+export type ResourceKind = 'group' | 'app' | 'site';
+
+/** A resource's steps and things are named after it (` (app)`), but the tutorial's one group keeps plain names. */
+type Suffix = '' | ` (${ResourceKind})`;
+
 /** What a step makes that later calls wait for: replicated objects, and requests on their way. */
-type MadeThing = 'user' | 'group' | 'resource' | 'package' | 'policy' | 'roleScope' | 'addRequest' | 'removeRequest';
+type MadeThing =
+  'user' | 'group' | `resource${Suffix}` | 'package' | 'policy' | `roleScope${Suffix}` | 'addRequest' | 'removeRequest';
 
 /** A moment a call cannot be handled before: `thing`'s create answered plus the replication lag, or plus D. */
 interface Need {
@@ -44,10 +58,18 @@ export interface CallModel {
 }
 
 export interface StepModel {
+  /** The activity's type, with the resource it is for when the package has several: `findCatalogResource (app)`. */
   readonly name: string;
   readonly after: readonly string[];
   readonly calls: readonly CallModel[];
 }
+
+/** The activity a step of the model is: its name without the resource. */
+export const activityOf = (step: string): string => step.replace(/ \(.*\)$/, '');
+
+/** The resource a step of the model is for (the tutorial's steps: its group). */
+export const resourceOf = (step: string): ResourceKind =>
+  (/ \((group|app|site)\)$/.exec(step)?.[1] as ResourceKind | undefined) ?? 'group';
 
 const lag = (...things: MadeThing[]): Need[] => things.map((thing) => ({ thing, wait: 'lag' }));
 const delivery = (thing: MadeThing): Need[] => [{ thing, wait: 'delivery' }];
@@ -180,7 +202,124 @@ export const sagaGraph = [
   },
 ] as const satisfies readonly StepModel[];
 
-export type SagaStep = (typeof sagaGraph)[number]['name'];
+type SagaStep = (typeof sagaGraph)[number]['name'];
+
+/** The steps of one resource of a package of several: into the catalog, its catalog resource, its role. */
+function resourceSteps(kind: ResourceKind, first: readonly string[]): StepModel[] {
+  const s = ` (${kind})` as const;
+  const add: StepModel =
+    kind === 'group'
+      ? {
+          name: `addGroupToCatalog${s}`,
+          after: first,
+          calls: [{ route: `POST ${EM}/resourceRequests`, needs: lag('group'), creates: `resource${s}` }],
+        }
+      : {
+          name: `addResourceToCatalog${s}`,
+          after: first,
+          calls: [
+            { route: `GET ${EM}/catalogs/{catalogId}/resources` },
+            { route: `POST ${EM}/resourceRequests`, creates: `resource${s}` },
+          ],
+        };
+  return [
+    add,
+    {
+      name: `findCatalogResource${s}`,
+      after: [add.name],
+      calls: [{ route: `GET ${EM}/catalogs/{catalogId}/resources`, needs: lag(`resource${s}`) }],
+    },
+    {
+      name: `findResourceRole${s}`,
+      after: [`findCatalogResource${s}`],
+      calls: [{ route: `GET ${EM}/catalogs/{catalogId}/resourceRoles`, needs: lag(`resource${s}`) }],
+    },
+  ];
+}
+
+const kinds: readonly ResourceKind[] = ['group', 'app', 'site'];
+const firstOfThree = [
+  'checkRequestorDomain',
+  'findCatalog',
+  'createUser',
+  'createGroup (group)',
+  'findApplication (app)',
+];
+const roleScopes = kinds.map((k) => `addRoleScope (${k})`);
+const verifications = ['listPolicyAssignments', 'listGroupMembers (group)', 'listAppRoleAssignedTo (app)'];
+const undoStage2OfThree = ['deletePolicy', ...kinds.map((k) => `removeRoleScope (${k})`)];
+const undoStage3OfThree = [
+  'deleteAccessPackage',
+  'removeGroupFromCatalog (group)',
+  'removeResourceFromCatalog (app)',
+  'removeResourceFromCatalog (site)',
+];
+const stepOfTutorial = (name: SagaStep) => sagaGraph.find((s) => s.name === name) as StepModel;
+
+/** A package of a new group, an app role (Contoso Expenses' Reader) and a site's Members, cleanup "now". */
+export const threeResourceGraph: readonly StepModel[] = [
+  stepOfTutorial('checkRequestorDomain'),
+  stepOfTutorial('findCatalog'),
+  stepOfTutorial('createUser'),
+  { ...stepOfTutorial('createGroup'), name: 'createGroup (group)' },
+  { name: 'findApplication (app)', after: [], calls: [{ route: 'GET /v1.0/servicePrincipals' }] },
+  ...kinds.flatMap((k) => resourceSteps(k, firstOfThree)),
+  { ...stepOfTutorial('createAccessPackage'), after: firstOfThree },
+  stepOfTutorial('createPolicy'),
+  ...kinds.map((k): StepModel => ({
+    name: `addRoleScope (${k})`,
+    after: [...kinds.map((r) => `findResourceRole (${r})`), 'createAccessPackage', 'createPolicy'],
+    calls: [
+      {
+        route: `POST ${EM}/accessPackages/{id}/resourceRoleScopes`,
+        needs: lag('package', `resource (${k})`),
+        creates: `roleScope (${k})`,
+      },
+    ],
+  })),
+  { ...stepOfTutorial('requestAssignment'), after: roleScopes },
+  stepOfTutorial('awaitDelivery'),
+  stepOfTutorial('listPolicyAssignments'),
+  { ...stepOfTutorial('listGroupMembers'), name: 'listGroupMembers (group)' },
+  {
+    name: 'listAppRoleAssignedTo (app)',
+    after: ['awaitDelivery'],
+    calls: [{ route: 'GET /v1.0/servicePrincipals/{id}/appRoleAssignedTo' }],
+  },
+  { ...stepOfTutorial('requestRemoval'), after: verifications },
+  stepOfTutorial('awaitRemoval'),
+  stepOfTutorial('deletePolicy'),
+  ...kinds.map((k): StepModel => ({
+    name: `removeRoleScope (${k})`,
+    after: ['awaitRemoval'],
+    calls: [
+      {
+        route: `DELETE ${EM}/accessPackages/{id}/resourceRoleScopes/{roleScopeId}`,
+        needs: lag(`roleScope (${k})`),
+      },
+      { route: `GET ${EM}/accessPackages/{id}/resourceRoleScopes/{roleScopeId}` },
+    ],
+  })),
+  { ...stepOfTutorial('deleteAccessPackage'), after: undoStage2OfThree },
+  ...kinds.map((k): StepModel => ({
+    name: k === 'group' ? 'removeGroupFromCatalog (group)' : `removeResourceFromCatalog (${k})`,
+    after: undoStage2OfThree,
+    calls: [
+      { route: `POST ${EM}/resourceRequests`, needs: lag(`resource (${k})`) },
+      { route: `GET ${EM}/catalogs/{catalogId}/resources` },
+    ],
+  })),
+  { ...stepOfTutorial('deleteGroup'), after: undoStage3OfThree },
+  { ...stepOfTutorial('deleteUser'), after: undoStage3OfThree },
+];
+
+/** The packages the one-run benchmark measures: the tutorial's one group, or a group, an app role and a site. */
+export type PackageShape = 'tutorial' | 'three-resources';
+
+export const packageGraphs: Record<PackageShape, readonly StepModel[]> = {
+  tutorial: sagaGraph,
+  'three-resources': threeResourceGraph,
+};
 
 /** A step of this release's saga that release 1.0.0's had too. */
 const sameAsNow = (name: SagaStep, after?: readonly string[]): StepModel => {

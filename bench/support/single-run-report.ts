@@ -5,44 +5,52 @@
 import type { BaselineResult } from '../sequential-baseline.js';
 import type { CallCounts, EmulatorStats } from './emulator-control.js';
 import type { EmulatorProfile } from './emulator-process.js';
-import { type RunTimeline, type StatusReads, type StepTiming, pathTimings } from './history.js';
+import { type ResourceMarks, type RunTimeline, type StatusReads, type StepTiming, pathTimings } from './history.js';
 import type { Machine } from './machine.js';
 import { machineLine } from './machine.js';
 import { markdownTable, median, ratio, seconds } from './numbers.js';
 import type { OracleResult } from './oracle.js';
-import { type CriticalPath, modelledCalls, sagaGraph } from './saga-graph.js';
+import { type CriticalPath, type PackageShape, type StepModel, modelledCalls, packageGraphs } from './saga-graph.js';
 
 export interface SagaSample {
   elapsedMs: number;
   counts: CallCounts;
-  stats: EmulatorStats;
   reads: StatusReads;
-  timeline: RunTimeline;
+  /** The emulator's counts and the run's timeline: kept in the results for the median run only (slimResults). */
+  stats?: EmulatorStats;
+  timeline?: RunTimeline;
 }
 
 export interface BaselineSample extends BaselineResult {
   counts: CallCounts;
 }
 
-export interface OracleSample extends OracleResult {
+export interface OracleSample extends Omit<OracleResult, 'calls'> {
   counts: CallCounts;
-  stats: EmulatorStats;
+  /** Kept in the results for the median run only (slimResults). */
+  stats?: EmulatorStats;
+  calls?: OracleResult['calls'];
 }
 
 export interface ProfileReport {
   profile: EmulatorProfile;
+  /** The package measured (figures from before packages of several resources: the tutorial's). */
+  shape?: PackageShape;
+  /** What tells one resource's activities from another's (a package of several). */
+  marks?: ResourceMarks;
   date: string;
   /** The machine when this profile started (its load average then, the code measured). */
   machine: Machine;
   /** The strict critical path: the target's bound. */
   strict: CriticalPath;
-  /** Release 1.0.0's model (its saga, a latency after every wait), for this release's comparison only. */
-  previous: CriticalPath;
+  /** Release 1.0.0's model (its saga, a latency after every wait), for this release's comparison only (the tutorial). */
+  previous?: CriticalPath;
   /** Saga runs between the cold-worker run and the measured ones. */
   warmUps: number;
   /** The worker's first run: it had seen no delivery. */
   cold: SagaSample;
   saga: SagaSample[];
+  /** The tutorial's script: none for a package of several resources. */
   baseline: BaselineSample[];
   oracle: OracleSample[];
   benchSeconds: number;
@@ -61,9 +69,20 @@ const sagaTarget = 1.1;
 const oracleTarget = 1.03;
 const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 
-function profileName(p: EmulatorProfile): string {
-  return `${p.latencyMs} ms, delivery ${seconds(p.deliveryDelayMs, 1)} s, lag ${seconds(p.consistencyLagMs, 1)} s`;
+const shapeNames: Record<PackageShape, string> = {
+  tutorial: '',
+  'three-resources': ' — a group, an app role and a site',
+};
+
+function profileName(r: Pick<ProfileReport, 'profile' | 'shape'>): string {
+  const p = r.profile;
+  return `${p.latencyMs} ms, delivery ${seconds(p.deliveryDelayMs, 1)} s, lag ${seconds(p.consistencyLagMs, 1)} s${shapeNames[r.shape ?? 'tutorial']}`;
 }
+
+const graphOf = (r: ProfileReport): readonly StepModel[] => packageGraphs[r.shape ?? 'tutorial'];
+
+/** A ratio, or a dash when the figure was not measured (no baseline for a package of several resources). */
+const ratioOr = (value: number, digits = 2) => (Number.isFinite(value) ? ratio(value, digits) : '—');
 
 function describePath(path: CriticalPath, latencyMs: number): string {
   const parts = [`${path.calls} calls × ${latencyMs} ms`];
@@ -79,8 +98,8 @@ function medianSample<T extends { elapsedMs: number }>(samples: readonly T[]): T
 }
 
 /** Routes where a run's calls differ from the model's. */
-function modelCheck(stats: EmulatorStats): string[] {
-  const model = modelledCalls(sagaGraph);
+function modelCheck(graph: readonly StepModel[], stats: EmulatorStats): string[] {
+  const model = modelledCalls(graph);
   const routes = new Set([...model.keys(), ...Object.keys(stats.calls).filter((k) => / \/v1\.0\//.test(k))]);
   const lines: string[] = [];
   for (const route of [...routes].sort()) {
@@ -95,15 +114,32 @@ function modelCheck(stats: EmulatorStats): string[] {
   return lines;
 }
 
+/**
+ * The figures as written to bench/results/: the emulator's counts, the timeline and the oracle's calls only for the
+ * median run of each side (the report reads no other), so that a profile's file stays small.
+ */
+export function slimResults(r: ProfileReport): ProfileReport {
+  const keep = <T extends { elapsedMs: number }>(samples: T[], strip: (s: T) => T) => {
+    const mid = medianSample(samples);
+    return samples.map((s) => (s === mid ? s : strip(s)));
+  };
+  return {
+    ...r,
+    cold: { ...r.cold, stats: undefined, timeline: undefined },
+    saga: keep(r.saga, (s) => ({ ...s, stats: undefined, timeline: undefined })),
+    oracle: keep(r.oracle, (s) => ({ ...s, stats: undefined, calls: undefined })),
+  };
+}
+
 /** Reads of each request until it was seen delivered: the add request (with any at clean-up), the removal. */
 const readsPerRequest = (s: SagaSample) => Math.max(s.reads.delivery + s.reads.teardownCheck, s.reads.removal);
 
 function breakdown(r: ProfileReport, sample: SagaSample): string[] {
-  if (!sample.timeline.graphCalls.length)
+  if (!sample.timeline?.graphCalls.length)
     return ['(no Graph calls in the worker log: run with --worker-log-level DEBUG)'];
   const onPath = r.strict.steps.filter((s) => !s.startsWith('('));
-  const model = sagaGraph.filter((s) => onPath.includes(s.name));
-  const steps = pathTimings(sample.timeline, model, r.profile.deliveryDelayMs);
+  const model = graphOf(r).filter((s) => onPath.includes(s.name));
+  const steps = pathTimings(sample.timeline, model, r.profile.deliveryDelayMs, r.marks);
   const modelCalls = (step: string) => model.find((m) => m.name === step)?.calls.length ?? 0;
   let late = 0;
   const rows = steps.map((s) => {
@@ -168,14 +204,18 @@ function profileSection(r: ProfileReport): string[] {
   const med = <T>(xs: readonly T[], f: (x: T) => number) => median(xs.map(f));
   const wall = (xs: readonly { elapsedMs: number }[]) => med(xs, (x) => x.elapsedMs);
   const range = (xs: readonly { elapsedMs: number }[]) =>
-    `${seconds(Math.min(...xs.map((x) => x.elapsedMs)))} / ${seconds(Math.max(...xs.map((x) => x.elapsedMs)))}`;
+    xs.length
+      ? `${seconds(Math.min(...xs.map((x) => x.elapsedMs)))} / ${seconds(Math.max(...xs.map((x) => x.elapsedMs)))}`
+      : '—';
+  const secondsOr = (ms: number) => (Number.isFinite(ms) ? seconds(ms) : '—');
+  const hasBaseline = r.baseline.length > 0;
   const sagaMs = wall(r.saga);
   const oracleMs = wall(r.oracle);
   const baseMs = wall(r.baseline);
   const strictMs = r.strict.totalMs;
   const reads = med(r.saga, readsPerRequest);
   const out: string[] = [];
-  out.push(`### ${profileName(r.profile)}`, '');
+  out.push(`### ${profileName(r)}`, '');
   out.push(
     `${r.profile.latencyMs} ms per Graph call, delivery ${r.profile.deliveryDelayMs} ms (add and removal), replication ` +
       `lag ${r.profile.consistencyLagMs} ms, throttling at the documented limits. A fresh worker; its first run ` +
@@ -187,21 +227,21 @@ function profileSection(r: ProfileReport): string[] {
   const perSide = (f: (x: { counts: CallCounts }) => number) => [
     med(r.saga, f),
     med(r.oracle, f),
-    med(r.baseline, f),
+    hasBaseline ? med(r.baseline, f) : '—',
     '',
   ];
   out.push(
     markdownTable(
       [`per run (median of ${r.saga.length})`, 'saga', 'oracle', 'baseline', 'strict path'],
       [
-        ['wall time (s)', seconds(sagaMs), seconds(oracleMs), seconds(baseMs), seconds(strictMs)],
+        ['wall time (s)', seconds(sagaMs), seconds(oracleMs), secondsOr(baseMs), seconds(strictMs)],
         ['fastest / slowest (s)', range(r.saga), range(r.oracle), range(r.baseline), ''],
         ['Graph calls, status reads apart', ...perSide((x) => x.counts.other)],
         [
           'status reads (add request + removal)',
           `${med(r.saga, (s) => s.reads.delivery + s.reads.teardownCheck)} + ${med(r.saga, (s) => s.reads.removal)}`,
           '1 + 1',
-          `${med(r.baseline, (b) => b.addPolls)} + ${med(r.baseline, (b) => b.removePolls)}`,
+          hasBaseline ? `${med(r.baseline, (b) => b.addPolls)} + ${med(r.baseline, (b) => b.removePolls)}` : '—',
           '1 + 1',
         ],
         ['writes', ...perSide((x) => x.counts.writes)],
@@ -226,14 +266,22 @@ function profileSection(r: ProfileReport): string[] {
           `≤ ${oracleTarget.toFixed(2)}`,
           verdict(oracleMs / strictMs <= oracleTarget),
         ],
-        ['saga / baseline', ratio(sagaMs / baseMs), `≥ ${ratio(strictMs / baseMs)} (strict path / baseline)`, ''],
-        ['strict path / baseline', ratio(strictMs / baseMs), '', ''],
-        [
-          `saga / release 1.0.0's model (${seconds(r.previous.totalMs)} s; this release only)`,
-          ratio(sagaMs / r.previous.totalMs),
-          '',
-          '',
-        ],
+        ...(hasBaseline
+          ? [
+              ['saga / baseline', ratio(sagaMs / baseMs), `≥ ${ratio(strictMs / baseMs)} (strict path / baseline)`, ''],
+              ['strict path / baseline', ratio(strictMs / baseMs), '', ''],
+            ]
+          : [['saga / baseline', '—', "(the tutorial's script has no apps or sites)", '']]),
+        ...(r.previous
+          ? [
+              [
+                `saga / release 1.0.0's model (${seconds(r.previous.totalMs)} s; this release only)`,
+                ratio(sagaMs / r.previous.totalMs),
+                '',
+                '',
+              ],
+            ]
+          : []),
         ['status reads per delivered request (saga)', reads, '', ''],
       ],
     ),
@@ -247,8 +295,9 @@ function profileSection(r: ProfileReport): string[] {
   );
   out.push(`Strict critical path: ${describePath(r.strict, r.profile.latencyMs)}.`, '');
   const sample = medianSample(r.saga);
-  const sagaDiff = modelCheck(sample.stats);
-  const oracleDiff = modelCheck(medianSample(r.oracle).stats);
+  const sagaDiff = sample.stats ? modelCheck(graphOf(r), sample.stats) : ['(not kept)'];
+  const oracleStats = medianSample(r.oracle).stats;
+  const oracleDiff = oracleStats ? modelCheck(graphOf(r), oracleStats) : ['(not kept)'];
   out.push(
     sagaDiff.length
       ? `Model check, median saga run (the model counts each call once; probes, retries and extra reads are extra):\n${sagaDiff.join('\n')}`
@@ -280,14 +329,14 @@ export function printSingleRunReport(r: SingleRunReport): void {
     const oracle = median(p.oracle.map((s) => s.elapsedMs));
     const base = median(p.baseline.map((s) => s.elapsedMs));
     return [
-      profileName(p.profile),
+      profileName(p),
       seconds(strict),
       seconds(saga),
       `**${ratio(saga / strict)}**`,
       ratio(oracle / strict, 3),
-      ratio(saga / base),
-      ratio(strict / base),
-      ratio(saga / p.previous.totalMs),
+      ratioOr(saga / base),
+      ratioOr(strict / base),
+      p.previous ? ratio(saga / p.previous.totalMs) : '—',
       median(p.saga.map(readsPerRequest)),
       ratio(p.cold.elapsedMs / strict),
     ];

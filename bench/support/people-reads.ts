@@ -1,5 +1,5 @@
 // The reads a run waiting for people makes, from the workflow's own schedule (workflows/people.ts): a read a minute
-// into the wait, then twice as long after each read, at most every 30 minutes, and a wake-up (with its read) when a
+// into the wait, then twice as long after each read, at most every 30 minutes in the wait's first day and hourly after it, and a wake-up (with its read) when a
 // reminder falls due. A window of a benchmark sees only the first minutes of most waits; the schedule says what a
 // day costs, and the window checks the schedule: the reads it expects in the window are compared with the emulator's
 // count.
@@ -25,7 +25,7 @@ function peopleReadTimes(kind: Exclude<WaitKind, 'hold'>, untilMs: number): numb
   for (let read = 0; now < untilMs && now < deadlineMs; read += 1) {
     // As the loop does: reminders recorded (the next one due), then sleep to the earliest of read, deadline, reminder.
     while (now >= reminderDue) reminderDue += remindMs;
-    now = Math.min(now + peopleReadDelayMs(read), deadlineMs, reminderDue);
+    now = Math.min(now + peopleReadDelayMs(read, now), deadlineMs, reminderDue);
     if (now < untilMs) reads.push(now);
   }
   return reads;

@@ -78,7 +78,7 @@ const undoStage2 = ['deletePolicy', 'removeRoleScope'] as const;
 const undoStage3 = ['deleteAccessPackage', 'removeGroupFromCatalog'] as const;
 
 /** The saga of this release, cleanup "now". Step names are the activities' (the two status reads apart). */
-export const sagaGraph = [
+const sagaGraph = [
   // The preflight (the worker's permissions come from its token: no Graph call) ∥ the user ∥ the group.
   { name: 'checkRequestorDomain', after: [], calls: [{ route: 'GET /v1.0/domains/{id}' }] },
   { name: 'findCatalog', after: [], calls: [{ route: `GET ${EM}/catalogs` }] },
@@ -257,7 +257,7 @@ const undoStage3OfThree = [
 const stepOfTutorial = (name: SagaStep) => sagaGraph.find((s) => s.name === name) as StepModel;
 
 /** A package of a new group, an app role (Contoso Expenses' Reader) and a site's Members, cleanup "now". */
-export const threeResourceGraph: readonly StepModel[] = [
+const threeResourceGraph: readonly StepModel[] = [
   stepOfTutorial('checkRequestorDomain'),
   stepOfTutorial('findCatalog'),
   stepOfTutorial('createUser'),

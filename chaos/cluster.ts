@@ -4,11 +4,14 @@
 // partitions move likewise), the frontend restarted (a deploy), PostgreSQL restarted (a fast shutdown ends every
 // open session) — while the chaos run kills workers beside them.
 
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { freeClusterPorts, startTemporalCluster } from '../devstack/cluster.js';
 import type { ChaosContext, ChaosTemporal } from './run-chaos.js';
 
 export async function clusterTemporal({ dir, taskQueue, log }: ChaosContext): Promise<ChaosTemporal> {
+  // The run's folder is private (mkdtemp); under root, PostgreSQL runs as its own user and must reach its data here.
+  chmodSync(dir, 0o755);
   const cluster = await startTemporalCluster({
     dir: join(dir, 'cluster'),
     ports: await freeClusterPorts(),

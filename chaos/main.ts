@@ -40,6 +40,7 @@ function number(name: string, value: string | undefined, min: number, max: numbe
   return n;
 }
 
+const started = Date.now();
 const rate = (name: keyof typeof values) => number(name, values[name] as string, 0, 0.5);
 const options = {
   runs: number('runs', values.runs, 1, 1000),
@@ -56,7 +57,7 @@ const options = {
   keepState: values['keep-state'],
   ...(values.cluster ? { temporal: clusterTemporal } : {}),
   workers: number('workers', values.workers ?? (values.cluster ? '2' : '1'), 1, 10),
-  log: (line: string) => console.error(`[chaos] ${line}`),
+  log: (line: string) => console.error(`[chaos +${Math.round((Date.now() - started) / 1000)} s] ${line}`),
 };
 const report = await runChaos(options).catch((error: unknown) => {
   // Rates that cannot hold together are refused before anything starts.

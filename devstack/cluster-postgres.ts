@@ -6,9 +6,9 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ClusterSetupError } from './cluster-install.js';
 import { ManagedProcess } from './managed-process.js';
 
@@ -77,6 +77,22 @@ function runAs(env: NodeJS.ProcessEnv): RunAs {
   return { prefix: ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--init-groups'], uid, gid };
 }
 
+/** The database's owner must reach its folder: every folder above it must let that user through. */
+function assertReachable(as: RunAs, dir: string): void {
+  if (as.uid === undefined) return;
+  for (let folder = resolve(dir); ; folder = dirname(folder)) {
+    const { mode, uid, gid } = statSync(folder);
+    const through = uid === as.uid ? mode & 0o100 : gid === as.gid ? mode & 0o010 : mode & 0o001;
+    if (!through) {
+      throw new ClusterSetupError(
+        `PostgreSQL runs as another user (uid ${as.uid}) than this root process, and ${folder} does not let it ` +
+          `through to ${dir}: make it searchable (chmod o+x) or choose a data directory elsewhere.`,
+      );
+    }
+    if (folder === dirname(folder)) return;
+  }
+}
+
 function secrets(dir: string): PostgresSecrets {
   const file = join(dir, 'postgres-secrets.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as PostgresSecrets;
@@ -120,6 +136,7 @@ export async function startPostgres(options: PostgresOptions): Promise<ClusterPo
   const dataDir = join(options.dir, 'postgres');
   const marker = join(options.dir, 'postgres.initialized');
   const secret = secrets(options.dir);
+  assertReachable(as, options.dir);
 
   if (!existsSync(marker)) {
     // A database cluster without the marker is one whose first start was cut short: nothing in it is worth keeping.

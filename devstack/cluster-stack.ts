@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { ConfigError } from '../config/config-error.js';
 import { type EmulatorInfo, emulatorEnv } from '../graph/local-emulator.js';
 import { projectRoot } from '../config/project.js';
 import { type ClusterBinaries, ensureClusterBinaries } from './cluster-install.js';
@@ -23,8 +24,13 @@ export interface ClusterStackPorts extends ClusterPorts {
   emulator: number;
 }
 
-/** `npm run cluster`'s ports: the cluster's (clusterPorts) and the Web UI at base+80, codec +88, emulator +90. */
+/**
+ * `npm run cluster`'s ports: the cluster's (clusterPorts) and the Web UI at base+80, codec +88, emulator +90. All
+ * below 32768: Temporal's SQL schema keeps a member's ports in a smallint.
+ */
 export function clusterStackPorts(base = portSetting('ENTRA_SAGA_CLUSTER_PORT_BASE', 17200)): ClusterStackPorts {
+  if (base < 1024 || base > 32_767 - 90)
+    throw new ConfigError('ENTRA_SAGA_CLUSTER_PORT_BASE', `must be from 1024 to ${32_767 - 90} (got ${base})`);
   return { ...clusterPorts(base), ui: base + 80, codec: base + 88, emulator: base + 90 };
 }
 

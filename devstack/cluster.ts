@@ -551,8 +551,8 @@ async function waitForFrontend(
 
 /**
  * Requests that need each kind of service: a task queue's description (matching) and the history of a run that does
- * not exist, on a few ids so that they land on different shards (history answers NotFound; a shard with no owner
- * answers Unavailable).
+ * not exist (history answers NotFound; a shard with no live owner answers Unavailable), on 32 ids, which land on every
+ * one of a few shards (4 shards: all but certainly; a shard missed by 32 random ids has odds of 4 × (3/4)^32, 4e-4).
  */
 async function probeServices(connection: Connection, namespace: string): Promise<void> {
   await connection.workflowService.describeTaskQueue({
@@ -560,7 +560,7 @@ async function probeServices(connection: Connection, namespace: string): Promise
     taskQueue: { name: 'cluster-probe' },
     taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
   });
-  for (let i = 0; i < 8; i += 1) {
+  for (let i = 0; i < 32; i += 1) {
     try {
       await connection.workflowService.getWorkflowExecutionHistory({
         namespace,

@@ -494,8 +494,8 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
         if (cluster.service(name).running) return;
         startService(name);
         down.delete(name);
-        // The service is up when the frontend serves again through it; a killed history or matching process rejoins
-        // the membership ring and takes back its share of the shards or partitions.
+        // Resolves once the cluster serves every shard and the probe queue again; a restarted history or matching
+        // process takes back its share of the shards or partitions once it has joined the membership ring.
         await waitUntilServing();
       },
       async restart(name) {

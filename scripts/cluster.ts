@@ -9,6 +9,7 @@
 import { parseArgs } from 'node:util';
 import { ensureClusterBinaries } from '../devstack/cluster-install.js';
 import { clusterServices } from '../devstack/cluster.js';
+import type { ManagedProcess } from '../devstack/managed-process.js';
 import { type ClusterStack, clusterStackDir, clusterStackPorts, startClusterStack } from '../devstack/cluster-stack.js';
 
 const log = (line: string) => process.stderr.write(`[cluster] ${line}\n`);
@@ -91,6 +92,17 @@ try {
       '',
     ].join('\n'),
   );
+  // A process that ends on its own is news: say so, and where its log is.
+  const watched: [string, ManagedProcess][] = [
+    ...clusterServices.map((name): [string, ManagedProcess] => [`Temporal ${name}`, cluster.service(name)]),
+    ['PostgreSQL', cluster.postgres.process],
+    ...stack.workers.map((worker, i): [string, ManagedProcess] => [`worker-${i + 1}`, worker]),
+  ];
+  for (const [name, child] of watched) {
+    void child.exited.then(({ code, signal }) => {
+      if (!stopping) process.stderr.write(`[cluster] ${name} exited (${code ?? signal}); logs in ${dir}/logs\n`);
+    });
+  }
   await new Promise(() => undefined);
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);

@@ -415,8 +415,6 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
       processes.set(name, service);
       return service;
     };
-    log(`starting Temporal ${clusterServices.join(', ')}`);
-    for (const name of clusterServices) startService(name);
     stopped.push(async () => {
       // The frontend first (no new requests), then the rest together.
       await processes.get('frontend')?.stop();
@@ -462,8 +460,16 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
       );
     };
 
-    // The namespace and the search attributes, before anything probes through the namespace.
+    // The frontend first, alone: each service records the cluster's metadata in the database when it starts, and on
+    // a new database services started together race to create that record (the loser exits, "failed to initialize
+    // current cluster metadata"). Once the frontend answers, the record is there and the others only read it.
+    log('starting Temporal frontend');
+    startService('frontend');
     await waitForFrontend(connect, processes, logsDir);
+    const others = clusterServices.filter((name) => name !== 'frontend');
+    log(`starting Temporal ${others.join(', ')}`);
+    for (const name of others) startService(name);
+    // The namespace and the search attributes, before anything probes through the namespace.
     const connection = await connect();
     try {
       await ensureNamespace(connection, namespace, options.retentionDays ?? 7, log);
@@ -513,7 +519,7 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
   }
 }
 
-/** Waits until the frontend answers at all (the namespace does not exist yet on a first start). */
+/** Waits until the frontend answers at all (the namespace may not exist yet, nor the other services). */
 async function waitForFrontend(
   connect: () => Promise<Connection>,
   processes: Map<ClusterServiceName, ManagedProcess>,
@@ -534,7 +540,7 @@ async function waitForFrontend(
     try {
       const connection = await connect();
       try {
-        await connection.workflowService.describeNamespace({ namespace: 'temporal-system' });
+        await connection.workflowService.getSystemInfo({});
         return;
       } finally {
         await connection.close();

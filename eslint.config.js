@@ -35,6 +35,7 @@ export default tseslint.config(
       'node_modules/**',
       '.temporal/**',
       '.entra-saga/**',
+      '.cluster/**',
       'scratch/**',
       'test-artifacts/**',
       'dist/**',

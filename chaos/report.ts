@@ -36,7 +36,10 @@ export interface ChaosReport {
   /** Directory snapshots taken while runs were in flight. */
   samples: number;
   workerKills: number;
+  /** Temporal disruptions played (restarts, kills of a service, PostgreSQL restarts). */
   serverRestarts: number;
+  /** What each of them was, in order. */
+  disruptions: string[];
   graphCalls: number;
   graphStatusPolls: number;
   /** How many calls each kind of fault fired on. */
@@ -70,6 +73,7 @@ export function formatReport(report: ChaosReport): string {
   const fired = faultKinds.map((kind) => `${faultScope(kind).label} ${report.faultsFired[kind]}`);
   const lines = [
     `chaos run: ${report.runs} runs in ${report.durationSeconds} s (seed ${c.seed}) — ${report.workerKills} worker SIGKILLs, ${report.serverRestarts} Temporal restart(s)`,
+    ...(report.disruptions.length > 1 ? [`  Temporal: ${report.disruptions.join(' · ')}`] : []),
     `  conditions: replication lag ${c.lagMs} ms · runs share a group and a package ${c.share} at a time, started together`,
     `  Graph faults per call: ${rates(false)}; per write (POST, DELETE): ${rates(true)}; late = ${c.lateMs / 1000} s`,
     `  completed ${report.completed} · compensated ${report.compensated} · failed ${report.failed} · cancelled ${report.cancelled} · stuck ${report.stuck}`,

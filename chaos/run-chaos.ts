@@ -1,8 +1,10 @@
 // The chaos run: N concurrent sagas, in groups that share a group and an access package and start together, while
-// the worker is SIGKILLed and restarted at random moments, the Temporal dev server is restarted once on its SQLite
-// file, and Graph behaves as it does at its worst: replication lag, 429s and 503s, writes that land late, writes
-// answered late, writes applied and answered 503. Every run cleans up after itself, so at the end the directory must
-// hold exactly what it held before; no key may ever have been held by two objects at once; no run may be stuck.
+// the worker is SIGKILLed and restarted at random moments, Temporal is disrupted (by default the dev server is
+// restarted once on its SQLite file; on the local cluster, chaos/cluster.ts, history and matching processes are
+// killed, the frontend and PostgreSQL restarted), and Graph behaves as it does at its worst: replication lag, 429s
+// and 503s, writes that land late, writes answered late, writes applied and answered 503. Every run cleans up after
+// itself, so at the end the directory must hold exactly what it held before; no key may ever have been held by two
+// objects at once; no run may be stuck.
 
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +12,10 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { dataConverterFor } from '../codec/aes-gcm-codec.js';
 import { rotate, writeKeyFile } from '../codec/keys.js';
+import { connectionOptions, temporalSettingsFromEnv } from '../config/temporal-settings.js';
+import type { ManagedProcess } from '../devstack/managed-process.js';
 import { freePort } from '../devstack/ports.js';
-import { startTemporalDevServer, type TemporalDevServer } from '../devstack/temporal-server.js';
+import { startTemporalDevServer } from '../devstack/temporal-server.js';
 import { startWorkerCommand } from '../devstack/processes.js';
 import { EmulatorControl } from '../emulator/control/client.js';
 import { startEmulator } from '../emulator/index.js';
@@ -49,7 +53,57 @@ export interface ChaosOptions {
    * the codec keys, the workers' logs, and the emulator's objects and stats at the end. Default false.
    */
   keepState?: boolean;
+  /** Starts the Temporal the runs use. Default: a dev server on a SQLite file in the run's folder, restarted once. */
+  temporal?: (context: ChaosContext) => Promise<ChaosTemporal>;
+  /** Provisioning worker processes side by side; each SIGKILL takes one of them. Default 1. */
+  workers?: number;
   log?: (line: string) => void;
+}
+
+/** What a Temporal for the chaos run is given: the run's folder and its task queue. */
+export interface ChaosContext {
+  dir: string;
+  taskQueue: string;
+  log: (line: string) => void;
+}
+
+/** The Temporal a chaos run uses, and what it does to it while runs are in flight. */
+export interface ChaosTemporal {
+  /** The @temporalio/envconfig environment the workers and the run's client connect with. */
+  env: Record<string, string>;
+  /** Played once each, in this order, spread among the worker kills; each resolves once Temporal serves again. */
+  disruptions: { label: string; play(): Promise<void> }[];
+  stop(): Promise<void>;
+}
+
+/** The default: the Temporal dev server on a SQLite file, stopped and started again on it once. */
+async function devServerTemporal({ dir }: ChaosContext): Promise<ChaosTemporal> {
+  const port = await freePort();
+  const dbFile = join(dir, 'temporal.db');
+  let server = await startTemporalDevServer({ port, dbFile });
+  return {
+    env: { TEMPORAL_ADDRESS: server.address },
+    disruptions: [
+      {
+        label: 'restarting the Temporal dev server on its SQLite file',
+        play: async () => {
+          await server.stop();
+          server = await startTemporalDevServer({ port, dbFile });
+        },
+      },
+    ],
+    stop: () => server.stop(),
+  };
+}
+
+/**
+ * The order of the chaos: `kills` worker kills and `disruptions` Temporal disruptions (their indexes), the
+ * disruptions spread among the kills — with one, after the first half of the kills.
+ */
+function chaosSchedule(kills: number, disruptions: number): ('kill' | number)[] {
+  const schedule: ('kill' | number)[] = Array.from({ length: kills }, () => 'kill' as const);
+  for (let i = 0; i < disruptions; i += 1) schedule.splice(Math.floor((kills * (i + 1)) / (disruptions + 1)) + i, 0, i);
+  return schedule;
 }
 
 /** How often the directory is read for keys held twice, and how long one draw of the fault rules lasts. */
@@ -96,12 +150,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const keys = rotate(undefined, 'chaos');
   const keyFile = join(dir, 'codec-keys.json');
   writeKeyFile(keyFile, keys);
-  const port = await freePort();
-  const dbFile = join(dir, 'temporal.db');
   const cleanups: (() => Promise<void>)[] = [];
+  const taskQueue = `chaos-${Date.now()}`;
   try {
-    let server: TemporalDevServer = await startTemporalDevServer({ port, dbFile });
-    cleanups.push(() => server.stop());
+    const temporal = await (options.temporal ?? devServerTemporal)({ dir, taskQueue, log });
+    cleanups.push(() => temporal.stop());
     const emulator = await startEmulator({
       port: 0,
       stateDir: join(dir, 'emulator'),
@@ -116,29 +169,32 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const readDirectory = () => control.objects();
     const before = new Set(liveIds(await readDirectory()));
 
-    const taskQueue = `chaos-${Date.now()}`;
     const workerEnv = {
       ...process.env,
       ...emulatorEnv(emulator.info),
-      TEMPORAL_ADDRESS: server.address,
+      ...temporal.env,
       ENTRA_SAGA_TASK_QUEUE: taskQueue,
       ENTRA_SAGA_CODEC_KEY_FILE: keyFile,
       ENTRA_SAGA_LOG_LEVEL: 'INFO',
     };
-    const startWorker = async () => {
+    const startWorker = async (index: number) => {
       const worker = startWorkerCommand({
         env: workerEnv,
-        onLine: options.keepState ? (line) => appendFileSync(join(dir, 'worker.log'), `${line}\n`) : undefined,
+        onLine: options.keepState
+          ? (line) => appendFileSync(join(dir, `worker-${index + 1}.log`), `${line}\n`)
+          : undefined,
       });
       await worker.waitForLine(/worker ready/, 120_000);
       return worker;
     };
-    let worker = await startWorker();
-    cleanups.push(() => worker.stop());
+    const workers: ManagedProcess[] = [];
+    for (let i = 0; i < (options.workers ?? 1); i += 1) workers.push(await startWorker(i));
+    cleanups.push(async () => void (await Promise.all(workers.map((worker) => worker.stop()))));
 
-    const connection = await Connection.connect({ address: server.address });
+    const settings = temporalSettingsFromEnv(temporal.env);
+    const connection = await Connection.connect(connectionOptions(settings));
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, dataConverter: dataConverterFor(keys) });
+    const client = new Client({ connection, namespace: settings.namespace, dataConverter: dataConverterFor(keys) });
 
     const duplicates = sampleDuplicates(readDirectory, before, sampleIntervalMs);
     const faults = rotateFaults(
@@ -157,25 +213,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       runs.map(async (run) => ends.set(run.workflowId, await runEnd(client, taskQueue, run))),
     );
 
-    // The chaos: worker kills at random moments, one Temporal restart in the middle.
+    // The chaos: worker kills at random moments, Temporal's disruptions among them.
     let kills = 0;
-    let restarts = 0;
-    const plannedKills = options.workerKills ?? 3;
-    for (let step = 0; step <= plannedKills; step += 1) {
+    const played: string[] = [];
+    for (const event of chaosSchedule(options.workerKills ?? 3, temporal.disruptions.length)) {
       await Promise.race([allSettled, sleep(1500 + rand() * 3500)]);
       if (ends.size === runs.length) break;
-      if (step === Math.floor(plannedKills / 2) && restarts === 0) {
-        log('restarting the Temporal dev server on its SQLite file');
-        await server.stop();
-        server = await startTemporalDevServer({ port, dbFile });
-        restarts += 1;
-        continue;
-      }
-      if (kills < plannedKills) {
-        log('SIGKILL the worker, start another');
-        await worker.kill();
+      if (event === 'kill') {
+        // One worker draws nothing: the seeded sequence of a one-worker run stays what it was.
+        const index = workers.length > 1 ? Math.floor(rand() * workers.length) : 0;
+        log(`SIGKILL worker ${index + 1}, start another`);
+        await workers[index]!.kill();
         kills += 1;
-        worker = await startWorker();
+        workers[index] = await startWorker(index);
+      } else {
+        const disruption = temporal.disruptions[event]!;
+        log(disruption.label);
+        await disruption.play();
+        played.push(disruption.label);
       }
     }
     const deadline = options.deadlineMs ?? 20 * 60_000;
@@ -209,7 +264,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       duplicatedKeys: [...held].map(([key, objects]) => ({ key, objects: [...objects] })),
       samples,
       workerKills: kills,
-      serverRestarts: restarts,
+      serverRestarts: played.length,
+      disruptions: played,
       graphCalls: stats.total,
       graphStatusPolls: Object.entries(stats.calls)
         .filter(([route]) => /^GET .*assignmentRequests\/\{id\}$/.test(route))

@@ -1,6 +1,6 @@
 // The runs of a chaos run: what each asks for, which objects runs share, and how each one ends.
 
-import type { Client } from '@temporalio/client';
+import { type Client, ServiceError, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Outcome, ProvisioningInput, ProvisioningResult } from '../common/provisioning.js';
 import { provisioningWorkflowId, teardownWorkflowId } from '../common/workflow-id.js';
 import { outcomeOfFailure } from '../client/outcome.js';
@@ -51,21 +51,46 @@ export async function startRuns(client: Client, taskQueue: string, runs: Planned
   );
 }
 
+/**
+ * Calls Temporal again while it answers with a service error (it is restarting, or a service behind the frontend is)
+ * for up to two minutes: the chaos run must see each run's real end, not its own client's trouble.
+ */
+async function throughOutages<T>(call: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof ServiceError) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
 /** Waits for the run's outcome; a kept run that completed is then torn down, as `entra-saga teardown` does it. */
 export async function runEnd(client: Client, taskQueue: string, run: PlannedRun): Promise<RunEnd> {
   let result: ProvisioningResult;
   try {
-    result = (await client.workflow.getHandle(run.workflowId).result()) as ProvisioningResult;
+    result = (await throughOutages(() => client.workflow.getHandle(run.workflowId).result())) as ProvisioningResult;
   } catch (error) {
     return ended(error);
   }
   if (run.input.cleanup !== 'keep') return { status: 'completed' };
+  const workflowId = teardownWorkflowId(run.workflowId);
   try {
-    await client.workflow.execute('teardownProvisioning', {
-      workflowId: teardownWorkflowId(run.workflowId),
-      taskQueue,
-      args: [{ workflowId: run.workflowId, objects: result.objects, catalogId: result.catalogId }],
+    await throughOutages(async () => {
+      try {
+        await client.workflow.start('teardownProvisioning', {
+          workflowId,
+          taskQueue,
+          args: [{ workflowId: run.workflowId, objects: result.objects, catalogId: result.catalogId }],
+        });
+      } catch (error) {
+        // A start whose answer was lost to an outage went through: the retry finds it running.
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
     });
+    await throughOutages(() => client.workflow.getHandle(workflowId).result());
     return { status: 'completed' };
   } catch (error) {
     return { status: 'failed', error: `teardown: ${ended(error).error ?? ''}` };

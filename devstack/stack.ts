@@ -54,7 +54,8 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-function portSetting(name: string, fallback: number): number {
+/** A port from the environment variable `name`, else `fallback`; a bad value is a ConfigError naming the variable. */
+export function portSetting(name: string, fallback: number): number {
   const raw = process.env[name]?.trim();
   if (!raw) return fallback;
   const port = Number(raw);
@@ -74,6 +75,59 @@ function codecSecrets(dir: string): { keyFile: string; tokenFile: string; token:
   return { keyFile, tokenFile, token: readFileSync(tokenFile, 'utf8').trim() };
 }
 
+/** A codec server for a Web UI at `uiOrigins`, with the payload key and token kept in `dir`. */
+export async function startCodecServer(options: {
+  dir: string;
+  port: number;
+  uiOrigins: string[];
+  onLine?: (line: string) => void;
+}): Promise<{ process: ManagedProcess; endpoint: string; keyFile: string }> {
+  const codec = codecSecrets(options.dir);
+  const codecServer = repoProcess('codec-server', 'codec/main', ['--port', String(options.port)], {
+    env: {
+      ...process.env,
+      ENTRA_SAGA_CODEC_TOKEN_FILE: codec.tokenFile,
+      ENTRA_SAGA_CODEC_KEY_FILE: codec.keyFile,
+      ENTRA_SAGA_CODEC_ORIGINS: options.uiOrigins.join(','),
+    },
+    onLine: prefixed('codec-server', options.onLine),
+  });
+  try {
+    await codecServer.waitForLine(/Codec server listening on/, 60_000);
+  } catch (error) {
+    await codecServer.stop();
+    throw error;
+  }
+  return {
+    process: codecServer,
+    endpoint: `http://127.0.0.1:${options.port}/${codec.token}`,
+    keyFile: codec.keyFile,
+  };
+}
+
+/** The Graph emulator as a process, its state (CA, data) in `stateDir`, and what it says about itself. */
+export async function startEmulatorProcess(options: {
+  stateDir: string;
+  port: number;
+  args?: string[];
+  onLine?: (line: string) => void;
+}): Promise<{ process: ManagedProcess; info: EmulatorInfo }> {
+  const emulator = repoProcess(
+    'emulator',
+    'emulator/main',
+    ['--port', String(options.port), '--state-dir', options.stateDir, ...(options.args ?? [])],
+    { env: process.env, onLine: prefixed('emulator', options.onLine) },
+  );
+  try {
+    const [, url = ''] = await emulator.waitForLine(/Graph emulator listening on (https:\/\/\S+)/, 60_000);
+    const info = await fetchEmulatorInfo(url, readFileSync(join(options.stateDir, 'ca.pem'), 'utf8'));
+    return { process: emulator, info };
+  } catch (error) {
+    await emulator.stop();
+    throw error;
+  }
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const emulatorPort = options.emulatorPort ?? portSetting('ENTRA_SAGA_EMULATOR_PORT', 8443);
   const temporalPort = options.temporalPort ?? portSetting('TEMPORAL_DEV_PORT', 7233);
@@ -87,19 +141,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   try {
     await assertPortFree(emulatorPort, 'Graph emulator', 'ENTRA_SAGA_EMULATOR_PORT');
     await assertPortFree(codecPort, 'codec server', 'ENTRA_SAGA_CODEC_PORT');
-    const codec = codecSecrets(dir);
-    const codecServer = repoProcess('codec-server', 'codec/main', ['--port', String(codecPort)], {
-      env: {
-        ...process.env,
-        ENTRA_SAGA_CODEC_TOKEN_FILE: codec.tokenFile,
-        ENTRA_SAGA_CODEC_KEY_FILE: codec.keyFile,
-        ENTRA_SAGA_CODEC_ORIGINS: `http://localhost:${uiPort},http://127.0.0.1:${uiPort}`,
-      },
-      onLine: prefixed('codec-server', options.onLine),
+    const codec = await startCodecServer({
+      dir,
+      port: codecPort,
+      uiOrigins: [`http://localhost:${uiPort}`, `http://127.0.0.1:${uiPort}`],
+      onLine: options.onLine,
     });
+    const codecServer = codec.process;
     stopped.push(() => codecServer.stop());
-    await codecServer.waitForLine(/Codec server listening on/, 60_000);
-    const codecEndpoint = `http://127.0.0.1:${codecPort}/${codec.token}`;
+    const codecEndpoint = codec.endpoint;
     const temporal = await startTemporalDevServer({
       uiCodecEndpoint: codecEndpoint,
       port: temporalPort,
@@ -109,16 +159,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     });
     stopped.push(() => temporal.stop());
 
-    const stateDir = join(dir, 'emulator');
-    const emulator = repoProcess(
-      'emulator',
-      'emulator/main',
-      ['--port', String(emulatorPort), '--state-dir', stateDir, ...(options.emulatorArgs ?? [])],
-      { env: process.env, onLine: prefixed('emulator', options.onLine) },
-    );
+    const { process: emulator, info: emulatorInfo } = await startEmulatorProcess({
+      stateDir: join(dir, 'emulator'),
+      port: emulatorPort,
+      args: options.emulatorArgs,
+      onLine: options.onLine,
+    });
     stopped.push(() => emulator.stop());
-    const [, url = ''] = await emulator.waitForLine(/Graph emulator listening on (https:\/\/\S+)/, 60_000);
-    const emulatorInfo = await fetchEmulatorInfo(url, readFileSync(join(stateDir, 'ca.pem'), 'utf8'));
 
     const env: Record<string, string> = {
       ...emulatorEnv(emulatorInfo),

@@ -61,8 +61,8 @@ describe('entra-saga run', () => {
     expect(result.stdout).toMatch(/request state delivered/);
     expect(result.stdout).toMatch(/: completed\n/);
     expect(result.stdout).toMatch(/cleaned up:\n {4}assignment .*: undone/);
-    expect(result.stdout).toMatch(
-      /Web UI: http:\/\/localhost:8233\/namespaces\/default\/workflows\/provision%2Fgeneral%2Fpackage-cli-/,
+    expect(result.stdout).toContain(
+      `Web UI: http://localhost:8233/namespaces/${saga.temporal.namespace}/workflows/provision%2Fgeneral%2Fpackage-cli-`,
     );
   });
 

@@ -9,6 +9,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
     temporalUiUrl: string;
+    /** The envconfig environment of the run's Temporal (test/support/temporal.ts connects with it). */
+    temporalEnv: Record<string, string>;
   }
 }
 
@@ -16,6 +18,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const server = await startTemporalDevServer({ port: 0, uiPort: 0 });
   project.provide('temporalAddress', server.address);
   project.provide('temporalUiUrl', server.uiUrl ?? '');
+  project.provide('temporalEnv', { TEMPORAL_ADDRESS: server.address });
   console.log(`Temporal dev server for tests: ${server.address} (pid ${server.process.pid}), UI ${server.uiUrl}`);
   return () => server.stop();
 }

@@ -1,4 +1,4 @@
-// A provisioning worker on a unique task queue, against a per-file emulator and the run's Temporal dev server:
+// A provisioning worker on a unique task queue, against a per-file emulator and the run's Temporal:
 // what a saga test needs to start runs and inspect both Temporal's history and the emulator's state.
 
 import type { WorkflowHandle } from '@temporalio/client';
@@ -66,7 +66,7 @@ export async function startSagaFixture(
   if (options.worker !== false) {
     worker = await createProvisioningWorker({
       connection: temporal.nativeConnection,
-      namespace: 'default',
+      namespace: temporal.namespace,
       graph: emulator.graph,
       taskQueue,
       workflowBundle: await workflowBundle(),
@@ -82,7 +82,7 @@ export async function startSagaFixture(
     });
   const cliEnv: NodeJS.ProcessEnv = {
     ...process.env,
-    TEMPORAL_ADDRESS: temporal.address,
+    ...temporal.env,
     ENTRA_SAGA_TASK_QUEUE: taskQueue,
     ENTRA_SAGA_DOMAIN: 'contoso.onmicrosoft.com',
     ...(codec ? codec.env : { ENTRA_SAGA_CODEC: 'off' }),

@@ -2,8 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // `npm run test:cluster`: the saga's core end-to-end cases against the local multi-service cluster (project
 // "cluster": the same test files as `npm test`, on a cluster started once by test/cluster/global-setup.ts), then the
-// tests that start a cluster of their own (project "cluster-own": `npm run cluster` itself, and the cluster chaos run,
-// which kills and restarts its processes), one file at a time. The npm script runs the two projects one after the
+// tests that start a cluster of their own (project "cluster-own": `npm run cluster` itself, the CLI through a frontend
+// restart, and the cluster chaos run, which kill and restart the cluster's processes), one file at a time. The npm script runs the two projects one after the
 // other, so that no two clusters share the cores.
 const common = {
   pool: 'forks' as const,
@@ -37,7 +37,11 @@ export default defineConfig({
         test: {
           ...common,
           name: 'cluster-own',
-          include: ['test/cluster/npm-run-cluster.test.ts', 'test/cluster/chaos.test.ts'],
+          include: [
+            'test/cluster/npm-run-cluster.test.ts',
+            'test/cluster/frontend-restart.test.ts',
+            'test/cluster/chaos.test.ts',
+          ],
           fileParallelism: false,
         },
       },

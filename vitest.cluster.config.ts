@@ -2,9 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // `npm run test:cluster`: the saga's core end-to-end cases against the local multi-service cluster (project
 // "cluster": the same test files as `npm test`, on a cluster started once by test/cluster/global-setup.ts), then the
-// tests that start a cluster of their own (project "cluster-own": `npm run cluster` itself, the CLI through a
-// frontend restart, and the cluster chaos run, which kills and restarts its processes), one file at a time. The npm
-// script runs the two projects one after the other, so that no two clusters share the cores.
+// tests that start a cluster of their own (project "cluster-own": `npm run cluster` itself, the CLI through a frontend
+// restart, and the cluster chaos run, which kill and restart the cluster's processes), one file at a time. The npm script runs the two projects one after the
+// other, so that no two clusters share the cores.
 const common = {
   pool: 'forks' as const,
   maxWorkers: 2,

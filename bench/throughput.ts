@@ -8,7 +8,12 @@
 // wrote faster than the budget would meet 429s at once. Rates are taken over the steady part of each level — from
 // the first run to finish until the last item has started — and over the whole level.
 //
+// With --cluster-workers N, the same levels then run on the local multi-service cluster (devstack/cluster.ts) with N
+// worker processes sharing the task queue: the write budget is enforced by the server on the write queue's one
+// partition, so it must hold across the workers — no 429s at the budget — as it does on the dev server.
+//
 //   npm run bench:throughput -- [--concurrency 1,2,4,8,16] [--runs 0] [--throttle-scale 0.25] [--latency-ms 50]
+//     [--cluster-workers 3]
 
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
@@ -21,6 +26,7 @@ import { parseFlags } from './support/args.js';
 import { type CallCounts, countCalls } from './support/emulator-control.js';
 import { describeMachine, machineLine } from './support/machine.js';
 import { markdownTable, percent, sleep } from './support/numbers.js';
+import { startBenchStackOnCluster } from './support/cluster-stack.js';
 import { startBenchStack, type BenchStack } from './support/stack.js';
 import { lineChartSvg } from './support/svg-plot.js';
 import { drainWriteBudget, writeBudgetPerSecond, writeBurst } from './support/write-budget.js';
@@ -39,6 +45,10 @@ const flags = parseFlags('bench:throughput — bulk provisioning against the sca
   'latency-ms': { fallback: 50, help: 'emulator latency added to every Graph call' },
   'delivery-delay-ms': { fallback: 1500, help: 'emulator time from request to delivered (its default)' },
   'consistency-lag-ms': { fallback: 0, help: 'emulator replication lag of new objects' },
+  'cluster-workers': {
+    fallback: 0,
+    help: 'then the same levels on the local cluster with this many worker processes (0: the dev server only)',
+  },
   drain: { fallback: true, help: "empty the emulator's write bucket before each level (false: start on a full one)" },
   out: { fallback: 'bench/results/throughput.json', help: 'where the raw figures are written' },
   svg: { fallback: 'bench/results/throughput.svg', help: 'where the plot is written' },
@@ -84,7 +94,12 @@ function rates(from: Sample, to: Sample): Rates {
   };
 }
 
-async function runLevel(stack: BenchStack, concurrency: number, runs: number, drain: boolean): Promise<LevelResult> {
+async function runLevel(
+  stack: Pick<BenchStack, 'client' | 'emulator' | 'taskQueue'>,
+  concurrency: number,
+  runs: number,
+  drain: boolean,
+): Promise<LevelResult> {
   const { control } = stack.emulator;
   const drainedWrites = drain ? await drainWriteBudget(createGraphClient(stack.emulator.graph)) : 0;
   const items: ProvisioningInput[] = Array.from({ length: runs }, () => ({
@@ -155,29 +170,42 @@ async function main(): Promise<void> {
     throttleScale: scale,
   };
   const benchStarted = performance.now();
-  console.error(`starting the dev server, the Graph emulator and a worker process (budget ${budget} writes/s)…`);
-  const stack = await startBenchStack({ emulator: profile, worker: { graphWritesPerSecond: workerBudget } });
-  const levels: LevelResult[] = [];
-  try {
-    for (const concurrency of flags.concurrency) {
-      const runs = flags.runs || Math.max(8, 4 * concurrency);
-      console.error(`concurrency ${concurrency}: ${runs} runs…`);
-      const level = await runLevel(stack, concurrency, runs, flags.drain);
-      levels.push(level);
-      const shown = level.steady ?? level.whole;
-      console.error(
-        `  ${shown.writesPerSecond.toFixed(2)} writes/s, ${shown.runsPerSecond.toFixed(3)} runs/s, ${level.throttled} × 429, ${level.failed} failed, ${level.elapsedSeconds.toFixed(0)} s`,
-      );
+  const runLevels = async (stack: Pick<BenchStack, 'client' | 'emulator' | 'taskQueue' | 'stop'>) => {
+    const levels: LevelResult[] = [];
+    try {
+      for (const concurrency of flags.concurrency) {
+        const runs = flags.runs || Math.max(8, 4 * concurrency);
+        console.error(`concurrency ${concurrency}: ${runs} runs…`);
+        const level = await runLevel(stack, concurrency, runs, flags.drain);
+        levels.push(level);
+        const shown = level.steady ?? level.whole;
+        console.error(
+          `  ${shown.writesPerSecond.toFixed(2)} writes/s, ${shown.runsPerSecond.toFixed(3)} runs/s, ${level.throttled} × 429, ${level.failed} failed, ${level.elapsedSeconds.toFixed(0)} s`,
+        );
+      }
+    } finally {
+      await stack.stop();
     }
-  } finally {
-    await stack.stop();
+    return levels;
+  };
+  console.error(`starting the dev server, the Graph emulator and a worker process (budget ${budget} writes/s)…`);
+  const levels = await runLevels(
+    await startBenchStack({ emulator: profile, worker: { graphWritesPerSecond: workerBudget } }),
+  );
+  const clusterWorkers = flags['cluster-workers'];
+  let clusterLevels: LevelResult[] = [];
+  if (clusterWorkers > 0) {
+    console.error(`starting the local cluster, the Graph emulator and ${clusterWorkers} worker processes…`);
+    clusterLevels = await runLevels(
+      await startBenchStackOnCluster({
+        emulator: profile,
+        worker: { graphWritesPerSecond: workerBudget },
+        workers: clusterWorkers,
+      }),
+    );
   }
 
   const benchSeconds = (performance.now() - benchStarted) / 1000;
-  const top = levels[levels.length - 1];
-  const used = top ? (top.steady ?? top.whole).writesPerSecond / budget : 0;
-  const failed = levels.reduce((s, l) => s + l.failed, 0);
-  const throttled = levels.reduce((s, l) => s + l.throttled, 0);
   const out: string[] = [];
   out.push(`## Throughput — ${new Date().toISOString().slice(0, 10)}`, '');
   out.push(`Machine: ${machineLine(machine)}.`);
@@ -187,52 +215,68 @@ async function main(): Promise<void> {
       `cleanup "now", every run its own user, group and package. Benchmark took ${Math.round(benchSeconds)} s.`,
     '',
   );
-  out.push(
-    markdownTable(
-      [
-        'concurrency',
-        'runs',
-        'steady writes/s',
-        'budget used',
-        'steady runs/s',
-        'whole-level writes/s',
-        'whole-level runs/s',
-        'writes/run',
-        '429s',
-        'failed',
-        'level took (s)',
-      ],
-      levels.map((l) => [
-        l.concurrency,
-        l.runs,
-        l.steady ? l.steady.writesPerSecond.toFixed(2) : '—',
-        l.steady ? percent(l.steady.writesPerSecond / budget) : '—',
-        l.steady ? l.steady.runsPerSecond.toFixed(3) : '—',
-        l.whole.writesPerSecond.toFixed(2),
-        l.whole.runsPerSecond.toFixed(3),
-        l.writesPerRun.toFixed(1),
-        l.throttled,
-        l.failed,
-        l.elapsedSeconds.toFixed(0),
-      ]),
-    ),
-    '',
-  );
-  out.push(
-    markdownTable(
-      ['target', 'value', 'target', ''],
-      [
+  const levelTables = (of: LevelResult[]) => {
+    const last = of[of.length - 1];
+    const usedOf = last ? (last.steady ?? last.whole).writesPerSecond / budget : 0;
+    const failedOf = of.reduce((sum, l) => sum + l.failed, 0);
+    const throttledOf = of.reduce((sum, l) => sum + l.throttled, 0);
+    out.push(
+      markdownTable(
         [
-          `budget used at concurrency ${top?.concurrency ?? '—'}`,
-          percent(used),
-          '≥ 90 %',
-          used >= 0.9 ? 'met' : '**missed**',
+          'concurrency',
+          'runs',
+          'steady writes/s',
+          'budget used',
+          'steady runs/s',
+          'whole-level writes/s',
+          'whole-level runs/s',
+          'writes/run',
+          '429s',
+          'failed',
+          'level took (s)',
         ],
-        ['runs failed (all levels)', failed, '0', failed === 0 ? 'met' : '**missed**'],
-        ['429s seen (all levels)', throttled, '—', ''],
-      ],
-    ),
-  );
+        of.map((l) => [
+          l.concurrency,
+          l.runs,
+          l.steady ? l.steady.writesPerSecond.toFixed(2) : '—',
+          l.steady ? percent(l.steady.writesPerSecond / budget) : '—',
+          l.steady ? l.steady.runsPerSecond.toFixed(3) : '—',
+          l.whole.writesPerSecond.toFixed(2),
+          l.whole.runsPerSecond.toFixed(3),
+          l.writesPerRun.toFixed(1),
+          l.throttled,
+          l.failed,
+          l.elapsedSeconds.toFixed(0),
+        ]),
+      ),
+      '',
+    );
+    out.push(
+      markdownTable(
+        ['target', 'value', 'target', ''],
+        [
+          [
+            `budget used at concurrency ${last?.concurrency ?? '—'}`,
+            percent(usedOf),
+            '≥ 90 %',
+            usedOf >= 0.9 ? 'met' : '**missed**',
+          ],
+          ['runs failed (all levels)', failedOf, '0', failedOf === 0 ? 'met' : '**missed**'],
+          ['429s seen (all levels)', throttledOf, '—', ''],
+        ],
+      ),
+    );
+  };
+  out.push('### On the dev server, one worker', '');
+  levelTables(levels);
+  if (clusterLevels.length > 0) {
+    out.push(
+      '',
+      `### On the local cluster (frontend, 2 history, 2 matching, PostgreSQL, mTLS), ${clusterWorkers} workers`,
+      '',
+    );
+    levelTables(clusterLevels);
+  }
   console.log(out.join('\n'));
 
   const shown = (l: LevelResult) => l.steady ?? l.whole;
@@ -261,7 +305,7 @@ async function main(): Promise<void> {
   );
   writeFileSync(
     flags.out,
-    `${JSON.stringify({ date: new Date().toISOString(), machine, profile, budget, workerBudget, benchSeconds, levels }, null, 2)}\n`,
+    `${JSON.stringify({ date: new Date().toISOString(), machine, profile, budget, workerBudget, benchSeconds, levels, clusterWorkers, clusterLevels }, null, 2)}\n`,
   );
   console.error(`raw figures written to ${flags.out}, plot to ${flags.svg}`);
 }

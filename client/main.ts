@@ -5,6 +5,7 @@ import { inputLimits } from './bounded-file.js';
 import { bulkLimits, defaultConcurrency } from '../common/bulk.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { inputFromFlags } from './input-from-flags.js';
+import type { Connected } from './connect.js';
 import type { Reachability } from './reconnect.js';
 import { reconnectTimeoutSeconds } from './reconnect-timeout.js';
 import type { Output } from './render.js';
@@ -185,22 +186,55 @@ export async function main(
     // Validate before connecting: bad input is reported even when Temporal is down, and nothing starts.
     const input = provisioning ? inputFromFlags(values, env) : undefined;
     const timeoutSeconds = reconnectTimeoutSeconds(values['reconnect-timeout'], env);
-    // The Temporal client and the commands load only now: `--help` and bad input answer without them.
-    const [
-      { connect },
-      { runCommand },
-      { statusCommand, listCommand, resultCommand },
-      { teardownCommand, cancelCommand },
-      { bulkCommand },
-      people,
-    ] = await Promise.all([
-      import('./connect.js'),
-      import('./commands/run.js'),
-      import('./commands/inspect.js'),
-      import('./commands/teardown.js'),
-      import('./commands/bulk.js'),
-      import('./commands/people.js'),
-    ]);
+    const id = rest[0] ?? '';
+    /** The command that runs, its module loaded (and no other command's: `run` never loads the people's sign-in). */
+    const load = async (): Promise<(connected: Connected) => Promise<number>> => {
+      switch (command as Command) {
+        case 'run':
+        case 'start': {
+          const { runCommand } = await import('./commands/run.js');
+          return (c) => runCommand(c, input!, { json, wait: command === 'run' }, out);
+        }
+        case 'status':
+        case 'list':
+        case 'result': {
+          const inspect = await import('./commands/inspect.js');
+          if (command === 'status') return (c) => inspect.statusCommand(c, id, json, out);
+          if (command === 'list') return (c) => inspect.listCommand(c, { query: values.query, limit, json }, out);
+          return (c) => inspect.resultCommand(c, id, json, out);
+        }
+        case 'teardown':
+        case 'cancel': {
+          const { teardownCommand, cancelCommand } = await import('./commands/teardown.js');
+          return command === 'teardown'
+            ? (c) => teardownCommand(c, id, json, out)
+            : (c) => cancelCommand(c, id, { json, wait: !values['no-wait'] }, out);
+        }
+        case 'bulk': {
+          const { bulkCommand } = await import('./commands/bulk.js');
+          return (c) => bulkCommand(c, id, bulkFile!, { concurrency, json }, out);
+        }
+        case 'request':
+        case 'approve':
+        case 'deny':
+        case 'cancel-request':
+        case 'approvals': {
+          const people = await import('./commands/people.js');
+          const signIn = { json, prompt: err, env };
+          if (command === 'request') return (c) => people.requestCommand(c, id, values.justification, signIn, out);
+          if (command === 'cancel-request')
+            return (c) => people.cancelRequestCommand(c, id, values.admin === true, signIn, out);
+          if (command === 'approvals') return (c) => people.approvalsCommand(c, values.mine === true, signIn, out);
+          const decision = {
+            reviewResult: command === 'approve' ? ('Approve' as const) : ('Deny' as const),
+            justification: values.justification ?? '',
+          };
+          return (c) => people.decideCommand(c, id, decision, signIn, out);
+        }
+      }
+    };
+    // The Temporal client and the command load only now: `--help` and bad input answer without them.
+    const [{ connect }, execute] = await Promise.all([import('./connect.js'), load()]);
     // Lines about the connection go to stderr: with --json, stdout stays one JSON object.
     const connected = await connect(env, {
       reconnectTimeoutSeconds: timeoutSeconds,
@@ -208,45 +242,7 @@ export async function main(
     });
     reach = connected.reach;
     try {
-      const id = rest[0] ?? '';
-      switch (command as Command) {
-        case 'run':
-        case 'start':
-          return await runCommand(connected, input!, { json, wait: command === 'run' }, out);
-        case 'status':
-          return await statusCommand(connected, id, json, out);
-        case 'list':
-          return await listCommand(connected, { query: values.query, limit, json }, out);
-        case 'result':
-          return await resultCommand(connected, id, json, out);
-        case 'teardown':
-          return await teardownCommand(connected, id, json, out);
-        case 'cancel':
-          return await cancelCommand(connected, id, { json, wait: !values['no-wait'] }, out);
-        case 'bulk':
-          return await bulkCommand(connected, id, bulkFile!, { concurrency, json }, out);
-        case 'request':
-          return await people.requestCommand(connected, id, values.justification, { json, prompt: err, env }, out);
-        case 'approve':
-        case 'deny':
-          return await people.decideCommand(
-            connected,
-            id,
-            { reviewResult: command === 'approve' ? 'Approve' : 'Deny', justification: values.justification ?? '' },
-            { json, prompt: err, env },
-            out,
-          );
-        case 'cancel-request':
-          return await people.cancelRequestCommand(
-            connected,
-            id,
-            values.admin === true,
-            { json, prompt: err, env },
-            out,
-          );
-        case 'approvals':
-          return await people.approvalsCommand(connected, values.mine === true, { json, prompt: err, env }, out);
-      }
+      return await execute(connected);
     } finally {
       await connected.close();
     }

@@ -41,6 +41,7 @@ import {
   slimResults,
   type SingleRunReport,
 } from './support/single-run-report.js';
+import { startBenchStackOnCluster } from './support/cluster-stack.js';
 import { startBenchStack, type BenchStack } from './support/stack.js';
 
 const flags = parseFlags(
@@ -58,6 +59,10 @@ const flags = parseFlags(
     'latency-ms': { fallback: 80, help: 'emulator latency added to every Graph call' },
     'delivery-delay-ms': { fallback: 3000, help: 'emulator time from request to delivered (add and removal)' },
     'consistency-lag-ms': { fallback: 1000, help: 'emulator replication lag of new objects' },
+    cluster: {
+      fallback: false,
+      help: 'the saga on the local multi-service cluster (PostgreSQL, mTLS, one worker) instead of the dev server',
+    },
     package: {
       fallback: 'tutorial',
       help: "the package: tutorial (one group, its Member role) or three-resources (a group, an app role and a site's Members)",
@@ -140,13 +145,16 @@ async function measureProfile(profile: Profile, shape: PackageShape): Promise<Pr
   const three = shape === 'three-resources';
   console.error(
     `profile ${profile.latencyMs} ms, delivery ${profile.deliveryDelayMs} ms, lag ${profile.consistencyLagMs} ms, ` +
-      `package ${shape}: starting the dev server, the Graph emulator and a worker process…`,
+      `package ${shape}: starting ${flags.cluster ? 'the local cluster' : 'the dev server'}, the Graph emulator and a worker process…`,
   );
-  const stack = await startBenchStack({
+  const options = {
     emulator: { ...profile, throttleScale: 1, ...(three ? { permissions: resourcePermissions } : {}) },
     worker: { graphWritesPerSecond: flags['graph-writes-per-second'], logLevel: flags['worker-log-level'] },
     onLine: log.onLine,
-  });
+  };
+  const stack = flags.cluster
+    ? await startBenchStackOnCluster({ ...options, workers: 1 })
+    : await startBenchStack(options);
   try {
     const graph = createGraphClient(stack.emulator.graph);
     const resources = three ? packageResources(stack.emulator.info.domain) : undefined;
@@ -230,7 +238,10 @@ async function measureProfile(profile: Profile, shape: PackageShape): Promise<Pr
   }
 }
 
-async function runSaga(stack: BenchStack, names: Omit<ProvisioningInput, 'durationDays' | 'cleanup'>) {
+async function runSaga(
+  stack: Pick<BenchStack, 'client' | 'taskQueue'>,
+  names: Omit<ProvisioningInput, 'durationDays' | 'cleanup'>,
+) {
   const input: ProvisioningInput = { ...names, durationDays: 30, cleanup: 'now' };
   const started = performance.now();
   const handle = await stack.client.workflow.start('provisionAccessPackage', {

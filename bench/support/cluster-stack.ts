@@ -70,7 +70,11 @@ export async function startBenchStackOnCluster(options: {
     delete env.TEMPORAL_CONFIG_FILE;
     delete env.TEMPORAL_API_KEY;
     const workers = Array.from({ length: options.workers }, (_, i) => {
-      const worker = startWorkerCommand({ env, tailLines: 200, onLine: prefixed(`worker-${i + 1}`, options.onLine) });
+      const worker = startWorkerCommand({
+        env,
+        tailLines: 200,
+        onLine: prefixed(options.workers === 1 ? 'worker' : `worker-${i + 1}`, options.onLine),
+      });
       stops.push(() => worker.stop());
       return worker;
     });
